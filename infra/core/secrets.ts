@@ -12,6 +12,8 @@ export const SECRET_KEYS = {
   clickhousePassword: 'Password of the platform\'s ClickHouse user',
   elasticsearchPassword: 'Password of the elastic user the log shipper writes with',
   gitlabToken: 'GitLab access token used by pipelines (checkout, release merge requests)',
+  tlsCertificate: 'PEM certificate chain of the wildcard certificate for *.<domain> (public routes)',
+  tlsPrivateKey: 'PEM private key of the wildcard certificate for *.<domain>',
 } as const;
 export type SecretKey = keyof typeof SECRET_KEYS;
 

@@ -1,0 +1,83 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { buildPlatform } from '../core/build-platform.js';
+import { ExitCode } from '../core/errors.js';
+import { loadInputs, selectEnvironments, type InputSources } from '../core/inputs.js';
+import { renderPlatform } from '../core/render.js';
+import type { Platform } from '../core/types.js';
+import type { ModuleSpec } from '../catalog/module-schema.js';
+import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
+
+/**
+ * `npm run synth [-- --env prod --out DIR]`: builds every environment through the pure core and writes
+ * `DIR/<env>/` atomically. Invalid input: one message per problem, exit 2, nothing written.
+ */
+export async function main(argv: string[], sources: InputSources = {}): Promise<number> {
+  return runCommand(() => {
+    const program = testableProgram(new Command('synth'))
+      .description('Synthesize dist/<env>/ for every environment (manifests, KubeKey config, pipelines, Helm values)')
+      .option('--env <names...>', 'environments to synthesize (comma-separated or repeated); default: all')
+      .option('--out <dir>', 'output directory', 'dist')
+      .allowExcessArguments(false);
+    program.parse(argv, { from: 'user' });
+    const options = program.opts<{ env?: string[]; out: string }>();
+    const inputs = loadInputs(selectEnvironments(options.env), sources);
+
+    const rendered = inputs.map(({ env, catalog, warnings }) => {
+      const platform = buildPlatform(env, catalog);
+      return { platform, catalog, warnings, files: renderPlatform(platform) };
+    });
+    const out = resolve(options.out);
+    for (const { platform, files } of rendered) writeAtomically(join(out, platform.env), files);
+    for (const { platform, catalog, warnings, files } of rendered) {
+      for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+      process.stdout.write(summary(platform, catalog, files, join(options.out, platform.env)));
+    }
+    return ExitCode.OK;
+  });
+}
+
+/** Writes the tree to a sibling temporary directory, then swaps it in with renames. */
+export function writeAtomically(target: string, files: ReadonlyMap<string, string>): void {
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const staging = `${target}.tmp-${process.pid}`;
+  const previous = `${target}.old-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    for (const [path, content] of files) {
+      const file = join(staging, path);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    }
+    rmSync(previous, { recursive: true, force: true });
+    let hadPrevious = true;
+    try {
+      renameSync(target, previous);
+    } catch {
+      hadPrevious = false;
+    }
+    renameSync(staging, target);
+    if (hadPrevious) rmSync(previous, { recursive: true, force: true });
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function summary(platform: Platform, catalog: readonly ModuleSpec[], files: ReadonlyMap<string, string>, dir: string): string {
+  const objects = platform.units.reduce((n, u) => n + u.objects.length, 0);
+  const count = (key: (m: ModuleSpec) => string) =>
+    [...catalog.reduce((acc, m) => acc.set(key(m), (acc.get(key(m)) ?? 0) + 1), new Map<string, number>())]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+  return [
+    `${platform.env}: wrote ${dir}/ — ${platform.units.length} units, ${objects} objects, ${files.size} files`,
+    `  modules by tier:   ${count((m) => m.tier)}`,
+    `  modules by domain: ${count((m) => m.domain)}`,
+    '',
+  ].join('\n');
+}
+
+runIfEntryPoint(import.meta.url, main);

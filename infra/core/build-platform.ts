@@ -1,0 +1,69 @@
+import type { Construct } from 'constructs';
+import type { ModuleSpec } from '../catalog/module-schema.js';
+import type { Environment } from '../environment/schema.js';
+import { STATEFUL_SERVICES } from '../environment/schema.js';
+import { KUBEKEY_CLUSTER_PATH, KubeKeyCluster } from '../cluster/kubekey-cluster.js';
+import { LOGGING_NAMESPACE, moduleNamespace, STATEFUL_NAMESPACE } from '../platform/conventions.js';
+import { AppNamespace, PodSecurityLevel } from '../workloads/app-namespace.js';
+import { LogShipper } from '../workloads/log-shipper.js';
+import { ModuleWorkload } from '../workloads/module-workload.js';
+import { VmStatefulService } from '../workloads/vm-stateful-service.js';
+import { synthObjects } from './chart.js';
+import type { Artifact, HelmReleaseSpec, Platform, Unit, UnitKind } from './types.js';
+
+/**
+ * The pure core: a deterministic function of (environment, catalog). No clock, no randomness, no I/O.
+ * Both inputs are already validated (the loaders did it).
+ */
+export function buildPlatform(env: Environment, catalog: readonly ModuleSpec[]): Platform {
+  const units: Unit[] = [clusterUnit(env), sharedInfraUnit(env, catalog)];
+  const byName = new Map(catalog.map((m) => [m.name, m]));
+  const dependents = new Map<string, ModuleSpec[]>();
+  for (const module of catalog) {
+    for (const dep of module.dependsOn.modules) dependents.set(dep, [...(dependents.get(dep) ?? []), module]);
+  }
+  for (const module of catalog) {
+    units.push({
+      id: `module/${module.name}`,
+      kind: 'Module',
+      objects: synthObjects((scope) => {
+        new ModuleWorkload(scope, module.name, {
+          module,
+          env,
+          dependencies: module.dependsOn.modules.map((d) => byName.get(d)!),
+          dependents: dependents.get(module.name) ?? [],
+        });
+      }),
+      artifacts: [],
+      helmReleases: [],
+    });
+  }
+  return { env: env.name, units, warnings: [] };
+}
+
+function unit(id: string, kind: UnitKind, build: (scope: Construct) => void, artifacts: Artifact[] = [], helmReleases: HelmReleaseSpec[] = []): Unit {
+  return { id, kind, objects: synthObjects(build), artifacts, helmReleases };
+}
+
+function clusterUnit(env: Environment): Unit {
+  const kubekey = new KubeKeyCluster({ env });
+  return { id: 'cluster', kind: 'Cluster', objects: [], artifacts: [{ path: KUBEKEY_CLUSTER_PATH, content: kubekey.toYaml() }], helmReleases: [] };
+}
+
+/** Namespaces, their default-deny policies and pull secrets, the VM-hosted stateful services, the log shipper. */
+function sharedInfraUnit(env: Environment, catalog: readonly ModuleSpec[]): Unit {
+  const routed = new Set(catalog.filter((m) => m.routes.length > 0).map((m) => moduleNamespace(m.domain)));
+  const domainNamespaces = [...new Set(catalog.map((m) => moduleNamespace(m.domain)))].sort();
+  return unit('shared-infra', 'SharedInfra', (scope) => {
+    for (const name of domainNamespaces) new AppNamespace(scope, name, { name, env, tls: routed.has(name) });
+    new AppNamespace(scope, STATEFUL_NAMESPACE, { name: STATEFUL_NAMESPACE, env });
+    for (const service of STATEFUL_SERVICES) new VmStatefulService(scope, `stateful-${service}`, { service, env });
+    new AppNamespace(scope, LOGGING_NAMESPACE, {
+      name: LOGGING_NAMESPACE,
+      env,
+      podSecurity: PodSecurityLevel.PRIVILEGED,
+      podSecurityReason: 'the log shipper mounts the node\'s /var/log (hostPath), which only the privileged level admits',
+    });
+    new LogShipper(scope, 'log-shipper', { env });
+  });
+}

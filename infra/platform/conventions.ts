@@ -1,0 +1,52 @@
+import type { Environment, StatefulServiceName } from '../environment/schema.js';
+import type { Domain, ModuleSpec } from '../catalog/module-schema.js';
+
+/**
+ * Names every construct agrees on. Kept in one place so a Service and its clients, a NetworkPolicy and its
+ * peers, and a pod and its pull secret cannot drift apart.
+ */
+
+export function moduleNamespace(domain: Domain): string {
+  return `icv-${domain}`;
+}
+
+/** Namespace of the selector-less Services that front the VM-hosted stateful services. */
+export const STATEFUL_NAMESPACE = 'icv-stateful';
+/** Namespace of the log shipper: the one workload allowed to read the node's logs. */
+export const LOGGING_NAMESPACE = 'icv-logging';
+/** Image pull secret present in every application namespace. */
+export const PULL_SECRET = 'harbor-pull';
+/** Wildcard TLS certificate for `*.<domain>`, present in every namespace that has public routes. */
+export const TLS_SECRET = 'icv-wildcard-tls';
+/**
+ * KubeSphere 3.4's cluster gateway (ingress-nginx) runs in this namespace; routed modules accept traffic from it.
+ */
+export const INGRESS_CONTROLLER_NAMESPACE = 'kubesphere-controls-system';
+export const INGRESS_CLASS = 'nginx';
+/** Non-root identity every pod runs as (kube-score asks for ≥ 10000). */
+export const POD_UID = 10001;
+
+/** Stable in-cluster DNS name of a VM-hosted stateful service. */
+export function statefulHost(service: StatefulServiceName): string {
+  return `${service}.${STATEFUL_NAMESPACE}.svc.cluster.local`;
+}
+
+/** Stateful services whose clients authenticate; their credentials are Secrets from secret config. */
+export const STATEFUL_CREDENTIALS = {
+  mysql: { user: 'icv_app', secret: 'mysqlPassword' },
+  redis: { user: 'default', secret: 'redisPassword' },
+  clickhouse: { user: 'icv_app', secret: 'clickhousePassword' },
+  elasticsearch: { user: 'elastic', secret: 'elasticsearchPassword' },
+} as const satisfies Partial<Record<StatefulServiceName, { user: string; secret: string }>>;
+
+/** Full image reference: always the environment's Harbor, always the module's immutable release tag. */
+export function moduleImage(env: Environment, module: ModuleSpec): string {
+  const tag = env.releases[module.name];
+  if (tag === undefined) throw new Error(`module '${module.name}' has no release tag in environment '${env.name}'`);
+  return `${env.registry.host}/${env.registry.project}/${module.image ?? module.name}:${tag}`;
+}
+
+/** Public host of a route. */
+export function routeHost(env: Environment, subdomain: string): string {
+  return `${subdomain}.${env.domain}`;
+}

@@ -1,0 +1,97 @@
+import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
+
+/**
+ * Gateway domain: the only back-ends with public routes. Browsers, partner systems and device agents reach
+ * the platform through api.<domain> (request/response) and ws.<domain> (live pushes).
+ */
+export const gatewayModules: ModuleDeclaration[] = [
+  {
+    name: 'api-gateway',
+    domain: 'gateway',
+    tier: 'backend',
+    description: 'Public API gateway (Spring Cloud Gateway): token validation against identity-auth, per-tenant rate limits and routing of /api/<domain>/** to the domain services.',
+    // The image keeps the Harbor path it had before the catalog existed.
+    image: 'platform/api-gateway',
+    source: { repository: 'icv/gateway/api-gateway', stack: 'java' },
+    port: { number: 8080, protocol: 'http' },
+    health: { readiness: '/actuator/health/readiness', liveness: '/actuator/health/liveness' },
+    resources: { requests: { cpu: '400m', memory: '512Mi' }, limits: { cpu: '1500m', memory: '1024Mi' } },
+    scaling: { min: 2, max: 3, targetCpu: 65 },
+    dependsOn: {
+      modules: [
+        'identity-auth',
+        'permission-service',
+        'tenant-manager',
+        'audit-log',
+        'vehicle-registry',
+        'vehicle-state',
+        'vehicle-track-service',
+        'vehicle-alarm-service',
+        'rsu-manager',
+        'traffic-signal-adapter',
+        'v2x-spat-map-service',
+        'v2x-rsi-service',
+        'hdmap-service',
+        'hdmap-tile-server',
+        'positioning-rtk-service',
+        'geofence-service',
+        'event-detection',
+        'traffic-flow-analysis',
+        'risk-warning',
+        'remote-driving-session',
+        'dispatch-scheduler',
+        'fleet-tasking',
+        'route-planning',
+        'ota-campaign',
+        'ota-package-repo',
+        'ota-device-agent-api',
+        'flink-job-manager-api',
+        'clickhouse-query-api',
+        'report-service',
+        'data-export',
+        'scenario-library',
+        'config-center',
+        'ops-alerting',
+        'ops-metrics-api',
+        'ops-log-query',
+        'notification-service',
+      ],
+      stateful: ['redis'],
+    },
+    config: {
+      env: {
+        SPRING_PROFILES_ACTIVE: 'k8s',
+        SERVER_PORT: '8080',
+        LOG_LEVEL: 'INFO',
+        RATE_LIMIT_REPLENISH_PER_SECOND: '200',
+        RATE_LIMIT_BURST: '400',
+        REQUEST_ID_HEADER: 'X-Request-Id',
+      },
+    },
+    routes: [{ host: 'api', path: '/' }],
+  },
+  {
+    name: 'websocket-gateway',
+    domain: 'gateway',
+    tier: 'backend',
+    description: 'WebSocket gateway for live views: pushes vehicle positions, perceived participants, events, alarms and remote-driving status to subscribed browsers.',
+    source: { repository: 'icv/gateway/websocket-gateway', stack: 'go' },
+    port: { number: 8080, protocol: 'http' },
+    health: { readiness: '/healthz/ready', liveness: '/healthz/live' },
+    resources: { requests: { cpu: '250m', memory: '384Mi' }, limits: { cpu: '1000m', memory: '768Mi' } },
+    scaling: { min: 2, max: 3, targetCpu: 70 },
+    dependsOn: {
+      modules: ['identity-auth', 'permission-service', 'vehicle-state', 'v2x-message-broker', 'perception-fusion', 'event-detection', 'remote-driving-session', 'ops-alerting'],
+      stateful: ['redis'],
+    },
+    config: {
+      env: {
+        LOG_LEVEL: 'info',
+        WS_PING_INTERVAL_SECONDS: '20',
+        WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '50',
+        PUSH_POSITION_INTERVAL_MS: '200',
+      },
+    },
+    routes: [{ host: 'ws', path: '/' }],
+  },
+];

@@ -1,0 +1,49 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { vi } from 'vitest';
+import { environments } from '../../environments/index.js';
+
+/** A deep copy of a real environment declaration, for a test to break one field of. */
+export function declarationOf(name: keyof typeof environments): any {
+  return structuredClone(environments[name]);
+}
+
+export function tempDir(prefix = 'icv-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Every file under `dir`, path → content, sorted. */
+export function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      const path = join(d, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.set(relative(dir, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Captures what a command writes to stdout and stderr while `run` executes. */
+export async function captureOutput<T>(run: () => Promise<T>): Promise<{ result: T; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const result = await run();
+    return { result, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
