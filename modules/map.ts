@@ -55,6 +55,8 @@ export const mapModules: ModuleDeclaration[] = [
     description: 'NTRIP caster for RTK differential corrections from the zone\'s reference stations, giving test vehicles and RSUs centimetre-level positioning.',
     source: { repository: 'icv/map/positioning-rtk-service', stack: 'go' },
     port: { number: 8080, protocol: 'http' },
+    // RTK correction clients in vehicles, over the private APN
+    external: { nodePort: 30904, sourceRanges: ['100.64.0.0/10'] },
     health: { readiness: '/healthz/ready', liveness: '/healthz/live' },
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '400m', memory: '256Mi' } },
     scaling: { replicas: 2 },

@@ -12,6 +12,8 @@ export const roadsideModules: ModuleDeclaration[] = [
     description: 'Connection endpoint for roadside units: heartbeats, status reports and V2X message uplink, plus downlink of configuration and broadcast messages.',
     source: { repository: 'icv/roadside/rsu-access', stack: 'go' },
     port: { number: 8080, protocol: 'http' },
+    // roadside units connect from the roadside private network
+    external: { nodePort: 30901, sourceRanges: ['172.20.0.0/16'] },
     health: { readiness: '/healthz/ready', liveness: '/healthz/live' },
     resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '800m', memory: '512Mi' } },
     scaling: { min: 2, max: 3, targetCpu: 70 },
@@ -52,6 +54,8 @@ export const roadsideModules: ModuleDeclaration[] = [
     description: 'Synchronises MEC edge nodes with the cloud: receives edge fusion results and pushes calibration and model parameters back to the edge.',
     source: { repository: 'icv/roadside/sensor-fusion-edge-sync', stack: 'go' },
     port: { number: 9090, protocol: 'grpc' },
+    // edge compute nodes sync from the edge network
+    external: { nodePort: 30903, sourceRanges: ['172.21.0.0/16'] },
     health: { readiness: '/healthz/ready', liveness: '/healthz/live' },
     resources: { requests: { cpu: '150m', memory: '128Mi' }, limits: { cpu: '600m', memory: '256Mi' } },
     scaling: { replicas: 2 },
@@ -91,6 +95,8 @@ export const roadsideModules: ModuleDeclaration[] = [
     description: 'Receives object lists from roadside lidars and sampled point-cloud frames: objects go to perception-fusion, sampled frames to HDFS.',
     source: { repository: 'icv/roadside/lidar-ingest', stack: 'go' },
     port: { number: 9090, protocol: 'grpc' },
+    // roadside lidars stream point clouds from the roadside private network
+    external: { nodePort: 30902, sourceRanges: ['172.20.0.0/16'] },
     health: { readiness: '/healthz/ready', liveness: '/healthz/live' },
     resources: { requests: { cpu: '400m', memory: '512Mi' }, limits: { cpu: '1500m', memory: '1024Mi' } },
     scaling: { min: 2, max: 3, targetCpu: 70 },

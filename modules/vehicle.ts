@@ -12,6 +12,8 @@ export const vehicleModules: ModuleDeclaration[] = [
     description: 'Access gateway that holds the long-lived TCP connections of on-board units (GB/T 32960 and MQTT framing), authenticates them and relays uplink frames and downlink commands.',
     source: { repository: 'icv/vehicle/vehicle-access', stack: 'go' },
     port: { number: 9000, protocol: 'tcp' },
+    // on-board units connect over the carriers' private APN
+    external: { nodePort: 30900, sourceRanges: ['100.64.0.0/10'] },
     health: { readiness: '/healthz/ready', liveness: '/healthz/live' },
     resources: { requests: { cpu: '400m', memory: '384Mi' }, limits: { cpu: '1500m', memory: '768Mi' } },
     scaling: { min: 2, max: 3, targetCpu: 65 },

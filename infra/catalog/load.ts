@@ -42,6 +42,7 @@ export function loadCatalog(sources: readonly CatalogSource[] = catalogSources):
   }
 
   const routes = new Map<string, string>();
+  const nodePorts = new Map<number, string>();
   for (const { spec, file } of entries) {
     const at = (field: string) => `modules[${spec.name}].${field}`;
     spec.dependsOn.modules.forEach((dep, i) => {
@@ -54,6 +55,11 @@ export function loadCatalog(sources: readonly CatalogSource[] = catalogSources):
       if (owner) problems.push({ file, path: at(`routes[${i}]`), message: `route host '${route.host}' path '${route.path}' is already routed to module '${owner}'` });
       else routes.set(key, spec.name);
     });
+    if (spec.external) {
+      const owner = nodePorts.get(spec.external.nodePort);
+      if (owner) problems.push({ file, path: at('external.nodePort'), message: `'external.nodePort' (${spec.external.nodePort}) is already used by module '${owner}'` });
+      else nodePorts.set(spec.external.nodePort, spec.name);
+    }
     if (spec.port.protocol !== 'http' && spec.port.number === MANAGEMENT_PORT) {
       problems.push({ file, path: at('port.number'), message: `'port.number' (${MANAGEMENT_PORT}) is the management port that serves health checks of ${spec.port.protocol} modules; pick another` });
     }

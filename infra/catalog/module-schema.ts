@@ -88,6 +88,17 @@ export const moduleSchema = z.strictObject({
       files: z.record(z.string().regex(/^[a-z0-9][-a-z0-9_.]*$/, 'must be a file name'), z.string()).default({}),
     })
     .default({ env: {}, files: {} }),
+  /**
+   * Traffic from outside the cluster straight to the module's port (vehicles, roadside units, edge nodes that do
+   * not speak HTTP): a NodePort Service on every worker, reachable only from the listed source ranges.
+   * By default, none.
+   */
+  external: z
+    .strictObject({
+      nodePort: z.number().int().min(30000, 'must be in the NodePort range 30000-32767').max(32767, 'must be in the NodePort range 30000-32767'),
+      sourceRanges: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR')).min(1, 'needs at least one source range'),
+    })
+    .optional(),
   /** Public routes: `host` is the sub-domain under the environment's domain. */
   routes: z.array(z.strictObject({ host: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a sub-domain label'), path: httpPath })).default([]),
   /** Opt-outs from a default, each with its reason (reported by `npm run check`). */

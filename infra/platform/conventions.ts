@@ -50,3 +50,9 @@ export function moduleImage(env: Environment, module: ModuleSpec): string {
 export function routeHost(env: Environment, subdomain: string): string {
   return `${subdomain}.${env.domain}`;
 }
+
+/** In-cluster address of a module's Service, e.g. `http://identity-auth.icv-identity.svc.cluster.local:8080`. */
+export function moduleUrl(module: ModuleSpec): string {
+  const scheme = module.port.protocol === 'tcp' ? 'tcp' : module.port.protocol;
+  return `${scheme}://${module.name}.${moduleNamespace(module.domain)}.svc.cluster.local:${module.port.number}`;
+}

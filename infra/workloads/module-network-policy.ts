@@ -65,6 +65,10 @@ export class ModuleNetworkPolicy extends Construct {
       });
     }
 
+    if (module.external) {
+      ingress.push({ from: module.external.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: [port(module)] });
+    }
+
     const egress: k8s.NetworkPolicyEgressRule[] = [dnsEgress()];
     for (const dependency of props.dependencies) egress.push({ to: [modulePeer(dependency)], ports: [port(dependency)] });
     for (const service of module.dependsOn.stateful) {

@@ -7,6 +7,7 @@ import type { Environment } from '../environment/schema.js';
 import { secretMarker } from '../core/secrets.js';
 import { appLabels, exceptionAnnotation, selectorLabels } from '../core/labels.js';
 import {
+  moduleUrl,
   INGRESS_CLASS,
   moduleImage,
   moduleNamespace,
@@ -95,6 +96,8 @@ export class ModuleWorkload extends Construct {
 
     const env_: k8s.EnvVar[] = [
       ...Object.entries(module.config.env).map(([key, value]) => ({ name: key, value })),
+      // Each declared dependency's address, so nobody writes a URL into config by hand.
+      ...props.dependencies.map((dep) => ({ name: `${dep.name.toUpperCase().replaceAll('-', '_')}_URL`, value: moduleUrl(dep) })),
       ...module.dependsOn.stateful.flatMap((s) => {
         const prefix = s.toUpperCase();
         const vars: k8s.EnvVar[] = [
@@ -194,6 +197,19 @@ export class ModuleWorkload extends Construct {
         ports: [{ name: portName, port: module.port.number, targetPort: k8s.IntOrString.fromString(portName), protocol: 'TCP', appProtocol: module.port.protocol }],
       },
     });
+
+    if (module.external) {
+      new k8s.KubeService(this, 'external-service', {
+        metadata: metadata(`${name}-external`),
+        spec: {
+          type: 'NodePort',
+          // Local keeps the client's source address, which the NetworkPolicy's ipBlock rules match on.
+          externalTrafficPolicy: 'Local',
+          selector,
+          ports: [{ name: portName, port: module.port.number, targetPort: k8s.IntOrString.fromString(portName), nodePort: module.external.nodePort, protocol: 'TCP' }],
+        },
+      });
+    }
 
     if (!('replicas' in scaling)) {
       new k8s.KubeHorizontalPodAutoscalerV2(this, 'autoscaler', {

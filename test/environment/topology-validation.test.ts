@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../infra/cli/synth.js';
@@ -59,5 +59,19 @@ describe('topology validation: exit 2, the field path, nothing written', () => {
   it('rejects an unknown option with exit 2', async () => {
     const { result } = await captureOutput(() => main(['--frobnicate']));
     expect(result).toBe(2);
+  });
+});
+
+describe('release tags file', () => {
+  it('rejects malformed YAML naming the file and line, exit 2, nothing written', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'environments', 'releases'), { recursive: true });
+    copyFileSync('environments/releases/prod.yaml', join(root, 'environments/releases/prod.yaml'));
+    writeFileSync(join(root, 'environments/releases/test.yaml'), 'modules:\n  audit-log: 1.0.0\n   portal-web: [\n');
+    const out = tempDir();
+    const { result, stderr } = await captureOutput(() => main(['--out', out], { root }));
+    expect(result).toBe(2);
+    expect(stderr).toMatch(/error: environments\/releases\/test\.yaml: line \d+: YAML syntax error/);
+    expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -1,0 +1,22 @@
+import { buildPlatform } from '../../infra/core/build-platform.js';
+import { loadInputs } from '../../infra/core/inputs.js';
+import type { KubeObject, Platform } from '../../infra/core/types.js';
+import type { ModuleSpec } from '../../infra/catalog/module-schema.js';
+import type { Environment } from '../../infra/environment/schema.js';
+
+/** Both real environments, built once per test file. */
+export const built: { env: Environment; catalog: readonly ModuleSpec[]; platform: Platform }[] = loadInputs().map(({ env, catalog }) => ({
+  env,
+  catalog,
+  platform: buildPlatform(env, catalog),
+}));
+
+export function objectsOf(platform: Platform): KubeObject[] {
+  return platform.units.flatMap((u) => u.objects);
+}
+
+export function find(platform: Platform, kind: string, name: string, namespace?: string): any {
+  const found = objectsOf(platform).find((o) => o.kind === kind && o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace));
+  if (!found) throw new Error(`no ${kind} ${namespace ?? '*'}/${name} in ${platform.env}`);
+  return found;
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { built, find, objectsOf } from '../support/platforms.js';
+
+const prod = built.find((b) => b.env.name === 'prod')!;
+const test = built.find((b) => b.env.name === 'test')!;
+const unitObjects = (b: typeof prod, module: string) => b.platform.units.find((u) => u.id === `module/${module}`)!.objects;
+
+describe('representative modules, exactly', () => {
+  it('a routed front-end (portal-web, prod)', () => {
+    expect(unitObjects(prod, 'portal-web')).toMatchSnapshot();
+  });
+
+  it('a device-facing TCP back-end with autoscaling and a stateful dependency (vehicle-access, prod)', () => {
+    expect(unitObjects(prod, 'vehicle-access')).toMatchSnapshot();
+  });
+
+  it('a back-end with a declared internet egress exception (hdmap-service, test)', () => {
+    expect(unitObjects(test, 'hdmap-service')).toMatchSnapshot();
+  });
+});
+
+describe.each(built)('every module of $env.name', ({ platform, catalog, env }) => {
+  it('has its ServiceAccount, ConfigMap, Deployment, Service, PDB and NetworkPolicy, with stable names', () => {
+    for (const module of catalog) {
+      const ns = `icv-${module.domain}`;
+      for (const kind of ['ServiceAccount', 'Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy']) {
+        expect(find(platform, kind, module.name, ns).metadata.labels['app.kubernetes.io/name']).toBe(module.name);
+      }
+      find(platform, 'ConfigMap', `${module.name}-config`, ns);
+      const hpa = objectsOf(platform).find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === module.name);
+      expect(hpa !== undefined).toBe(!('replicas' in module.scaling));
+      const ingress = objectsOf(platform).find((o) => o.kind === 'Ingress' && o.metadata.name === module.name);
+      expect(ingress !== undefined).toBe(module.routes.length > 0);
+    }
+  });
+
+  it(`runs at least ${env.sizing.replicaFloor} replica(s) of everything`, () => {
+    for (const module of catalog) {
+      const deployment = find(platform, 'Deployment', module.name);
+      const hpa: any = objectsOf(platform).find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === module.name);
+      const replicas = deployment.spec.replicas ?? hpa.spec.minReplicas;
+      expect(replicas).toBeGreaterThanOrEqual(env.sizing.replicaFloor);
+      if (env.production) expect(replicas).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('pulls each image from its own Harbor with the release tag of this environment', () => {
+    for (const module of catalog) {
+      const container = find(platform, 'Deployment', module.name).spec.template.spec.containers[0];
+      expect(container.image).toBe(`${env.registry.host}/icv/${module.image ?? module.name}:${env.releases[module.name]}`);
+      expect(container.imagePullPolicy).toBe('IfNotPresent');
+    }
+  });
+
+  it('gives routed modules Ingress rules on the environment\'s domain with TLS', () => {
+    for (const module of catalog.filter((m) => m.routes.length > 0)) {
+      const ingress = find(platform, 'Ingress', module.name);
+      const paths = ingress.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => `${r.host}${p.path}`));
+      expect(paths).toEqual(module.routes.map((r) => `${r.host}.${env.domain}${r.path}`));
+      expect(ingress.spec.tls[0].hosts).toEqual(ingress.spec.rules.map((r: any) => r.host));
+    }
+  });
+
+  it('puts the pull secret and a default-deny policy in every application namespace, joined to the workspace', () => {
+    const namespaces = objectsOf(platform).filter((o) => o.kind === 'Namespace' && o.metadata.name.startsWith('icv-'));
+    expect(namespaces.map((n) => n.metadata.name)).toEqual(expect.arrayContaining([...new Set(catalog.map((m) => `icv-${m.domain}`))]));
+    for (const ns of namespaces) {
+      expect(ns.metadata.labels!['kubesphere.io/workspace']).toBe('icv-platform');
+      const pull = find(platform, 'Secret', 'harbor-pull', ns.metadata.name);
+      expect(pull.type).toBe('kubernetes.io/dockerconfigjson');
+      expect(JSON.parse(pull.stringData['.dockerconfigjson'])).toEqual({
+        auths: { [env.registry.host]: { username: 'robot$icv+pull', password: '<redacted:secret:harborPullRobot>' } },
+      });
+      expect(find(platform, 'NetworkPolicy', 'default-deny', ns.metadata.name).spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    }
+  });
+
+  it('fronts each VM-hosted stateful service with a selector-less Service and an EndpointSlice of its VM addresses', () => {
+    for (const [service, { addresses, port }] of Object.entries(env.statefulServices)) {
+      const svc = find(platform, 'Service', service, 'icv-stateful');
+      expect(svc.spec.selector).toBeUndefined();
+      expect(svc.spec.ports[0].port).toBe(port);
+      const slice = find(platform, 'EndpointSlice', `${service}-vms`, 'icv-stateful');
+      expect(slice.metadata.labels['kubernetes.io/service-name']).toBe(service);
+      expect(slice.endpoints.map((e: any) => e.addresses[0])).toEqual(addresses);
+    }
+  });
+
+  it('keeps stateful credentials out of the manifests: Secrets hold redaction markers only', () => {
+    for (const secret of objectsOf(platform).filter((o) => o.kind === 'Secret') as any[]) {
+      expect(secret.data).toBeUndefined();
+      for (const value of Object.values(secret.stringData as Record<string, string>)) expect(value).toMatch(/<redacted:secret:[A-Za-z]+>/);
+    }
+  });
+});
