@@ -45,9 +45,19 @@ function unit(id: string, kind: UnitKind, build: (scope: Construct) => void, art
   return { id, kind, objects: synthObjects(build), artifacts, helmReleases };
 }
 
+/**
+ * The cluster: KubeKey's config, and the node labels as Node objects that Pulumi applies as patches (KubeKey sets
+ * labels only at install time; later label changes in `environments/` reach the nodes through Pulumi).
+ */
 function clusterUnit(env: Environment): Unit {
   const kubekey = new KubeKeyCluster({ env });
-  return { id: 'cluster', kind: 'Cluster', objects: [], artifacts: [{ path: KUBEKEY_CLUSTER_PATH, content: kubekey.toYaml() }], helmReleases: [] };
+  return {
+    id: 'cluster',
+    kind: 'Cluster',
+    objects: env.cluster.hosts.map((host) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: host.name, labels: { ...host.labels } } })),
+    artifacts: [{ path: KUBEKEY_CLUSTER_PATH, content: kubekey.toYaml() }],
+    helmReleases: [],
+  };
 }
 
 /** Namespaces, their default-deny policies and pull secrets, the VM-hosted stateful services, the log shipper. */
