@@ -3,11 +3,14 @@ import type { ModuleSpec } from '../catalog/module-schema.js';
 import type { Environment } from '../environment/schema.js';
 import { STATEFUL_SERVICES } from '../environment/schema.js';
 import { KUBEKEY_CLUSTER_PATH, KubeKeyCluster } from '../cluster/kubekey-cluster.js';
+import { KUBESPHERE_CONFIGURATION_PATH, KubeSphereInstaller } from '../cluster/kubesphere-installer.js';
+import { devopsUnit } from '../devops/devops-unit.js';
 import { LOGGING_NAMESPACE, moduleNamespace, STATEFUL_NAMESPACE } from '../platform/conventions.js';
 import { AppNamespace, PodSecurityLevel } from '../workloads/app-namespace.js';
 import { LogShipper } from '../workloads/log-shipper.js';
 import { ModuleWorkload } from '../workloads/module-workload.js';
 import { VmStatefulService } from '../workloads/vm-stateful-service.js';
+import { registryUnit } from '../registry/registry-unit.js';
 import { synthObjects } from './chart.js';
 import type { Artifact, HelmReleaseSpec, Platform, Unit, UnitKind } from './types.js';
 
@@ -16,7 +19,7 @@ import type { Artifact, HelmReleaseSpec, Platform, Unit, UnitKind } from './type
  * Both inputs are already validated (the loaders did it).
  */
 export function buildPlatform(env: Environment, catalog: readonly ModuleSpec[]): Platform {
-  const units: Unit[] = [clusterUnit(env), sharedInfraUnit(env, catalog)];
+  const units: Unit[] = [clusterUnit(env), sharedInfraUnit(env, catalog), registryUnit(env), devopsUnit(env, catalog)];
   const byName = new Map(catalog.map((m) => [m.name, m]));
   const dependents = new Map<string, ModuleSpec[]>();
   for (const module of catalog) {
@@ -51,11 +54,15 @@ function unit(id: string, kind: UnitKind, build: (scope: Construct) => void, art
  */
 function clusterUnit(env: Environment): Unit {
   const kubekey = new KubeKeyCluster({ env });
+  const kubesphere = new KubeSphereInstaller({ env });
   return {
     id: 'cluster',
     kind: 'Cluster',
     objects: env.cluster.hosts.map((host) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: host.name, labels: { ...host.labels } } })),
-    artifacts: [{ path: KUBEKEY_CLUSTER_PATH, content: kubekey.toYaml() }],
+    artifacts: [
+      { path: KUBEKEY_CLUSTER_PATH, content: kubekey.toYaml() },
+      { path: KUBESPHERE_CONFIGURATION_PATH, content: kubesphere.toYaml() },
+    ],
     helmReleases: [],
   };
 }
