@@ -1,0 +1,217 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Command, Option } from 'commander';
+import { parseAllDocuments } from 'yaml';
+import type { ModuleSpec } from '../catalog/module-schema.js';
+import { buildPlatform } from '../core/build-platform.js';
+import { ExitCode, InputError } from '../core/errors.js';
+import { loadInputs, selectEnvironments, type InputSources } from '../core/inputs.js';
+import type { KubeObject, Platform } from '../core/types.js';
+import { environmentFiles, loadEnvironment } from '../environment/load.js';
+import type { Environment } from '../environment/schema.js';
+import {
+  capacityFindings,
+  checkStackConfig,
+  countFindings,
+  objectRef,
+  planCapacity,
+  readManifests,
+  renderCapacityTable,
+  runChecks,
+  sortFindings,
+  type CapacityPlan,
+  type Finding,
+  type FindingCounts,
+} from '../checks/index.js';
+import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
+
+/**
+ * `npm run check [-- --env prod] [--format json] [--manifests DIR]`: schema, policy and capacity checks.
+ * Default: builds every environment in memory (no dist/ needed) and runs every suite on it.
+ * `--manifests DIR`: checks any directory of Kubernetes YAML (with an environment only if --env is given).
+ * Exit 0 clean (warnings and exceptions allowed), 1 any error finding, 2 invalid input or usage.
+ */
+
+/** One environment, built, as the suites see it. */
+export interface SuiteContext {
+  readonly env: Environment;
+  readonly envFile: string;
+  readonly catalog: readonly ModuleSpec[];
+  readonly platform: Platform;
+  /** Every object the environment applies, plus the KubeKey and installer configs. */
+  readonly objects: readonly KubeObject[];
+  /** Repository root (stack config files live there). */
+  readonly root: string;
+}
+
+/** A check over one environment. */
+export interface EnvironmentSuite {
+  readonly name: string;
+  run(context: SuiteContext): Finding[];
+}
+
+/** A check across environments, reported as its own run named after the suite. */
+export interface CrossEnvironmentSuite {
+  readonly name: string;
+  run(contexts: readonly SuiteContext[]): Finding[];
+}
+
+/** Suites run on every environment in default mode. Capacity is planned separately because it also renders a table. */
+export const ENVIRONMENT_SUITES: EnvironmentSuite[] = [
+  {
+    name: 'rules',
+    run: (c) => runChecks({ objects: c.objects, env: c.env, envFile: c.envFile, helmReleases: c.platform.units.flatMap((u) => u.helmReleases) }),
+  },
+  {
+    name: 'stack-config',
+    run: (c) => {
+      const file = join(c.root, `Pulumi.${c.env.name}.yaml`);
+      return existsSync(file) ? checkStackConfig(file) : [];
+    },
+  },
+  {
+    name: 'platform-warnings',
+    run: (c) => c.platform.warnings.map((message) => ({ rule: 'platform', severity: 'warning', object: `Platform/${c.env.name}`, path: '', message, fix: 'see the message' })),
+  },
+];
+
+/**
+ * Suites over all checked environments at once (default mode, when more than one environment is checked).
+ * The test ≡ prod parity check belongs here.
+ */
+export const CROSS_ENVIRONMENT_SUITES: CrossEnvironmentSuite[] = [];
+
+/** What one run reports: an environment, a manifests directory, or a cross-environment suite. */
+export interface RunReport {
+  readonly target: string;
+  readonly env?: string;
+  readonly findings: readonly Finding[];
+  readonly capacity?: CapacityPlan;
+  /** Documents that were not Kubernetes objects (e.g. Helm values), in --manifests mode. */
+  readonly skipped?: readonly { readonly file: string; readonly document: number }[];
+}
+
+export interface CheckReport {
+  readonly runs: readonly RunReport[];
+  readonly summary: FindingCounts;
+}
+
+interface CheckOptions {
+  env?: string[];
+  format: 'text' | 'json';
+  manifests?: string;
+}
+
+export async function main(argv: string[], sources: InputSources = {}): Promise<number> {
+  return runCommand(() => {
+    const program = testableProgram(new Command('check'))
+      .description('Check schemas, pod security, reliability, network isolation, supply chain, secrets, topology and capacity')
+      .option('--env <names...>', 'environments to check (comma-separated or repeated); default: all')
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--manifests <dir>', 'check a directory of Kubernetes YAML instead of building the environments')
+      .allowExcessArguments(false);
+    program.parse(argv, { from: 'user' });
+    const options = program.opts<CheckOptions>();
+    const root = sources.root ?? process.cwd();
+    const runs = options.manifests === undefined ? checkEnvironments(options, sources, root) : [checkManifests(options.manifests, options, sources)];
+    const report: CheckReport = { runs, summary: countFindings(runs.flatMap((r) => r.findings)) };
+    process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+    return report.summary.errors > 0 ? ExitCode.FINDINGS : ExitCode.OK;
+  });
+}
+
+/** Reads the KubeKey and ks-installer configs the platform writes, so they are schema-checked like manifests. */
+function configObjects(platform: Platform): KubeObject[] {
+  return platform.units
+    .flatMap((u) => u.artifacts)
+    .filter((a) => a.path.startsWith('kubekey/') && /\.ya?ml$/.test(a.path))
+    .flatMap((a) => parseAllDocuments(a.content).map((d) => d.toJS() as KubeObject | null))
+    .filter((o): o is KubeObject => o !== null && typeof o === 'object');
+}
+
+function checkEnvironments(options: CheckOptions, sources: InputSources, root: string): RunReport[] {
+  const inputs = loadInputs(selectEnvironments(options.env), sources);
+  const contexts: SuiteContext[] = inputs.map(({ env, catalog }) => {
+    const platform = buildPlatform(env, catalog);
+    const objects = [...platform.units.flatMap((u) => u.objects), ...configObjects(platform)];
+    return { env, envFile: environmentFiles(env.name).declaration, catalog, platform, objects, root };
+  });
+  const runs: RunReport[] = contexts.map((context) => {
+    const capacity = planCapacity(context.env, context.objects);
+    const findings = sortFindings([...ENVIRONMENT_SUITES.flatMap((suite) => suite.run(context)), ...capacityFindings(capacity)]);
+    return { target: context.env.name, env: context.env.name, findings, capacity };
+  });
+  if (contexts.length > 1) {
+    for (const suite of CROSS_ENVIRONMENT_SUITES) runs.push({ target: suite.name, findings: sortFindings(suite.run(contexts)) });
+  }
+  return runs;
+}
+
+function checkManifests(dir: string, options: CheckOptions, sources: InputSources): RunReport {
+  const names = options.env === undefined ? [] : selectEnvironments(options.env);
+  if (names.length > 1) throw InputError.single('--env', '', `--manifests checks one environment at a time, not ${names.join(', ')}`);
+  const loaded = names[0] === undefined ? undefined : loadEnvironment(names[0], sources);
+  const set = readManifests(dir);
+  const fileOf = new Map<string, string>();
+  for (const [obj, file] of set.files) if (!fileOf.has(objectRef(obj))) fileOf.set(objectRef(obj), file);
+  const env = loaded?.env;
+  const capacity = env ? planCapacity(env, set.objects) : undefined;
+  const findings = sortFindings([...runChecks({ objects: set.objects, env, envFile: loaded?.file }), ...(capacity ? capacityFindings(capacity) : [])]).map((f) => {
+    const file = fileOf.get(f.object);
+    return file === undefined ? f : { ...f, file };
+  });
+  return {
+    target: dir,
+    ...(env ? { env: env.name } : {}),
+    findings,
+    ...(capacity ? { capacity } : {}),
+    skipped: set.skipped,
+  };
+}
+
+const SECTIONS = [
+  ['error', 'errors'],
+  ['warning', 'warnings'],
+  ['exception', 'exceptions (declared, with reasons)'],
+] as const;
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function countLine(counts: FindingCounts): string {
+  return `${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}, ${plural(counts.exceptions, 'exception')}`;
+}
+
+/** A file path as the user would type it: relative to the working directory when inside it. */
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
+function renderFinding(f: Finding): string[] {
+  const where = f.file ? ` (${displayPath(f.file)})` : '';
+  return [
+    `  ${f.rule}  ${f.object}${where}${f.path ? `  ${f.path}` : ''}`,
+    `      ${f.message}`,
+    f.severity === 'exception' ? `      reason: ${f.reason ?? ''}` : `      fix: ${f.fix}`,
+  ];
+}
+
+export function renderText(report: CheckReport): string {
+  const lines: string[] = [];
+  for (const run of report.runs) {
+    lines.push(`== ${run.target}${run.env && run.env !== run.target ? ` (environment ${run.env})` : ''} ==`);
+    for (const [severity, title] of SECTIONS) {
+      const group = run.findings.filter((f) => f.severity === severity);
+      if (group.length > 0) lines.push(`${title} (${group.length}):`, ...group.flatMap(renderFinding));
+    }
+    if (run.skipped && run.skipped.length > 0) lines.push(`skipped, not Kubernetes objects: ${run.skipped.map((s) => `${displayPath(s.file)} (document ${s.document})`).join(', ')}`);
+    if (run.capacity) lines.push('', renderCapacityTable(run.capacity));
+    lines.push(`${run.target}: ${countLine(countFindings(run.findings))}`, '');
+  }
+  lines.push(`check: ${countLine(report.summary)} (${report.runs.map((r) => r.target).join(', ')})`);
+  return `${lines.join('\n')}\n`;
+}
+
+runIfEntryPoint(import.meta.url, main);
