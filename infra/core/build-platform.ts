@@ -73,7 +73,7 @@ function sharedInfraUnit(env: Environment, catalog: readonly ModuleSpec[]): Unit
   const domainNamespaces = [...new Set(catalog.map((m) => moduleNamespace(m.domain)))].sort();
   return unit('shared-infra', 'SharedInfra', (scope) => {
     for (const name of domainNamespaces) new AppNamespace(scope, name, { name, env, tls: routed.has(name) });
-    new AppNamespace(scope, STATEFUL_NAMESPACE, { name: STATEFUL_NAMESPACE, env });
+    new AppNamespace(scope, STATEFUL_NAMESPACE, { name: STATEFUL_NAMESPACE, env, runsPods: false });
     for (const service of STATEFUL_SERVICES) new VmStatefulService(scope, `stateful-${service}`, { service, env });
     new AppNamespace(scope, LOGGING_NAMESPACE, {
       name: LOGGING_NAMESPACE,

@@ -7,6 +7,9 @@
 /** Every secret a stack needs, as `icv:<key>` config set with `pulumi config set --secret`. */
 export const SECRET_KEYS = {
   harborAdminPassword: 'Harbor admin password (Helm value harborAdminPassword, and the dynamic provider\'s credentials)',
+  harborSecretKey: 'Harbor\'s encryption key for stored credentials: exactly 16 characters (Helm value secretKey)',
+  harborDatabasePassword: 'Password of Harbor\'s internal PostgreSQL (Helm value database.internal.password)',
+  harborRegistryPassword: 'Password core uses towards Harbor\'s registry component (Helm value registry.credentials.password)',
   mysqlPassword: 'Password of the platform\'s MySQL account on the VM-hosted MySQL',
   redisPassword: 'Password of the VM-hosted Redis (requirepass)',
   clickhousePassword: 'Password of the platform\'s ClickHouse user',

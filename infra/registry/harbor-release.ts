@@ -47,6 +47,8 @@ export interface HarborValues {
   /** Must be `https://` + the ingress host: Harbor hands it to clients as the token service and registry URL. */
   readonly externalURL: string;
   readonly harborAdminPassword: string;
+  /** Encryption key of Harbor's stored credentials (exactly 16 characters). */
+  readonly secretKey: string;
   readonly updateStrategy: { readonly type: 'Recreate' };
   readonly persistence: {
     readonly enabled: true;
@@ -62,9 +64,14 @@ export interface HarborValues {
   readonly portal: { readonly resources: HarborResources };
   readonly core: { readonly resources: HarborResources };
   readonly jobservice: { readonly resources: HarborResources };
-  readonly registry: { readonly registry: { readonly resources: HarborResources }; readonly controller: { readonly resources: HarborResources } };
+  readonly registry: {
+    readonly registry: { readonly resources: HarborResources };
+    readonly controller: { readonly resources: HarborResources };
+    /** Basic-auth credentials core uses towards the registry component. */
+    readonly credentials: { readonly username: string; readonly password: string };
+  };
   readonly trivy: { readonly enabled: boolean; readonly resources: HarborResources };
-  readonly database: { readonly type: 'internal'; readonly internal: { readonly resources: HarborResources } };
+  readonly database: { readonly type: 'internal'; readonly internal: { readonly password: string; readonly resources: HarborResources } };
   readonly redis: { readonly type: 'internal'; readonly internal: { readonly resources: HarborResources } };
 }
 
@@ -113,6 +120,8 @@ export class HarborRelease {
       },
       externalURL: `https://${host}`,
       harborAdminPassword: secretMarker('harborAdminPassword'),
+      // The chart's defaults for these are public strings ('not-a-secure-key', 'changeit', 'harbor_registry_password').
+      secretKey: secretMarker('harborSecretKey'),
       // The volumes are ReadWriteOnce: a rolling update would start the new registry and jobservice pods while the
       // old ones still hold their volumes (the chart says to use Recreate when ReadWriteMany is not available).
       updateStrategy: { type: 'Recreate' },
@@ -134,9 +143,10 @@ export class HarborRelease {
       registry: {
         registry: { resources: resources('100m', '256Mi', '1000m', '1Gi') },
         controller: { resources: resources('50m', '64Mi', '200m', '256Mi') },
+        credentials: { username: 'harbor_registry_user', password: secretMarker('harborRegistryPassword') },
       },
       trivy: { enabled: this.trivy, resources: resources('200m', '512Mi', '1000m', '1Gi') },
-      database: { type: 'internal', internal: { resources: resources('100m', '256Mi', '1000m', '1Gi') } },
+      database: { type: 'internal', internal: { password: secretMarker('harborDatabasePassword'), resources: resources('100m', '256Mi', '1000m', '1Gi') } },
       redis: { type: 'internal', internal: { resources: resources('50m', '64Mi', '500m', '512Mi') } },
     };
 

@@ -21,6 +21,11 @@ export interface AppNamespaceProps {
   readonly podSecurityReason?: string;
   /** Adds the wildcard TLS Secret for namespaces with public routes. @default false */
   readonly tls?: boolean;
+  /**
+   * Whether pods run here: they get the pull secret and the default-deny policy. A namespace of selector-less
+   * Services only has neither (a policy that selects no pod protects nothing). @default true
+   */
+  readonly runsPods?: boolean;
 }
 
 /**
@@ -49,6 +54,7 @@ export class AppNamespace extends Construct {
         ...(props.podSecurityReason ? { annotations: { 'icv.io/pod-security-reason': props.podSecurityReason } } : {}),
       },
     });
+    if (!(props.runsPods ?? true)) return;
     new k8s.KubeNetworkPolicy(this, 'default-deny', {
       metadata: { name: 'default-deny', namespace: props.name, labels },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },

@@ -62,7 +62,9 @@ describe.each(built)('every module of $env.name', ({ platform, catalog, env }) =
   });
 
   it('puts the pull secret and a default-deny policy in every application namespace, joined to the workspace', () => {
-    const namespaces = objectsOf(platform).filter((o) => o.kind === 'Namespace' && o.metadata.name.startsWith('icv-'));
+    const podNamespaces = new Set(objectsOf(platform).filter((o) => ['Deployment', 'DaemonSet'].includes(o.kind)).map((o) => o.metadata.namespace));
+    const namespaces = objectsOf(platform).filter((o) => o.kind === 'Namespace' && podNamespaces.has(o.metadata.name));
+    expect(namespaces.length).toBe(podNamespaces.size);
     expect(namespaces.map((n) => n.metadata.name)).toEqual(expect.arrayContaining([...new Set(catalog.map((m) => `icv-${m.domain}`))]));
     for (const ns of namespaces) {
       expect(ns.metadata.labels!['kubesphere.io/workspace']).toBe('icv-platform');
