@@ -1,0 +1,34 @@
+import type { KubeObject } from '../core/types.js';
+import type { Environment } from '../environment/schema.js';
+
+/**
+ * What `protect` guards in production: the resources whose deletion loses data or identity that re-applying the
+ * stack cannot bring back. Pulumi refuses to delete a protected resource (a `pulumi destroy`, a rename, or a change
+ * that needs a replacement) until someone runs `pulumi state unprotect <urn>` on purpose.
+ *
+ * Everything else is deliberately left unprotected: Deployments, Services, policies, ConfigMaps and Secrets are
+ * re-created from the code in seconds, and protecting them would turn every replacement into a manual step. The
+ * Harbor project and robot accounts are not protected either: Harbor itself refuses to delete a project that still
+ * holds repositories, and a replaced robot only rotates the secret that Pulumi writes into the pull secrets anyway.
+ * The test environment protects nothing, so it can be torn down and rebuilt at will.
+ */
+export const PROTECTED_KINDS: Readonly<Record<string, string>> = {
+  Namespace: 'deleting a namespace deletes every object in it, the DevOps credentials and the application data included',
+  PersistentVolumeClaim: 'with the local-path StorageClass, deleting the claim deletes the data on the node',
+  DevOpsProject: 'deleting it deletes its Jenkins folder: every pipeline\'s build history and the credentials synced into Jenkins',
+  WorkspaceTemplate: 'deleting it deletes the workspace, its members and role bindings, and KubeSphere\'s link to every namespace in it',
+};
+
+/** Why the Harbor Helm release is protected in production. */
+export const HELM_RELEASE_PROTECTION =
+  'uninstalling Harbor takes the registry down for every pull, and its database holds the projects, robot accounts and scan results';
+
+/** Whether an object is protected in this environment. */
+export function isProtected(env: Environment, obj: KubeObject): boolean {
+  return env.production && Object.hasOwn(PROTECTED_KINDS, obj.kind);
+}
+
+/** Whether a Helm release is protected in this environment: every release holds the state of what it installs. */
+export function isReleaseProtected(env: Environment): boolean {
+  return env.production;
+}

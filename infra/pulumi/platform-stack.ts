@@ -1,0 +1,138 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { TIERS, type ModuleSpec, type Tier } from '../catalog/module-schema.js';
+import { buildPlatform } from '../core/build-platform.js';
+import { DERIVED_SECRETS, type DerivedSecret, type SecretKey } from '../core/secrets.js';
+import type { Platform, Unit } from '../core/types.js';
+import type { Environment } from '../environment/schema.js';
+import { HarborRegistry } from './harbor-registry.js';
+import { PlatformUnit } from './platform-unit.js';
+import type { SecretSource } from './secret-values.js';
+import type { StackConfig } from './stack-config.js';
+import { NamespaceIndex, type UnitContext } from './unit-resources.js';
+
+export interface PlatformStackArgs {
+  /** The environment this stack applies; the stack carries its name. */
+  readonly env: Environment;
+  /** The validated service catalog. */
+  readonly catalog: readonly ModuleSpec[];
+  /** The stack's config, read once by the entry point. */
+  readonly config: StackConfig;
+  /** Warnings from validating the inputs, logged on this component. @default [] */
+  readonly warnings?: readonly string[];
+}
+
+const MODULE_PREFIX = 'module/';
+
+/**
+ * The whole platform of one environment: one explicit Kubernetes provider for the stack's cluster, then one component
+ * per unit of the pure core (`icv:platform:Cluster`, `SharedInfra`, `Registry`, `DevOps`, and an `icv:platform:Module`
+ * named after each module), whose children are the unit's objects as typed Kubernetes resources.
+ *
+ * The registry unit is created first, because its Harbor robots produce the secrets other units' Secrets hold; the
+ * other units follow in the core's order, which puts shared-infra (the modules' namespaces) before the modules.
+ */
+export class PlatformStack extends pulumi.ComponentResource {
+  /** Everything the pure core synthesized for the environment: the objects this stack applies. */
+  public readonly platform: Platform;
+  /** The one Kubernetes provider every Kubernetes resource of the stack uses. */
+  public readonly provider: k8s.Provider;
+  public readonly registry: HarborRegistry;
+  /** Every unit component, the registry's included, by unit id. */
+  public readonly units: ReadonlyMap<string, PlatformUnit | HarborRegistry>;
+  /** Public host names the Ingresses route, sorted. */
+  public readonly publicHosts: readonly string[];
+  /** Harbor's URL. */
+  public readonly registryUrl: string;
+  /** The KubeSphere workspace the platform's namespaces belong to. */
+  public readonly workspace: string;
+  /** The KubeSphere DevOps project that holds the release pipelines. */
+  public readonly devopsProject: string;
+  /** How many modules the stack applies, by tier. */
+  public readonly modulesByTier: Readonly<Record<Tier, number>>;
+  /** Kubernetes resources the stack registers: one per object of `dist/<env>/manifests/`, plus the Helm releases. */
+  public readonly kubernetesResources: number;
+
+  constructor(name: string, args: PlatformStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('icv:platform:PlatformStack', name, {}, opts);
+    const { env, config } = args;
+    if (config.stack !== env.name) {
+      throw new Error(`the config of stack '${config.stack}' cannot apply environment '${env.name}': the stack name picks the environment`);
+    }
+    for (const warning of args.warnings ?? []) void pulumi.log.warn(warning, this);
+    this.platform = buildPlatform(env, args.catalog);
+
+    this.provider = new k8s.Provider(
+      `${name}-kubernetes`,
+      {
+        context: config.kubeContext,
+        ...(config.kubeconfig === undefined ? {} : { kubeconfig: config.kubeconfig }),
+        // Node labels are applied as NodePatch resources, which need server-side apply (the v4 default, made explicit).
+        enableServerSideApply: true,
+      },
+      { parent: this },
+    );
+
+    let derived: Readonly<Record<DerivedSecret, pulumi.Output<string>>> | undefined;
+    const secrets: SecretSource = (secret) => {
+      if (!Object.hasOwn(DERIVED_SECRETS, secret)) return config.secrets[secret as SecretKey];
+      if (derived === undefined) throw new Error(`secret '${secret}' is produced by the registry unit, which is not created yet`);
+      return derived[secret as DerivedSecret];
+    };
+    const context: UnitContext = { env, provider: this.provider, secrets, namespaces: NamespaceIndex.of(this.platform) };
+    const childOpts = { parent: this };
+
+    const registryUnit = single(this.platform, 'Registry');
+    this.registry = new HarborRegistry(registryUnit.id, { unit: registryUnit, context }, childOpts);
+    derived = this.registry.derivedSecrets;
+    const units = new Map<string, PlatformUnit | HarborRegistry>([[registryUnit.id, this.registry]]);
+    for (const unit of this.platform.units) {
+      if (unit === registryUnit) continue;
+      units.set(unit.id, new PlatformUnit(componentName(unit), { unit, context }, childOpts));
+    }
+    this.units = units;
+
+    const objects = this.platform.units.flatMap((u) => u.objects);
+    this.publicHosts = [
+      ...new Set(objects.filter((o) => o.kind === 'Ingress').flatMap((o) => ((o.spec as IngressSpec).rules ?? []).map((r) => r.host))),
+    ].sort();
+    this.registryUrl = this.registry.url;
+    this.workspace = singleObject(this.platform, 'WorkspaceTemplate');
+    this.devopsProject = singleObject(this.platform, 'DevOpsProject');
+    const tiers = new Map(args.catalog.map((m) => [m.name, m.tier]));
+    const modules = this.platform.units.filter((u) => u.kind === 'Module').map((u) => tiers.get(u.id.slice(MODULE_PREFIX.length)));
+    this.modulesByTier = Object.fromEntries(TIERS.map((tier) => [tier, modules.filter((t) => t === tier).length])) as Record<Tier, number>;
+    this.kubernetesResources = objects.length + this.platform.units.reduce((n, u) => n + u.helmReleases.length, 0);
+
+    this.registerOutputs({
+      publicHosts: this.publicHosts,
+      registryUrl: this.registryUrl,
+      workspace: this.workspace,
+      devopsProject: this.devopsProject,
+      modulesByTier: this.modulesByTier,
+      kubernetesResources: this.kubernetesResources,
+    });
+  }
+}
+
+interface IngressSpec {
+  readonly rules?: readonly { readonly host: string }[];
+}
+
+/** A module's component is named after the module; a platform part's after its unit id. */
+function componentName(unit: Unit): string {
+  return unit.kind === 'Module' ? unit.id.slice(MODULE_PREFIX.length) : unit.id;
+}
+
+function single(platform: Platform, kind: Unit['kind']): Unit {
+  const found = platform.units.filter((u) => u.kind === kind);
+  if (found.length !== 1) throw new Error(`environment '${platform.env}' must have exactly one ${kind} unit, not ${found.length}`);
+  return found[0]!;
+}
+
+/** The name of the one object of a kind. */
+function singleObject(platform: Platform, kind: string): string {
+  const found = platform.units.flatMap((u) => u.objects).filter((o) => o.kind === kind);
+  if (found.length !== 1) throw new Error(`environment '${platform.env}' must have exactly one ${kind}, not ${found.length}`);
+  return found[0]!.metadata.name;
+}

@@ -1,0 +1,103 @@
+import type * as pulumi from '@pulumi/pulumi';
+import { loadInputs, type PlatformInputs } from '../core/inputs.js';
+import { SECRET_KEYS, type SecretKey } from '../core/secrets.js';
+import { ENVIRONMENT_NAMES } from '../environment/load.js';
+
+/** The config namespace of every key this program reads: `icv:<key>`. */
+export const CONFIG_NAMESPACE = 'icv';
+
+/**
+ * What a stack's config (`Pulumi.<stack>.yaml` plus the secrets set with `pulumi config set --secret`) holds.
+ *
+ * The cluster is chosen by `icv:kubeContext`, which every stack file must set: a stack never applies to whatever
+ * context happens to be current in the operator's kubeconfig, so `pulumi up --stack prod` cannot land on the test
+ * cluster. `icv:kubeconfig` is optional and secret, because a kubeconfig holds the cluster-admin credentials.
+ */
+export interface StackConfig {
+  /** The stack the config was read for; also the environment's name. */
+  readonly stack: string;
+  /** kubeconfig context of the stack's cluster (`icv:kubeContext`). */
+  readonly kubeContext: string;
+  /**
+   * Path to a kubeconfig file, or its content (`icv:kubeconfig`, secret).
+   * @default - the Kubernetes provider's default: $KUBECONFIG, else ~/.kube/config
+   */
+  readonly kubeconfig?: pulumi.Output<string>;
+  /** Every secret of SECRET_KEYS, as Pulumi secrets. */
+  readonly secrets: Readonly<Record<SecretKey, pulumi.Output<string>>>;
+}
+
+/** One config value the stack lacks, and how to set it. */
+export interface MissingConfig {
+  /** The full key, such as `icv:mysqlPassword`. */
+  readonly key: string;
+  readonly secret: boolean;
+  readonly description: string;
+}
+
+/** The stack's config lacks values the program needs; the message gives the command that sets each. */
+export class StackConfigError extends Error {
+  constructor(
+    public readonly stackName: string,
+    public readonly missing: readonly MissingConfig[],
+  ) {
+    super(
+      [
+        `stack '${stackName}' is missing ${missing.length} configuration value(s):`,
+        ...missing.flatMap((m) => [
+          `  ${m.key}${m.secret ? ' (secret)' : ''}: ${m.description}`,
+          `    pulumi config set${m.secret ? ' --secret' : ''} ${m.key} <value> --stack ${stackName}`,
+        ]),
+        'Multi-line values such as PEM files are read from standard input when <value> is left out: ' +
+          `pulumi config set --secret ${CONFIG_NAMESPACE}:tlsCertificate --stack ${stackName} < wildcard.crt`,
+      ].join('\n'),
+    );
+    this.name = 'StackConfigError';
+  }
+}
+
+/**
+ * Reads every config value of the stack once, failing with one StackConfigError that lists all the missing values.
+ * Secrets are read with `getSecret`, so they are Pulumi secrets from the start.
+ */
+export function readStackConfig(config: pulumi.Config, stack: string): StackConfig {
+  const missing: MissingConfig[] = [];
+  const kubeContext = config.get('kubeContext') ?? '';
+  if (kubeContext === '') {
+    missing.push({
+      key: `${CONFIG_NAMESPACE}:kubeContext`,
+      secret: false,
+      description: `kubeconfig context of the ${stack} cluster (KubeKey's admin kubeconfig calls it kubernetes-admin@<clusterName>)`,
+    });
+  }
+  const secrets: Partial<Record<SecretKey, pulumi.Output<string>>> = {};
+  for (const key of Object.keys(SECRET_KEYS) as SecretKey[]) {
+    const value = config.getSecret(key);
+    if (value === undefined) missing.push({ key: `${CONFIG_NAMESPACE}:${key}`, secret: true, description: SECRET_KEYS[key] });
+    else secrets[key] = value;
+  }
+  if (missing.length > 0) throw new StackConfigError(stack, missing);
+  const kubeconfig = config.getSecret('kubeconfig');
+  return {
+    stack,
+    kubeContext,
+    ...(kubeconfig === undefined ? {} : { kubeconfig }),
+    secrets: secrets as Record<SecretKey, pulumi.Output<string>>,
+  };
+}
+
+/**
+ * The validated inputs of the environment a stack applies: the stack's name is the environment's name.
+ * An unknown stack fails before anything is registered.
+ */
+export function stackInputs(stack: string): PlatformInputs {
+  if (!ENVIRONMENT_NAMES.includes(stack)) {
+    throw new Error(
+      `stack '${stack}' has no environment: a stack applies environments/<stack>.ts, and the environments are ` +
+        `${ENVIRONMENT_NAMES.join(', ')}; select one with \`pulumi stack select ${ENVIRONMENT_NAMES[0]}\` ` +
+        `(or create it with \`pulumi stack init ${ENVIRONMENT_NAMES[0]}\`)`,
+    );
+  }
+  const [inputs] = loadInputs([stack]);
+  return inputs!;
+}

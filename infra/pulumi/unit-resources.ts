@@ -1,0 +1,119 @@
+import * as k8s from '@pulumi/kubernetes';
+import type * as pulumi from '@pulumi/pulumi';
+import { objectRef } from '../checks/finding.js';
+import type { HelmReleaseSpec, KubeObject, Platform, Unit } from '../core/types.js';
+import type { Environment } from '../environment/schema.js';
+import { isProtected, isReleaseProtected } from './data-safety.js';
+import { createKubeResource } from './kube-resources.js';
+import { fillMarkersDeep, resolveObjectSecrets, type SecretSource } from './secret-values.js';
+
+/** What every unit component needs from the stack around it. */
+export interface UnitContext {
+  /** The environment being applied. */
+  readonly env: Environment;
+  /** The stack's one Kubernetes provider; every Kubernetes resource uses it. */
+  readonly provider: k8s.Provider;
+  /** Secret values by name: stack config, or what the Harbor robots produce. */
+  readonly secrets: SecretSource;
+  /** The platform's Namespace resources, shared by all units. */
+  readonly namespaces: NamespaceIndex;
+}
+
+/** The resources one unit registered. */
+export interface UnitResources {
+  /** One resource per object of the unit, in the unit's order. */
+  readonly objects: readonly pulumi.CustomResource[];
+  /** One Helm release per release spec of the unit. */
+  readonly releases: readonly k8s.helm.v3.Release[];
+}
+
+/** Helm waits for every Harbor pod to be ready; first installs pull a dozen images. */
+const HELM_TIMEOUT_SECONDS = 900;
+
+/**
+ * The platform's Namespace resources, so that an object waits for its namespace even when another unit declares it
+ * (the modules' namespaces come from shared-infra). Namespaces the platform does not declare (kube-system, KubeSphere's
+ * own) already exist and are not waited for.
+ */
+export class NamespaceIndex {
+  private readonly created = new Map<string, k8s.core.v1.Namespace>();
+
+  private constructor(private readonly declared: ReadonlyMap<string, string>) {}
+
+  /** The index of every Namespace the platform declares, none created yet. */
+  static of(platform: Platform): NamespaceIndex {
+    const declared = new Map<string, string>();
+    for (const unit of platform.units) {
+      for (const obj of unit.objects) if (obj.kind === 'Namespace') declared.set(obj.metadata.name, unit.id);
+    }
+    return new NamespaceIndex(declared);
+  }
+
+  add(name: string, namespace: k8s.core.v1.Namespace): void {
+    this.created.set(name, namespace);
+  }
+
+  /** What something in `namespace` must be created after: its Namespace, when this stack declares it. */
+  dependencyOf(namespace: string | undefined, who: string): pulumi.Resource[] {
+    if (namespace === undefined || !this.declared.has(namespace)) return [];
+    const created = this.created.get(namespace);
+    if (!created) {
+      throw new Error(
+        `${who} is in namespace '${namespace}', which unit '${this.declared.get(namespace)}' declares but has not created yet: ` +
+          'PlatformStack must create that unit first',
+      );
+    }
+    return [created];
+  }
+}
+
+/**
+ * Registers a unit's objects and Helm releases as children of `parent`: Namespaces first (so that the unit's own
+ * objects can wait for them), then every other object, then the releases.
+ */
+export function registerUnitResources(unit: Unit, context: UnitContext, parent: pulumi.Resource): UnitResources {
+  const namespacesFirst = [...unit.objects.filter(isNamespace), ...unit.objects.filter((o) => !isNamespace(o))];
+  const created = new Map<KubeObject, pulumi.CustomResource>();
+  for (const obj of namespacesFirst) {
+    const resource = createKubeResource(obj, resolveObjectSecrets(obj, context.secrets), {
+      parent,
+      provider: context.provider,
+      protect: isProtected(context.env, obj),
+      dependsOn: context.namespaces.dependencyOf(obj.metadata.namespace, objectRef(obj)),
+      ...(obj.kind === 'Secret' ? { additionalSecretOutputs: ['data', 'stringData'] } : {}),
+    });
+    if (resource instanceof k8s.core.v1.Namespace) context.namespaces.add(obj.metadata.name, resource);
+    created.set(obj, resource);
+  }
+  return {
+    objects: unit.objects.map((obj) => created.get(obj)!),
+    releases: unit.helmReleases.map((spec) => registerRelease(spec, context, parent)),
+  };
+}
+
+/** A Helm release; its values' secret markers are filled from the secret sources. */
+function registerRelease(spec: HelmReleaseSpec, context: UnitContext, parent: pulumi.Resource): k8s.helm.v3.Release {
+  return new k8s.helm.v3.Release(
+    `${spec.namespace}/${spec.name}`,
+    {
+      // Without a name Pulumi would add a random suffix, and every object the chart creates is prefixed with it.
+      name: spec.name,
+      namespace: spec.namespace,
+      chart: spec.chart,
+      version: spec.version,
+      repositoryOpts: { repo: spec.repository },
+      values: fillMarkersDeep(spec.values, context.secrets) as Record<string, unknown>,
+      timeout: HELM_TIMEOUT_SECONDS,
+    },
+    {
+      parent,
+      provider: context.provider,
+      protect: isReleaseProtected(context.env),
+      dependsOn: context.namespaces.dependencyOf(spec.namespace, `Helm release '${spec.name}'`),
+    },
+  );
+}
+
+function isNamespace(obj: KubeObject): boolean {
+  return obj.kind === 'Namespace';
+}

@@ -1,0 +1,3 @@
+import { describeStackProgram } from './stack-suite.js';
+
+describeStackProgram('prod');

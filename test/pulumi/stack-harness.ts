@@ -1,0 +1,200 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as pulumi from '@pulumi/pulumi';
+import { parse } from 'yaml';
+import { vi } from 'vitest';
+import { SECRET_KEYS, type SecretKey } from '../../infra/core/secrets.js';
+
+/**
+ * Runs the real Pulumi program (`infra/pulumi/index.ts`) under `pulumi.runtime.setMocks` for one stack, with the
+ * stack's config read from `Pulumi.<stack>.yaml` the way the CLI hands it to a program, and records every resource
+ * registration: type, name, parent, provider, protect, dependencies, secret outputs, and the inputs as the engine
+ * would receive them (secrets still wrapped).
+ */
+
+export const PROJECT = 'icv-platform';
+
+/** The value under which the serialized inputs mark a secret: `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`. */
+const SECRET_SIG_KEY = pulumi.runtime.specialSigKey;
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
+
+export interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly id: string;
+  /** URN of the parent, '' for none. */
+  readonly parent: string;
+  /** `<provider urn>::<provider id>`, '' for the default provider. */
+  readonly provider: string;
+  readonly protect: boolean;
+  /** URNs this resource waits for: explicit dependsOn and the resources its input Outputs came from. */
+  readonly dependencies: readonly string[];
+  readonly additionalSecretOutputs: readonly string[];
+  readonly custom: boolean;
+  /** The inputs as serialized for the engine; secrets are `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`. */
+  readonly inputs: Record<string, any>;
+}
+
+export interface ProgramRun {
+  readonly stack: string;
+  /** Every registration, in order. */
+  readonly registrations: readonly Registration[];
+  /** The program's exports (the stack outputs), resolved. */
+  readonly outputs: Record<string, unknown>;
+  /** The secret values given to the program: config secrets and the robots' secrets. */
+  readonly secretValues: readonly string[];
+  /** How long the program took to register everything, in ms. */
+  readonly elapsedMs: number;
+}
+
+/** The config of a stack as the CLI passes it: Pulumi.yaml's project values, then Pulumi.<stack>.yaml on top. */
+export function stackConfigFromFiles(stack: string, root = process.cwd()): Record<string, string> {
+  const project = parse(readFileSync(`${root}/Pulumi.yaml`, 'utf8')) as { name: string; config?: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  const set = (key: string, value: unknown) => {
+    if (typeof value === 'object' && value !== null && 'secure' in value) {
+      throw new Error(`${key} is a secure value: only the Pulumi CLI can decrypt it; tests supply secrets themselves`);
+    }
+    config[key.includes(':') ? key : `${project.name}:${key}`] = typeof value === 'string' ? value : JSON.stringify(value);
+  };
+  for (const [key, declaration] of Object.entries(project.config ?? {})) {
+    const value = typeof declaration === 'object' && declaration !== null ? ((declaration as Record<string, unknown>).value ?? (declaration as Record<string, unknown>).default) : declaration;
+    if (value !== undefined) set(key, value);
+  }
+  // A stack without its file (one that was never configured) has no stack config, as with the CLI.
+  const path = `${root}/Pulumi.${stack}.yaml`;
+  const stackFile = existsSync(path) ? (parse(readFileSync(path, 'utf8')) as { config?: Record<string, unknown> } | null) : null;
+  for (const [key, value] of Object.entries(stackFile?.config ?? {})) set(key, value);
+  return config;
+}
+
+/** A recognisable test value for each secret of a stack. */
+export function testSecrets(stack: string): Record<`icv:${SecretKey}`, string> {
+  return Object.fromEntries(Object.keys(SECRET_KEYS).map((key) => [`icv:${key}`, `test-secret-${key}-${stack}-9f2c`])) as Record<`icv:${SecretKey}`, string>;
+}
+
+/** The secret the mocked Harbor returns for a robot account. */
+export function robotSecret(stack: string, robot: string): string {
+  return `robot-secret-${robot}-${stack}-51ab`;
+}
+
+export interface RunOptions {
+  /** Config keys (`icv:gitlabToken`) to leave unset, to see the program fail. @default [] */
+  readonly omit?: readonly string[];
+}
+
+/**
+ * Sets up the mocks and the config, then imports the program afresh (`vi.resetModules`), exactly as the Pulumi
+ * language host would run it, and waits until every registration is done.
+ */
+export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
+  const registrations: Registration[] = [];
+  const inputsByResource = new Map<string, Record<string, any>>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        inputsByResource.set(`${args.type}::${args.name}`, args.inputs);
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...harborState(stack, args.type, args.inputs) } };
+      },
+      call: (args) => args.inputs,
+    },
+    PROJECT,
+    stack,
+    false,
+  );
+  const monitor = (pulumi.runtime as unknown as { getMonitor(): MockMonitorLike }).getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) =>
+    register(req, (error, response) => {
+      if (!error && response) {
+        registrations.push({
+          type: req.getType(),
+          name: req.getName(),
+          urn: response.getUrn(),
+          id: response.getId(),
+          parent: req.getParent(),
+          provider: req.getProvider(),
+          protect: req.getProtect(),
+          dependencies: req.getDependenciesList(),
+          additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+          custom: req.getCustom(),
+          inputs: inputsByResource.get(`${req.getType()}::${req.getName()}`) ?? {},
+        });
+      }
+      callback(error, response);
+    });
+
+  const secrets = testSecrets(stack);
+  const omitted = new Set(options.omit ?? []);
+  const config: Record<string, string> = { ...stackConfigFromFiles(stack), ...secrets };
+  for (const key of omitted) delete config[key];
+  pulumi.runtime.setAllConfig(config, Object.keys(secrets).filter((key) => !omitted.has(key)));
+
+  const started = performance.now();
+  vi.resetModules();
+  const program = (await import('../../infra/pulumi/index.js')) as Record<string, unknown>;
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  const outputs = Object.fromEntries(await Promise.all(Object.entries(program).map(async ([key, value]) => [key, await resolve(value)] as const)));
+  return {
+    stack,
+    registrations,
+    outputs,
+    secretValues: [...Object.values(secrets), robotSecret(stack, 'pull'), robotSecret(stack, 'push')],
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/** What the mocked engine answers for Harbor's dynamic resources: a project id, a robot's name and secret. */
+function harborState(stack: string, type: string, inputs: Record<string, any>): Record<string, unknown> {
+  if (type !== 'pulumi-nodejs:dynamic:Resource') return {};
+  if ('access' in inputs) return { robotName: `robot$${inputs.project}+${inputs.name}`, secret: robotSecret(stack, inputs.name) };
+  return { projectId: 1 };
+}
+
+/** Whether a serialized input value is a secret. */
+export function isSecret(value: unknown): value is { value: unknown } {
+  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/** The serialized value without its secret wrappers. */
+export function unwrapSecrets(value: unknown): unknown {
+  if (isSecret(value)) return unwrapSecrets(value.value);
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  return value;
+}
+
+/** The serialized value with every secret replaced by a placeholder: what a non-secret reader sees. */
+export function withoutSecrets(value: unknown): unknown {
+  if (isSecret(value)) return '[secret]';
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutSecrets(v)]));
+  return value;
+}
+
+async function resolve(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) return new Promise((done) => value.apply((v) => done(v)));
+  return value;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getProtect(): boolean;
+  getDependenciesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getCustom(): boolean;
+}
+
+interface RegisterResponse {
+  getUrn(): string;
+  getId(): string;
+}
+
+type Callback = (error: unknown, response?: RegisterResponse) => void;
+
+interface MockMonitorLike {
+  registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
+}

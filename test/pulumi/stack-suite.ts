@@ -1,0 +1,223 @@
+import { parseAllDocuments } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildPlatform } from '../../infra/core/build-platform.js';
+import { loadInputs } from '../../infra/core/inputs.js';
+import { renderPlatform } from '../../infra/core/render.js';
+import { fillSecrets, type SecretName } from '../../infra/core/secrets.js';
+import type { KubeObject, Platform, Unit } from '../../infra/core/types.js';
+import type { Environment } from '../../infra/environment/schema.js';
+import {
+  isSecret,
+  robotSecret,
+  runProgram,
+  stackConfigFromFiles,
+  testSecrets,
+  unwrapSecrets,
+  withoutSecrets,
+  type ProgramRun,
+  type Registration,
+} from './stack-harness.js';
+
+/** Kinds that hold data or identity, protected in production (and nowhere else). */
+const PROTECTED_IN_PROD = ['Namespace', 'PersistentVolumeClaim', 'DevOpsProject', 'WorkspaceTemplate'];
+const RELEASE_TYPE = 'kubernetes:helm.sh/v3:Release';
+const DYNAMIC_TYPE = 'pulumi-nodejs:dynamic:Resource';
+
+const identity = (apiVersion: string, kind: string, namespace: string | undefined, name: string) => `${apiVersion} ${kind} ${namespace ?? ''}/${name}`;
+const objectId = (o: KubeObject) => identity(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+const registeredId = (r: Registration) => identity(r.inputs.apiVersion, r.inputs.kind, r.inputs.metadata?.namespace, r.inputs.metadata?.name);
+
+/** `kubernetes:apps/v1:Deployment` for apps/v1 Deployment; Nodes are patched, never created. */
+function expectedType(o: KubeObject): string {
+  const groupVersion = o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`;
+  return `kubernetes:${groupVersion}:${o.kind === 'Node' ? 'NodePatch' : o.kind}`;
+}
+
+/** Every object of `dist/<env>/manifests/`, parsed back from the rendered files. */
+function manifestObjects(platform: Platform): KubeObject[] {
+  return [...renderPlatform(platform)]
+    .filter(([path]) => path.startsWith('manifests/'))
+    .flatMap(([, text]) => parseAllDocuments(text).map((doc) => doc.toJS() as KubeObject));
+}
+
+/**
+ * The assertions every stack must pass, run against the real program under mocks with the stack's own config file.
+ * Each stack's test file calls this once.
+ */
+export function describeStackProgram(stack: string): void {
+  describe(`the Pulumi program on stack '${stack}'`, () => {
+    let run: ProgramRun;
+    let env: Environment;
+    let platform: Platform;
+    let objects: KubeObject[];
+    let byUrn: Map<string, Registration>;
+    let kube: Registration[];
+    let objectRegs: Registration[];
+    let registered: Map<string, Registration>;
+    const ofType = (type: string) => run.registrations.filter((r) => r.type === type);
+    const named = (type: string, name: string) => {
+      const found = run.registrations.find((r) => r.type === type && r.name === name);
+      if (!found) throw new Error(`no ${type} named ${name}`);
+      return found;
+    };
+    const regOf = (o: KubeObject) => registered.get(objectId(o))!;
+
+    beforeAll(async () => {
+      run = await runProgram(stack);
+      const [inputs] = loadInputs([stack]);
+      env = inputs!.env;
+      platform = buildPlatform(env, inputs!.catalog);
+      objects = platform.units.flatMap((u) => u.objects);
+      byUrn = new Map(run.registrations.map((r) => [r.urn, r]));
+      kube = run.registrations.filter((r) => r.type.startsWith('kubernetes:'));
+      objectRegs = kube.filter((r) => r.type !== RELEASE_TYPE);
+      registered = new Map(objectRegs.map((r) => [registeredId(r), r]));
+    }, 60_000);
+
+    it('registers exactly one typed Kubernetes resource per object of dist/<env>/manifests/', () => {
+      const manifests = manifestObjects(platform).map(objectId).sort();
+      expect(manifests.length).toBe(objects.length);
+      expect(objectRegs.map(registeredId).sort()).toEqual(manifests);
+      expect(registered.size).toBe(objectRegs.length);
+      for (const o of objects) expect(regOf(o).type, objectId(o)).toBe(expectedType(o));
+    });
+
+    it('names each resource <namespace>/<name>, or <name> when cluster-scoped', () => {
+      for (const o of objects) expect(regOf(o).name).toBe(o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
+      expect(ofType(RELEASE_TYPE).map((r) => r.name)).toEqual(['harbor/harbor']);
+    });
+
+    it('applies each object as synthesized; Secrets get their values filled in', () => {
+      const secrets = testSecrets(stack) as Record<string, string>;
+      const value = (name: SecretName) =>
+        name === 'harborPullRobot' ? robotSecret(stack, 'pull') : name === 'harborPushRobot' ? robotSecret(stack, 'push') : secrets[`icv:${name}`]!;
+      for (const o of objects) {
+        const inputs = unwrapSecrets(regOf(o).inputs) as Record<string, unknown>;
+        if (o.kind === 'Node') {
+          // Applied as a server-side-apply patch that takes the labels over from KubeKey's field manager.
+          expect(inputs, objectId(o)).toEqual({ ...o, metadata: { ...o.metadata, annotations: { 'pulumi.com/patchForce': 'true' } } });
+          continue;
+        }
+        if (o.kind !== 'Secret' || o.stringData === undefined) {
+          expect(inputs, objectId(o)).toEqual(o);
+          continue;
+        }
+        const filled = Object.fromEntries(Object.entries(o.stringData as Record<string, string>).map(([k, v]) => [k, fillSecrets(v, value)]));
+        expect(inputs, objectId(o)).toEqual({ ...o, stringData: filled });
+      }
+    });
+
+    it('gives every Kubernetes resource the stack\'s one explicit provider, for the context its stack file names', () => {
+      const providers = ofType('pulumi:providers:kubernetes');
+      expect(providers).toHaveLength(1);
+      const [provider] = providers as [Registration];
+      expect(provider.inputs.context).toBe(stackConfigFromFiles(stack)['icv:kubeContext']);
+      expect(kube.length).toBeGreaterThan(objects.length);
+      for (const r of kube) expect(r.provider, `${r.type} ${r.name}`).toBe(`${provider.urn}::${provider.id}`);
+    });
+
+    it('groups the resources in one icv:platform:<kind> component per unit, modules named after the module', () => {
+      const top = named('icv:platform:PlatformStack', 'platform');
+      const componentOf = (unit: Unit) => named(`icv:platform:${unit.kind}`, unit.kind === 'Module' ? unit.id.slice('module/'.length) : unit.id);
+      expect(run.registrations.filter((r) => r.type.startsWith('icv:platform:') && r.parent === top.urn)).toHaveLength(platform.units.length);
+      for (const unit of platform.units) {
+        const component = componentOf(unit);
+        expect(component.parent).toBe(top.urn);
+        for (const o of unit.objects) expect(regOf(o).parent, objectId(o)).toBe(component.urn);
+      }
+      expect(named(RELEASE_TYPE, 'harbor/harbor').parent).toBe(named('icv:platform:Registry', 'registry').urn);
+      expect(ofType(DYNAMIC_TYPE).map((r) => [r.name, byUrn.get(r.parent)!.type])).toEqual([
+        ['registry-project', 'icv:platform:Registry'],
+        ['registry-robot-pull', 'icv:platform:Registry'],
+        ['registry-robot-push', 'icv:platform:Registry'],
+      ]);
+    });
+
+    it(`protects ${stack === 'prod' ? 'exactly what holds data or identity' : 'nothing'}`, () => {
+      const expected = env.production
+        ? [...objects.filter((o) => PROTECTED_IN_PROD.includes(o.kind)).map((o) => `${expectedType(o)}::${regOf(o).name}`), `${RELEASE_TYPE}::harbor/harbor`]
+        : [];
+      const protectedNow = run.registrations.filter((r) => r.protect).map((r) => `${r.type}::${r.name}`);
+      expect(protectedNow.sort()).toEqual(expected.sort());
+      if (env.production) expect(protectedNow.filter((p) => p.includes(':Namespace::')).length).toBe(objects.filter((o) => o.kind === 'Namespace').length);
+    });
+
+    it('creates every object after its namespace, also across units', () => {
+      const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, regOf(o).urn]));
+      let crossUnit = 0;
+      for (const unit of platform.units) {
+        for (const o of unit.objects) {
+          const namespace = o.metadata.namespace;
+          if (namespace === undefined || !namespaces.has(namespace)) continue;
+          expect(regOf(o).dependencies, objectId(o)).toContain(namespaces.get(namespace));
+          if (!unit.objects.some((n) => n.kind === 'Namespace' && n.metadata.name === namespace)) crossUnit += 1;
+        }
+      }
+      expect(crossUnit).toBeGreaterThan(0);
+      expect(named(RELEASE_TYPE, 'harbor/harbor').dependencies).toContain(namespaces.get('harbor'));
+    });
+
+    it('manages Harbor\'s project and robots only once the Harbor release is installed', () => {
+      const release = named(RELEASE_TYPE, 'harbor/harbor');
+      for (const r of ofType(DYNAMIC_TYPE)) expect(r.dependencies, r.name).toContain(release.urn);
+      expect(named(DYNAMIC_TYPE, 'registry-robot-pull').inputs).toMatchObject({ name: 'pull', access: 'pull', project: env.registry.project });
+      expect(unwrapSecrets(named(DYNAMIC_TYPE, 'registry-project').inputs.api)).toEqual({
+        url: `https://${env.registry.host}`,
+        username: 'admin',
+        password: testSecrets(stack)['icv:harborAdminPassword'],
+      });
+    });
+
+    it('ties a Secret to a Harbor robot only through the robot\'s secret, and nothing else to Harbor', () => {
+      const pull = named(DYNAMIC_TYPE, 'registry-robot-pull').urn;
+      const push = named(DYNAMIC_TYPE, 'registry-robot-push').urn;
+      const harbor = new Set([pull, push, named(DYNAMIC_TYPE, 'registry-project').urn, named(RELEASE_TYPE, 'harbor/harbor').urn]);
+      const holding = (marker: string) => objects.filter((o) => o.kind === 'Secret' && JSON.stringify(o.stringData ?? {}).includes(marker));
+      const pullSecrets = holding('<redacted:secret:harborPullRobot>');
+      const pushSecrets = holding('<redacted:secret:harborPushRobot>');
+      expect(pullSecrets.length).toBe(objects.filter((o) => o.type === 'kubernetes.io/dockerconfigjson').length);
+      expect(pushSecrets.length).toBe(1);
+      for (const o of pullSecrets) expect(regOf(o).dependencies.filter((d) => harbor.has(d)), objectId(o)).toEqual([pull]);
+      for (const o of pushSecrets) expect(regOf(o).dependencies.filter((d) => harbor.has(d)), objectId(o)).toEqual([push]);
+      const others = objects.filter((o) => !pullSecrets.includes(o) && !pushSecrets.includes(o));
+      for (const o of others) expect(regOf(o).dependencies.filter((d) => harbor.has(d)), objectId(o)).toEqual([]);
+      for (const o of objects.filter((x) => x.kind === 'Deployment')) {
+        expect(regOf(o).dependencies, objectId(o)).toEqual([regOf(objects.find((n) => n.kind === 'Namespace' && n.metadata.name === o.metadata.namespace)!).urn]);
+      }
+    });
+
+    it('registers every Secret\'s stringData and the Helm values as secrets, and no secret value anywhere else', () => {
+      const secretObjects = objects.filter((o) => o.kind === 'Secret');
+      expect(secretObjects.length).toBeGreaterThan(0);
+      for (const o of secretObjects) {
+        expect(isSecret(regOf(o).inputs.stringData), objectId(o)).toBe(true);
+        expect(regOf(o).additionalSecretOutputs, objectId(o)).toEqual(expect.arrayContaining(['data', 'stringData']));
+      }
+      const release = named(RELEASE_TYPE, 'harbor/harbor');
+      expect(isSecret(release.inputs.values)).toBe(true);
+      expect((unwrapSecrets(release.inputs.values) as any).harborAdminPassword).toBe(testSecrets(stack)['icv:harborAdminPassword']);
+      for (const r of run.registrations) {
+        const visible = JSON.stringify(withoutSecrets(r.inputs));
+        for (const secret of run.secretValues) expect(visible.includes(secret), `${r.type} ${r.name} shows ${secret}`).toBe(false);
+        expect(visible.includes('<redacted:secret:'), `${r.type} ${r.name} keeps a marker`).toBe(false);
+      }
+    });
+
+    it('exports the public hosts, the registry, the KubeSphere names and the counts as stack outputs', () => {
+      const ingressHosts = objects.filter((o) => o.kind === 'Ingress').flatMap((o) => (o.spec as any).rules.map((r: any) => r.host as string));
+      const modules = platform.units.filter((u) => u.kind === 'Module').length;
+      expect(run.outputs).toEqual({
+        publicHosts: [...new Set(ingressHosts)].sort(),
+        registryUrl: `https://${env.registry.host}`,
+        workspace: objects.find((o) => o.kind === 'WorkspaceTemplate')!.metadata.name,
+        devopsProject: objects.find((o) => o.kind === 'DevOpsProject')!.metadata.name,
+        modulesByTier: { frontend: expect.any(Number), backend: expect.any(Number) },
+        kubernetesResources: kube.length,
+      });
+      const tiers = run.outputs.modulesByTier as Record<string, number>;
+      expect(tiers.frontend! + tiers.backend!).toBe(modules);
+      expect(tiers.frontend).toBeGreaterThan(0);
+      expect((run.outputs.publicHosts as string[]).every((h) => h.endsWith(`.${env.domain}`))).toBe(true);
+    });
+  });
+}
