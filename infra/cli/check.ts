@@ -24,6 +24,7 @@ import {
   type FindingCounts,
 } from '../checks/index.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
+import { checkParity, parityReport } from '../parity/index.js';
 
 /**
  * `npm run check [-- --env prod] [--format json] [--manifests DIR]`: schema, policy and capacity checks.
@@ -50,10 +51,10 @@ export interface EnvironmentSuite {
   run(context: SuiteContext): Finding[];
 }
 
-/** A check across environments, reported as its own run named after the suite. */
+/** A check across environments, reported as its own run named after the suite, with an optional text report. */
 export interface CrossEnvironmentSuite {
   readonly name: string;
-  run(contexts: readonly SuiteContext[]): Finding[];
+  run(contexts: readonly SuiteContext[]): { readonly findings: Finding[]; readonly report?: string };
 }
 
 /** Suites run on every environment in default mode. Capacity is planned separately because it also renders a table. */
@@ -79,7 +80,19 @@ export const ENVIRONMENT_SUITES: EnvironmentSuite[] = [
  * Suites over all checked environments at once (default mode, when more than one environment is checked).
  * The test ≡ prod parity check belongs here.
  */
-export const CROSS_ENVIRONMENT_SUITES: CrossEnvironmentSuite[] = [];
+export const CROSS_ENVIRONMENT_SUITES: CrossEnvironmentSuite[] = [
+  {
+    // test ≡ prod: the same objects, differing only where environments/parity.ts declares it.
+    name: 'parity',
+    run: (contexts) => {
+      const test = contexts.find((c) => c.env.name === 'test');
+      const prod = contexts.find((c) => c.env.name === 'prod');
+      if (!test || !prod) return { findings: [] };
+      const result = checkParity(test.platform, prod.platform);
+      return { findings: result.findings, report: parityReport(result) };
+    },
+  },
+];
 
 /** What one run reports: an environment, a manifests directory, or a cross-environment suite. */
 export interface RunReport {
@@ -89,6 +102,8 @@ export interface RunReport {
   readonly capacity?: CapacityPlan;
   /** Documents that were not Kubernetes objects (e.g. Helm values), in --manifests mode. */
   readonly skipped?: readonly { readonly file: string; readonly document: number }[];
+  /** A suite's own text report (the parity report). */
+  readonly report?: string;
 }
 
 export interface CheckReport {
@@ -142,7 +157,10 @@ function checkEnvironments(options: CheckOptions, sources: InputSources, root: s
     return { target: context.env.name, env: context.env.name, findings, capacity };
   });
   if (contexts.length > 1) {
-    for (const suite of CROSS_ENVIRONMENT_SUITES) runs.push({ target: suite.name, findings: sortFindings(suite.run(contexts)) });
+    for (const suite of CROSS_ENVIRONMENT_SUITES) {
+      const { findings, report } = suite.run(contexts);
+      runs.push({ target: suite.name, findings: sortFindings(findings), ...(report === undefined ? {} : { report }) });
+    }
   }
   return runs;
 }
@@ -208,6 +226,7 @@ export function renderText(report: CheckReport): string {
     }
     if (run.skipped && run.skipped.length > 0) lines.push(`skipped, not Kubernetes objects: ${run.skipped.map((s) => `${displayPath(s.file)} (document ${s.document})`).join(', ')}`);
     if (run.capacity) lines.push('', renderCapacityTable(run.capacity));
+    if (run.report) lines.push(run.report.trimEnd());
     lines.push(`${run.target}: ${countLine(countFindings(run.findings))}`, '');
   }
   lines.push(`check: ${countLine(report.summary)} (${report.runs.map((r) => r.target).join(', ')})`);
