@@ -54,7 +54,7 @@ export interface EnvironmentSuite {
 /** A check across environments, reported as its own run named after the suite, with an optional text report. */
 export interface CrossEnvironmentSuite {
   readonly name: string;
-  run(contexts: readonly SuiteContext[]): { readonly findings: Finding[]; readonly report?: string };
+  run(contexts: readonly SuiteContext[]): { readonly findings: readonly Finding[]; readonly report?: string };
 }
 
 /** Suites run on every environment in default mode. Capacity is planned separately because it also renders a table. */

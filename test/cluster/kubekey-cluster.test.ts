@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { KubeKeyCluster } from '../../infra/cluster/kubekey-cluster.js';
 import { loadEnvironment } from '../../infra/environment/load.js';
 
-const sample = parse(readFileSync('../shared/reference/kubekey/config-example.yaml', 'utf8'));
+const sample = parse(readFileSync('test/fixtures/reference/kubekey-config-example.yaml', 'utf8'));
 const prod = parse(new KubeKeyCluster({ env: loadEnvironment('prod').env }).toYaml());
 const test = parse(new KubeKeyCluster({ env: loadEnvironment('test').env }).toYaml());
 
