@@ -1,11 +1,15 @@
-import type { KubeObject } from '../core/types.js';
+import type { HelmReleaseSpec, KubeObject } from '../core/types.js';
 import type { Environment } from '../environment/schema.js';
+import { HARBOR_CHART } from '../registry/harbor-release.js';
 import { finding, type Finding } from './finding.js';
 import { asArray, asObject, asString, containersOf, HOSTNAME_KEY, namespaceOf, parseCpu, parseMemory, podTemplate, REPLICATED_KINDS, replicaRange, selectorMatches, type Json, type PodTemplate } from './kube.js';
 
 /**
  * Capacity plan: does every pod fit on the workers, with all of them up and with any one of them down?
  * Deployments count at their maximum (the HPA's maxReplicas, else spec.replicas), DaemonSets one pod per worker.
+ * Besides the manifests' workloads it counts what the platform runs without a manifest of ours: the Harbor Helm
+ * release (one pod per component, requests from its values), and, when the ks-installer ClusterConfiguration is
+ * among the objects, Jenkins as its `spec.devops` sizes it plus KubeSphere's own core and monitoring pods.
  * Pods are placed first-fit decreasing by resource requests; replicas of a spread workload go to the
  * least-loaded feasible node holding the fewest of them, and hard constraints (required anti-affinity,
  * DoNotSchedule spread) are never broken. Rules `capacity.all-up` and `capacity.worker-down`.
@@ -17,7 +21,7 @@ const GIB = 2 ** 30;
 type Spread = { readonly kind: 'free' } | { readonly kind: 'soft' } | { readonly kind: 'max-skew'; readonly maxSkew: number } | { readonly kind: 'one-per-node' };
 
 export interface PodDemand {
-  /** `Deployment/icv-vehicle/vehicle-access`. */
+  /** `Deployment/icv-vehicle/vehicle-access`, or `HelmRelease/harbor/harbor-core` for a pod without a manifest. */
   readonly workload: string;
   /** `icv-vehicle/vehicle-access-1`, or `icv-logging/log-shipper@kp-node01` for a DaemonSet pod. */
   readonly pod: string;
@@ -43,15 +47,31 @@ export interface CapacityScenario {
   readonly unplaced: readonly PodDemand[];
 }
 
+/** One workload the plan counts, and where its requests come from. */
+export interface WorkloadDemand {
+  /** `Deployment/icv-vehicle/vehicle-access`, `HelmRelease/harbor/harbor-core`, `KubeSphere/kubesphere-system/ks-apiserver`. */
+  readonly workload: string;
+  /** `manifests`, `Helm release harbor`, `ClusterConfiguration devops`, or `KubeSphere 3.4 defaults`. */
+  readonly source: string;
+  /** Pods with all workers up: the maximum replicas, or one per worker for a DaemonSet. */
+  readonly pods: number;
+  /** Requests of one pod. */
+  readonly cpu: number;
+  readonly memoryGiB: number;
+}
+
 export interface CapacityPlan {
   readonly env: string;
   readonly production: boolean;
   readonly reserve: { readonly cpu: number; readonly memoryGiB: number };
+  /** Every workload counted, in a fixed order: the manifests' in object order, then Harbor's, Jenkins, KubeSphere's. */
+  readonly workloads: readonly WorkloadDemand[];
   readonly scenarios: readonly CapacityScenario[];
 }
 
 interface Workload {
   readonly ref: string;
+  readonly source: string;
   readonly name: string;
   readonly namespace: string;
   readonly daemon: boolean;
@@ -61,14 +81,30 @@ interface Workload {
   readonly spread: Spread;
 }
 
-export function planCapacity(env: Environment, objects: readonly KubeObject[]): CapacityPlan {
-  const workloads = objects.map((o) => workloadOf(o, objects)).filter((w): w is Workload => w !== undefined);
+const MANIFESTS = 'manifests';
+
+/**
+ * Plans the environment's workers for `objects` (manifests, plus the KubeKey and ks-installer configs if given) and
+ * `helmReleases` (the platform's units' releases; Harbor's are counted, other charts are not known to the plan).
+ */
+export function planCapacity(env: Environment, objects: readonly KubeObject[], helmReleases: readonly HelmReleaseSpec[] = []): CapacityPlan {
+  const workloads = [
+    ...objects.map((o) => workloadOf(o, objects)).filter((w): w is Workload => w !== undefined),
+    ...helmReleases.flatMap(harborWorkloads),
+    ...kubeSphereWorkloads(env, objects),
+  ];
   const workers = env.cluster.roleGroups.worker;
   const scenarios = [
     place(env, workloads, workers, 'all workers up'),
     ...workers.map((down) => place(env, workloads, workers.filter((w) => w !== down), `${down} down`, down)),
   ];
-  return { env: env.name, production: env.production, reserve: env.cluster.systemReserve, scenarios };
+  return {
+    env: env.name,
+    production: env.production,
+    reserve: env.cluster.systemReserve,
+    workloads: workloads.map((w) => ({ workload: w.ref, source: w.source, pods: w.daemon ? workers.length : w.replicas, cpu: w.cpu, memoryGiB: w.memoryGiB })),
+    scenarios,
+  };
 }
 
 /** Pods that do not fit: an error with all workers up; with one worker down, an error in production, else a warning. */
@@ -107,6 +143,7 @@ function workloadOf(obj: KubeObject, objects: readonly KubeObject[]): Workload |
   const { cpu, memoryGiB } = podRequests(template);
   return {
     ref: `${obj.kind}/${namespaceOf(obj)}/${asString(obj.metadata?.name) ?? ''}`,
+    source: MANIFESTS,
     name: asString(obj.metadata?.name) ?? '',
     namespace: namespaceOf(obj),
     daemon,
@@ -114,6 +151,118 @@ function workloadOf(obj: KubeObject, objects: readonly KubeObject[]): Workload |
     cpu,
     memoryGiB,
     spread: spreadOf(template),
+  };
+}
+
+/** A pod of the Harbor chart and where its values set each container's resources. */
+interface HarborPod {
+  /** `core`; the pod is `<release>-core`. */
+  readonly component: string;
+  /** Paths in the values of each container's `resources`: `['registry', 'controller']`. */
+  readonly containers: readonly (readonly string[])[];
+  /** Whether the values run the pod at all. @default always */
+  readonly runs?: (values: Json) => boolean;
+}
+
+/**
+ * The pods of the Harbor chart (goharbor/harbor-helm). The registry pod runs the registry and its controller; trivy,
+ * database and redis run only when enabled or internal. With `expose.type: ingress` and metrics off the chart runs
+ * no nginx or exporter pod.
+ */
+const HARBOR_PODS: readonly HarborPod[] = [
+  { component: 'portal', containers: [['portal']] },
+  { component: 'core', containers: [['core']] },
+  { component: 'jobservice', containers: [['jobservice']] },
+  { component: 'registry', containers: [['registry', 'registry'], ['registry', 'controller']] },
+  { component: 'trivy', containers: [['trivy']], runs: (values) => asObject(values.trivy)?.enabled !== false },
+  { component: 'database', containers: [['database', 'internal']], runs: (values) => asObject(values.database)?.type !== 'external' },
+  { component: 'redis', containers: [['redis', 'internal']], runs: (values) => asObject(values.redis)?.type !== 'external' },
+];
+
+/** One single-replica pod per Harbor component, with the requests its Helm values give. */
+function harborWorkloads(release: HelmReleaseSpec): Workload[] {
+  if (release.chart !== HARBOR_CHART.chart || release.repository !== HARBOR_CHART.repository) return [];
+  const values = release.values;
+  return HARBOR_PODS.filter((pod) => pod.runs?.(values) ?? true).map(({ component, containers }) => {
+    const requests = containers.map((path) => {
+      const container = path.reduce<Json | undefined>((node, key) => asObject(node?.[key]), values);
+      return asObject(asObject(container?.resources)?.requests) ?? {};
+    });
+    return installedWorkload(`HelmRelease/${release.namespace}/${release.name}-${component}`, `Helm release ${release.name}`, requests, 1, { kind: 'free' });
+  });
+}
+
+const CLUSTER_CONFIGURATION = { apiVersion: 'installer.kubesphere.io/v1alpha1', kind: 'ClusterConfiguration' } as const;
+
+/** A pod ks-installer runs, at its default requests. */
+interface KubeSpherePod {
+  /** `kubesphere-system/ks-apiserver`. */
+  readonly pod: string;
+  /** Requests of each container. */
+  readonly containers: readonly { readonly cpu: string; readonly memory: string }[];
+  /** Replicas from the cluster's size, as ks-installer's templates decide them. @default - a DaemonSet, one per worker */
+  readonly replicas?: (cluster: { readonly controlPlaneNodes: number; readonly nodes: number }) => number;
+  readonly spread: Spread;
+}
+
+const KUBE_RBAC_PROXY = { cpu: '10m', memory: '20Mi' };
+
+/**
+ * KubeSphere 3.4 core + monitoring requests: the pods ks-installer runs on every cluster, at its defaults (our
+ * ClusterConfiguration overrides none of them), from kubesphere/ks-installer:
+ * - ks-apiserver 20m/100Mi and ks-controller-manager 30m/50Mi: `roles/ks-core/ks-core/templates/custom-values-ks-core.yaml.j2`,
+ *   which also sets `replicaCount: {{ master_num }}`; ks-console 20m/100Mi: the ks-core chart's `values.yaml`
+ *   (`roles/ks-core/ks-core/files/ks-core/`; the same three requests in kubesphere/kubesphere `config/ks-core/values.yaml`).
+ *   With more than one replica the chart's templates require one per node. They prefer control-plane nodes but are
+ *   not bound to them, so counting them on the workers is the worst case.
+ * - `roles/ks-monitor/templates/`: prometheus-k8s 200m/400Mi, 2 replicas from 3 nodes (`prometheus-prometheus.yaml.j2`);
+ *   alertmanager-main 20m/30Mi, 3 replicas from 3 nodes (`alertmanager-alertmanager.yaml.j2`); kube-state-metrics
+ *   100m/150Mi (`kube-state-metrics-deployment.yaml.j2`) and prometheus-operator 100m/100Mi
+ *   (`prometheus-operator-deployment.yaml.j2`), each with kube-rbac-proxy sidecars of 10m/20Mi; node-exporter
+ *   102m/180Mi plus kube-rbac-proxy on every node, tolerating every taint (`node-exporter-daemonset.yaml.j2`).
+ *   Prometheus and Alertmanager replicas prefer separate nodes.
+ */
+const KUBESPHERE_PODS: readonly KubeSpherePod[] = [
+  { pod: 'kubesphere-system/ks-apiserver', containers: [{ cpu: '20m', memory: '100Mi' }], replicas: (c) => c.controlPlaneNodes, spread: { kind: 'one-per-node' } },
+  { pod: 'kubesphere-system/ks-console', containers: [{ cpu: '20m', memory: '100Mi' }], replicas: (c) => c.controlPlaneNodes, spread: { kind: 'one-per-node' } },
+  { pod: 'kubesphere-system/ks-controller-manager', containers: [{ cpu: '30m', memory: '50Mi' }], replicas: (c) => c.controlPlaneNodes, spread: { kind: 'one-per-node' } },
+  { pod: 'kubesphere-monitoring-system/prometheus-k8s', containers: [{ cpu: '200m', memory: '400Mi' }], replicas: (c) => (c.nodes < 3 ? 1 : 2), spread: { kind: 'soft' } },
+  { pod: 'kubesphere-monitoring-system/alertmanager-main', containers: [{ cpu: '20m', memory: '30Mi' }], replicas: (c) => (c.nodes < 3 ? 1 : 3), spread: { kind: 'soft' } },
+  { pod: 'kubesphere-monitoring-system/kube-state-metrics', containers: [{ cpu: '100m', memory: '150Mi' }, KUBE_RBAC_PROXY, KUBE_RBAC_PROXY], replicas: () => 1, spread: { kind: 'free' } },
+  { pod: 'kubesphere-monitoring-system/prometheus-operator', containers: [{ cpu: '100m', memory: '100Mi' }, KUBE_RBAC_PROXY], replicas: () => 1, spread: { kind: 'free' } },
+  { pod: 'kubesphere-monitoring-system/node-exporter', containers: [{ cpu: '102m', memory: '180Mi' }, KUBE_RBAC_PROXY], spread: { kind: 'free' } },
+];
+
+/**
+ * What ks-installer runs when the ClusterConfiguration is among the objects: Jenkins (`devops-jenkins`) as
+ * `spec.devops` sizes it (`jenkinsCpuReq` counts 0 when absent), and KubeSphere's core and monitoring pods.
+ */
+function kubeSphereWorkloads(env: Environment, objects: readonly KubeObject[]): Workload[] {
+  const config = objects.find((o) => o.apiVersion === CLUSTER_CONFIGURATION.apiVersion && o.kind === CLUSTER_CONFIGURATION.kind);
+  if (!config) return [];
+  const devops = asObject(asObject(config.spec)?.devops);
+  const jenkins =
+    devops?.enabled === true
+      ? [installedWorkload('ClusterConfiguration/kubesphere-devops-system/devops-jenkins', 'ClusterConfiguration devops', [{ cpu: devops.jenkinsCpuReq, memory: devops.jenkinsMemoryReq }], 1, { kind: 'free' })]
+      : [];
+  const cluster = { controlPlaneNodes: env.cluster.roleGroups.controlPlane.length, nodes: env.cluster.hosts.length };
+  const core = KUBESPHERE_PODS.map(({ pod, containers, replicas, spread }) => installedWorkload(`KubeSphere/${pod}`, 'KubeSphere 3.4 defaults', containers, replicas?.(cluster), spread));
+  return [...jenkins, ...core];
+}
+
+/** A workload without a manifest: `ref` is `Source/namespace/name`; `replicas` undefined makes it a DaemonSet. */
+function installedWorkload(ref: string, source: string, containerRequests: readonly Json[], replicas: number | undefined, spread: Spread): Workload {
+  const [, namespace = '', name = ''] = ref.split('/');
+  return {
+    ref,
+    source,
+    name,
+    namespace,
+    daemon: replicas === undefined,
+    replicas: replicas ?? 1,
+    cpu: containerRequests.reduce((sum, r) => sum + (parseCpu(r.cpu) ?? 0), 0),
+    memoryGiB: containerRequests.reduce((sum, r) => sum + (parseMemory(r.memory) ?? 0), 0) / GIB,
+    spread,
   };
 }
 
@@ -232,6 +381,16 @@ function percent(part: number, whole: number): string {
   return whole > 0 ? `${Math.round((part / whole) * 100)}%` : '-';
 }
 
+/** `163 from manifests (28.75 CPU, 50.41 GiB), 7 from Helm release harbor (0.75 CPU, 1.69 GiB), ...` in the plan's order. */
+function countedBySource(workloads: readonly WorkloadDemand[]): string {
+  const totals = new Map<string, { pods: number; cpu: number; memoryGiB: number }>();
+  for (const w of workloads) {
+    const total = totals.get(w.source) ?? { pods: 0, cpu: 0, memoryGiB: 0 };
+    totals.set(w.source, { pods: total.pods + w.pods, cpu: total.cpu + w.pods * w.cpu, memoryGiB: total.memoryGiB + w.pods * w.memoryGiB });
+  }
+  return [...totals].map(([source, t]) => `${t.pods} from ${source} (${round(t.cpu)} CPU, ${round(t.memoryGiB)} GiB)`).join(', ') || 'none';
+}
+
 /** The plan as a plain-text table: one row per worker per scenario, then the pods that did not fit. */
 export function renderCapacityTable(plan: CapacityPlan): string {
   const header = ['scenario', 'node', 'pods', 'CPU req/alloc', 'CPU %', 'mem GiB req/alloc', 'mem %', 'headroom CPU', 'headroom GiB'];
@@ -258,6 +417,7 @@ export function renderCapacityTable(plan: CapacityPlan): string {
   const line = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [
     `Capacity plan for ${plan.env} (allocatable = worker capacity minus the system reserve of ${plan.reserve.cpu} CPU / ${plan.reserve.memoryGiB} GiB; Deployments at maximum replicas)`,
+    `Pods counted with all workers up: ${countedBySource(plan.workloads)}`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),

@@ -152,7 +152,7 @@ function checkEnvironments(options: CheckOptions, sources: InputSources, root: s
     return { env, envFile: environmentFiles(env.name).declaration, catalog, platform, objects, root };
   });
   const runs: RunReport[] = contexts.map((context) => {
-    const capacity = planCapacity(context.env, context.objects);
+    const capacity = planCapacity(context.env, context.objects, context.platform.units.flatMap((u) => u.helmReleases));
     const findings = sortFindings([...ENVIRONMENT_SUITES.flatMap((suite) => suite.run(context)), ...capacityFindings(capacity)]);
     return { target: context.env.name, env: context.env.name, findings, capacity };
   });

@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { capacityFindings, planCapacity, renderCapacityTable } from '../../infra/checks/index.js';
+import { KubeSphereInstaller } from '../../infra/cluster/kubesphere-installer.js';
+import type { KubeObject } from '../../infra/core/types.js';
+import type { Environment } from '../../infra/environment/schema.js';
+import { HarborRelease } from '../../infra/registry/harbor-release.js';
 import { fixtureEnv, get, moduleObjects, NAMESPACE } from './fixtures.js';
 
 /** Four replicas of 1.5 CPU / 1 GiB, spread across the workers (4 CPU / 8 GiB allocatable each). */
 const big = () => moduleObjects({ name: 'big', replicas: 4, requests: { cpu: '1500m', memory: '1Gi' } });
+
+/** The ks-installer ClusterConfiguration as `npm run check` reads it beside the manifests. */
+const clusterConfiguration = (env: Environment, jenkinsMemoryRequest?: string) =>
+  new KubeSphereInstaller({ env, ...(jenkinsMemoryRequest ? { jenkinsMemoryRequest } : {}) }).config as unknown as KubeObject;
+
+const MI = 1 / 1024;
 
 describe('capacity plan', () => {
   it('fits with all workers up and with any one down on the fixture cluster', () => {
@@ -68,5 +78,96 @@ describe('capacity plan', () => {
     expect(table).toMatch(/^all workers up +w1 +2 +3\.00\/4\.00 +75% +2\.0\/8\.0 +25% +1\.00 +6\.0$/m);
     expect(table).toContain('w3 down');
     expect(table).toContain('every pod fits');
+  });
+
+  it('renders how many pods each source contributes', () => {
+    const env = fixtureEnv();
+    const table = renderCapacityTable(planCapacity(env, [...big(), clusterConfiguration(env)], [new HarborRelease({ env }).spec]));
+    expect(table).toContain(
+      'Pods counted with all workers up: 4 from manifests (6 CPU, 4 GiB), 7 from Helm release harbor (0.75 CPU, 1.69 GiB), ' +
+        '1 from ClusterConfiguration devops (1 CPU, 4 GiB), 13 from KubeSphere 3.4 defaults (1.1 CPU, 2 GiB)',
+    );
+  });
+});
+
+describe('capacity plan: pods without a manifest of ours', () => {
+  it('counts one pod per Harbor component with the requests of the Helm release values', () => {
+    const env = fixtureEnv();
+    const plan = planCapacity(env, [], [new HarborRelease({ env }).spec]);
+    expect(plan.workloads).toEqual([
+      { workload: 'HelmRelease/harbor/harbor-portal', source: 'Helm release harbor', pods: 1, cpu: 0.05, memoryGiB: 64 * MI },
+      { workload: 'HelmRelease/harbor/harbor-core', source: 'Helm release harbor', pods: 1, cpu: 0.1, memoryGiB: 256 * MI },
+      { workload: 'HelmRelease/harbor/harbor-jobservice', source: 'Helm release harbor', pods: 1, cpu: 0.1, memoryGiB: 256 * MI },
+      // registry and registryctl are one pod.
+      { workload: 'HelmRelease/harbor/harbor-registry', source: 'Helm release harbor', pods: 1, cpu: 0.1 + 0.05, memoryGiB: (256 + 64) * MI },
+      { workload: 'HelmRelease/harbor/harbor-trivy', source: 'Helm release harbor', pods: 1, cpu: 0.2, memoryGiB: 512 * MI },
+      { workload: 'HelmRelease/harbor/harbor-database', source: 'Helm release harbor', pods: 1, cpu: 0.1, memoryGiB: 256 * MI },
+      { workload: 'HelmRelease/harbor/harbor-redis', source: 'Helm release harbor', pods: 1, cpu: 0.05, memoryGiB: 64 * MI },
+    ]);
+    expect(plan.scenarios[0]!.nodes.reduce((n, node) => n + node.pods, 0)).toBe(7);
+  });
+
+  it('reads Harbor requests from the values alone, and skips Trivy when it is off', () => {
+    const env = fixtureEnv();
+    const release = new HarborRelease({ env, trivy: false, releaseName: 'registry' }).spec;
+    const values = structuredClone(release.values) as any;
+    values.core.resources.requests = { cpu: '2', memory: '3Gi' };
+    const plan = planCapacity(env, [], [{ ...release, values }]);
+    expect(plan.workloads.find((w) => w.workload === 'HelmRelease/harbor/registry-core')).toMatchObject({ cpu: 2, memoryGiB: 3 });
+    expect(plan.workloads.map((w) => w.workload)).not.toContain('HelmRelease/harbor/registry-trivy');
+    expect(plan.workloads).toHaveLength(6);
+  });
+
+  it('counts Jenkins as the ClusterConfiguration sizes it, and KubeSphere core and monitoring at the ks-installer defaults', () => {
+    const env = fixtureEnv();
+    const plan = planCapacity(env, [clusterConfiguration(env, '6Gi')]);
+    expect(plan.workloads[0]).toEqual({ workload: 'ClusterConfiguration/kubesphere-devops-system/devops-jenkins', source: 'ClusterConfiguration devops', pods: 1, cpu: 1, memoryGiB: 6 });
+    const pods = Object.fromEntries(plan.workloads.filter((w) => w.source === 'KubeSphere 3.4 defaults').map((w) => [w.workload, w.pods]));
+    expect(pods).toEqual({
+      // One per control-plane node (ks-installer's master_num): the fixture has one.
+      'KubeSphere/kubesphere-system/ks-apiserver': 1,
+      'KubeSphere/kubesphere-system/ks-console': 1,
+      'KubeSphere/kubesphere-system/ks-controller-manager': 1,
+      // Clusters of three nodes or more get 2 Prometheus and 3 Alertmanager replicas.
+      'KubeSphere/kubesphere-monitoring-system/prometheus-k8s': 2,
+      'KubeSphere/kubesphere-monitoring-system/alertmanager-main': 3,
+      'KubeSphere/kubesphere-monitoring-system/kube-state-metrics': 1,
+      'KubeSphere/kubesphere-monitoring-system/prometheus-operator': 1,
+      // A DaemonSet: one per worker.
+      'KubeSphere/kubesphere-monitoring-system/node-exporter': 3,
+    });
+    expect(plan.workloads.find((w) => w.workload.endsWith('/prometheus-k8s'))).toMatchObject({ cpu: 0.2, memoryGiB: 400 * MI });
+  });
+
+  it('counts no KubeSphere pods without the ClusterConfiguration, and no Jenkins with DevOps off', () => {
+    const env = fixtureEnv();
+    expect(planCapacity(env, big()).workloads.map((w) => w.source)).toEqual(['manifests']);
+    const config = clusterConfiguration(env) as any;
+    config.spec.devops.enabled = false;
+    expect(planCapacity(env, [config]).workloads.map((w) => w.workload)).not.toContain('ClusterConfiguration/kubesphere-devops-system/devops-jenkins');
+  });
+
+  it('the platform pods tip the plan: a module that fits alone does not fit with them and one worker down, an error in prod', () => {
+    const env = fixtureEnv({ production: true });
+    expect(capacityFindings(planCapacity(env, big()))).toEqual([]);
+    const plan = planCapacity(env, [...big(), clusterConfiguration(env)], [new HarborRelease({ env }).spec]);
+    expect(plan.scenarios[0]!.unplaced).toEqual([]);
+    expect(capacityFindings(plan).map((f) => [f.rule, f.severity, f.message])).toEqual(
+      ['w1', 'w2', 'w3'].map((down) => ['capacity.worker-down', 'error', `with ${down} down, 1 pod(s) do not fit: ${NAMESPACE}/big-4 (1.5 CPU, 1 GiB)`]),
+    );
+  });
+
+  it('a shrunk worker: with the platform pods counted, taking down either full-size worker leaves pods unplaced, named in the error', () => {
+    const size = { cpu: 6, memoryGiB: 12 };
+    const objects = (env: Environment) => [...big(), clusterConfiguration(env)];
+    const roomy = fixtureEnv({ production: true, workerCapacity: { w1: size, w2: size, w3: size } });
+    expect(capacityFindings(planCapacity(roomy, objects(roomy), [new HarborRelease({ env: roomy }).spec]))).toEqual([]);
+    const shrunk = fixtureEnv({ production: true, workerCapacity: { w1: size, w2: size, w3: { cpu: 4, memoryGiB: 12 } } });
+    const findings = capacityFindings(planCapacity(shrunk, objects(shrunk), [new HarborRelease({ env: shrunk }).spec]));
+    expect(findings.map((f) => f.message)).toEqual([
+      `with w1 down, 1 pod(s) do not fit: ${NAMESPACE}/big-4 (1.5 CPU, 1 GiB)`,
+      `with w2 down, 1 pod(s) do not fit: ${NAMESPACE}/big-4 (1.5 CPU, 1 GiB)`,
+    ]);
+    expect(findings.every((f) => f.rule === 'capacity.worker-down' && f.severity === 'error')).toBe(true);
   });
 });
