@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { loadInputs, selectEnvironments, type InputSources } from '../core/inputs.js';
-import { renderPlatformPage } from '../graph/platform-graph.js';
+import { PLATFORM_PAGE, renderPlatformPage } from '../graph/platform-graph.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 
 /**
@@ -23,8 +23,8 @@ export async function main(argv: string[], sources: InputSources = {}): Promise<
     for (const { env, page } of pages) {
       const dir = join(resolve(options.out), env);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'platform.md'), page);
-      process.stdout.write(`${env}: wrote ${join(options.out, env, 'platform.md')}\n`);
+      writeFileSync(join(dir, PLATFORM_PAGE), page);
+      process.stdout.write(`${env}: wrote ${join(options.out, env, PLATFORM_PAGE)}\n`);
     }
     return ExitCode.OK;
   });

@@ -5,6 +5,7 @@ import { buildPlatform } from '../core/build-platform.js';
 import { ExitCode } from '../core/errors.js';
 import { loadInputs, selectEnvironments, type InputSources } from '../core/inputs.js';
 import { renderPlatform } from '../core/render.js';
+import { PLATFORM_PAGE, renderPlatformPage } from '../graph/platform-graph.js';
 import type { Platform } from '../core/types.js';
 import type { ModuleSpec } from '../catalog/module-schema.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
@@ -26,7 +27,9 @@ export async function main(argv: string[], sources: InputSources = {}): Promise<
 
     const rendered = inputs.map(({ env, catalog, warnings }) => {
       const platform = buildPlatform(env, catalog);
-      return { platform, catalog, warnings, files: renderPlatform(platform) };
+      // The picture of the platform goes beside the manifests, so a synth never leaves a stale one behind.
+      const files = new Map(renderPlatform(platform)).set(PLATFORM_PAGE, renderPlatformPage(env, catalog));
+      return { platform, catalog, warnings, files };
     });
     const out = resolve(options.out);
     for (const { platform, files } of rendered) writeAtomically(join(out, platform.env), files);

@@ -89,7 +89,10 @@ export function renderPlatformGraph(env: Environment, catalog: readonly ModuleSp
   return `${lines.join('\n')}\n`;
 }
 
-/** The markdown page `npm run graph` writes to `dist/<env>/platform.md`. */
+/** Where the page lands under `dist/<env>/`. */
+export const PLATFORM_PAGE = 'platform.md';
+
+/** The markdown page `npm run synth` and `npm run graph` write to `dist/<env>/platform.md`. */
 export function renderPlatformPage(env: Environment, catalog: readonly ModuleSpec[]): string {
   const domains = new Set(catalog.map((m) => m.domain)).size;
   return [

@@ -21,6 +21,7 @@ describe('npm run synth', () => {
       expect(a.has(`${env}/kubekey/cluster.yaml`)).toBe(true);
       expect(a.has(`${env}/manifests/shared-infra.yaml`)).toBe(true);
       expect(a.has(`${env}/manifests/module/vehicle-access.yaml`)).toBe(true);
+      expect(a.get(`${env}/platform.md`)).toContain('vehicle-access');
     }
   });
 
