@@ -51,7 +51,8 @@ export const clusterBase = {
 } as const;
 
 export const sizingBase = {
-  storageClass: 'local-path',
+  // KubeKey installs OpenEBS LocalPV with the default StorageClass `local` when it installs KubeSphere.
+  storageClass: 'local',
   harborStorage: { registry: '200Gi', database: '10Gi', redis: '2Gi', jobLog: '2Gi', trivy: '10Gi' },
 } as const;
 

@@ -22,10 +22,12 @@ export const prod = {
   },
   registry: { ...registryBase, host: 'harbor.icv.example.cn', tls: { trust: 'certsPath', certsPath: '/etc/containerd/certs.d/harbor.icv.example.cn' } },
   statefulServices: {
-    mysql: { addresses: ['192.168.16.201', '192.168.16.202'], port: statefulPorts.mysql },
-    redis: { addresses: ['192.168.16.203', '192.168.16.204', '192.168.16.205'], port: statefulPorts.redis },
+    // MySQL, Redis and the HDFS NameNodes run as primary/standby pairs on VMs; clients use the keepalived VIP that
+    // follows the primary. ClickHouse and Elasticsearch nodes all accept the same requests.
+    mysql: { addresses: ['192.168.16.200'], port: statefulPorts.mysql },
+    redis: { addresses: ['192.168.16.206'], port: statefulPorts.redis },
     clickhouse: { addresses: ['192.168.16.211', '192.168.16.212'], port: statefulPorts.clickhouse },
-    hdfs: { addresses: ['192.168.16.221', '192.168.16.222'], port: statefulPorts.hdfs },
+    hdfs: { addresses: ['192.168.16.220'], port: statefulPorts.hdfs },
     flink: { addresses: ['192.168.16.225'], port: statefulPorts.flink },
     elasticsearch: { addresses: ['192.168.16.231', '192.168.16.232', '192.168.16.233'], port: statefulPorts.elasticsearch },
     logstash: { addresses: ['192.168.16.235'], port: statefulPorts.logstash },

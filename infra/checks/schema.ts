@@ -21,6 +21,7 @@ import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { EndpointSlice } from 'kubernetes-models/discovery.k8s.io/v1/EndpointSlice';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { IngressClass } from 'kubernetes-models/networking.k8s.io/v1/IngressClass';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
@@ -63,6 +64,7 @@ const BUILT_IN_MODELS: Record<string, ModelClass> = {
   'batch/v1/CronJob': CronJob,
   'discovery.k8s.io/v1/EndpointSlice': EndpointSlice,
   'networking.k8s.io/v1/Ingress': Ingress,
+  'networking.k8s.io/v1/IngressClass': IngressClass,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,

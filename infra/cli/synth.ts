@@ -1,8 +1,8 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { buildPlatform } from '../core/build-platform.js';
-import { ExitCode } from '../core/errors.js';
+import { ExitCode, InputError } from '../core/errors.js';
 import { loadInputs, selectEnvironments, type InputSources } from '../core/inputs.js';
 import { renderPlatform } from '../core/render.js';
 import { PLATFORM_PAGE, renderPlatformPage } from '../graph/platform-graph.js';
@@ -32,7 +32,7 @@ export async function main(argv: string[], sources: InputSources = {}): Promise<
       return { platform, catalog, warnings, files };
     });
     const out = resolve(options.out);
-    for (const { platform, files } of rendered) writeAtomically(join(out, platform.env), files);
+    writeAtomically(out, new Map(rendered.map(({ platform, files }) => [platform.env, files])));
     for (const { platform, catalog, warnings, files } of rendered) {
       for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(summary(platform, catalog, files, join(options.out, platform.env)));
@@ -41,30 +41,36 @@ export async function main(argv: string[], sources: InputSources = {}): Promise<
   });
 }
 
-/** Writes the tree to a sibling temporary directory, then swaps it in with renames. */
-export function writeAtomically(target: string, files: ReadonlyMap<string, string>): void {
-  const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  const staging = `${target}.tmp-${process.pid}`;
-  const previous = `${target}.old-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
+/**
+ * Writes every environment's tree to a sibling temporary directory first, and only when all of them are complete
+ * swaps them in with renames: a failure while writing leaves every previous tree as it was.
+ */
+export function writeAtomically(out: string, trees: ReadonlyMap<string, ReadonlyMap<string, string>>): void {
+  if (existsSync(out) && !statSync(out).isDirectory()) throw InputError.single('--out', '', `'${out}' exists and is not a directory`);
+  mkdirSync(out, { recursive: true });
+  const staged: { target: string; staging: string }[] = [];
   try {
-    for (const [path, content] of files) {
-      const file = join(staging, path);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, content);
+    for (const [name, files] of trees) {
+      const target = join(out, name);
+      const staging = `${target}.tmp-${process.pid}`;
+      rmSync(staging, { recursive: true, force: true });
+      staged.push({ target, staging });
+      for (const [path, content] of files) {
+        const file = join(staging, path);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, content);
+      }
     }
-    rmSync(previous, { recursive: true, force: true });
-    let hadPrevious = true;
-    try {
-      renameSync(target, previous);
-    } catch {
-      hadPrevious = false;
+    for (const { target, staging } of staged) {
+      const previous = `${target}.old-${process.pid}`;
+      rmSync(previous, { recursive: true, force: true });
+      const hadPrevious = existsSync(target);
+      if (hadPrevious) renameSync(target, previous);
+      renameSync(staging, target);
+      if (hadPrevious) rmSync(previous, { recursive: true, force: true });
     }
-    renameSync(staging, target);
-    if (hadPrevious) rmSync(previous, { recursive: true, force: true });
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    for (const { staging } of staged) rmSync(staging, { recursive: true, force: true });
   }
 }
 

@@ -82,6 +82,8 @@ export class KubeSphereInstaller {
         },
         logging: { enabled: true, containerruntime: env.cluster.containerRuntime },
         multicluster: { clusterRole: 'none' },
+        // Off by default in 3.4; every module's HorizontalPodAutoscaler reads CPU from it.
+        metrics_server: { enabled: true },
       },
     };
   }

@@ -5,7 +5,9 @@ import { STATEFUL_SERVICES } from '../environment/schema.js';
 import { KUBEKEY_CLUSTER_PATH, KubeKeyCluster } from '../cluster/kubekey-cluster.js';
 import { KUBESPHERE_CONFIGURATION_PATH, KubeSphereInstaller } from '../cluster/kubesphere-installer.js';
 import { devopsUnit } from '../devops/devops-unit.js';
-import { LOGGING_NAMESPACE, moduleNamespace, STATEFUL_NAMESPACE } from '../platform/conventions.js';
+import { k8s } from 'cdk8s-plus-27';
+import { INGRESS_CLASS, LOGGING_NAMESPACE, moduleNamespace, STATEFUL_NAMESPACE } from '../platform/conventions.js';
+import { appLabels } from './labels.js';
 import { AppNamespace, PodSecurityLevel } from '../workloads/app-namespace.js';
 import { LogShipper } from '../workloads/log-shipper.js';
 import { ModuleWorkload } from '../workloads/module-workload.js';
@@ -82,5 +84,11 @@ function sharedInfraUnit(env: Environment, catalog: readonly ModuleSpec[]): Unit
       podSecurityReason: 'the log shipper mounts the node\'s /var/log (hostPath), which only the privileged level admits',
     });
     new LogShipper(scope, 'log-shipper', { env });
+    // KubeSphere's gateway (ingress-nginx) serves class nginx but does not create the IngressClass object, without
+    // which ingress-nginx ignores Ingresses that name their class (every route here, and Harbor's).
+    new k8s.KubeIngressClass(scope, 'ingress-class', {
+      metadata: { name: INGRESS_CLASS, labels: appLabels(INGRESS_CLASS, 'ingress-class') },
+      spec: { controller: 'k8s.io/ingress-nginx' },
+    });
   });
 }

@@ -33,7 +33,11 @@ export const STATEFUL_SERVICES = ['mysql', 'redis', 'clickhouse', 'hdfs', 'flink
 export type StatefulServiceName = (typeof STATEFUL_SERVICES)[number];
 
 const statefulService = z.strictObject({
-  /** Addresses of the virtual machines that serve it. */
+  /**
+   * Addresses clients connect to. They must be interchangeable (the Service balances connections across them):
+   * every node of a multi-master cluster (ClickHouse, Elasticsearch), or the one virtual IP in front of a
+   * primary/replica pair (MySQL, Redis, the HDFS NameNodes), never a replica that refuses writes.
+   */
   addresses: z.array(ipv4).min(1, 'needs at least one address'),
   /** The port clients connect to. */
   port: z.number().int().min(1).max(65535),

@@ -23,6 +23,8 @@ export const TLS_SECRET = 'icv-wildcard-tls';
  */
 export const INGRESS_CONTROLLER_NAMESPACE = 'kubesphere-controls-system';
 export const INGRESS_CLASS = 'nginx';
+/** The address NodeLocal DNSCache listens on on every node (KubeKey's default; kubelet's cluster DNS). */
+export const NODE_LOCAL_DNS = '169.254.25.10';
 /** Non-root identity every pod runs as (kube-score asks for ≥ 10000). */
 export const POD_UID = 10001;
 

@@ -14,7 +14,7 @@ import type { Environment } from '../environment/schema.js';
  */
 export const PROTECTED_KINDS: Readonly<Record<string, string>> = {
   Namespace: 'deleting a namespace deletes every object in it, the DevOps credentials and the application data included',
-  PersistentVolumeClaim: 'with the local-path StorageClass, deleting the claim deletes the data on the node',
+  PersistentVolumeClaim: 'with OpenEBS LocalPV (StorageClass local), deleting the claim deletes the data on the node',
   DevOpsProject: 'deleting it deletes its Jenkins folder: every pipeline\'s build history and the credentials synced into Jenkins',
   WorkspaceTemplate: 'deleting it deletes the workspace, its members and role bindings, and KubeSphere\'s link to every namespace in it',
 };

@@ -44,6 +44,7 @@ const BUILT_IN_KINDS: Readonly<Record<string, KubeResourceClass>> = {
   'policy/v1/PodDisruptionBudget': k8s.policy.v1.PodDisruptionBudget,
   'networking.k8s.io/v1/NetworkPolicy': k8s.networking.v1.NetworkPolicy,
   'networking.k8s.io/v1/Ingress': k8s.networking.v1.Ingress,
+  'networking.k8s.io/v1/IngressClass': k8s.networking.v1.IngressClass,
   'discovery.k8s.io/v1/EndpointSlice': k8s.discovery.v1.EndpointSlice,
   'rbac.authorization.k8s.io/v1/ClusterRole': k8s.rbac.v1.ClusterRole,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': k8s.rbac.v1.ClusterRoleBinding,

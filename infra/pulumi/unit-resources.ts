@@ -79,7 +79,9 @@ export function registerUnitResources(unit: Unit, context: UnitContext, parent: 
       parent,
       provider: context.provider,
       protect: isProtected(context.env, obj),
-      dependsOn: context.namespaces.dependencyOf(obj.metadata.namespace, objectRef(obj)),
+      // A DevOpsProject is cluster-scoped but owns the namespace of its own name: created first, the controller
+      // would create that namespace itself and Pulumi's Namespace would then fail with AlreadyExists.
+      dependsOn: context.namespaces.dependencyOf(obj.kind === 'DevOpsProject' ? obj.metadata.name : obj.metadata.namespace, objectRef(obj)),
       ...(obj.kind === 'Secret' ? { additionalSecretOutputs: ['data', 'stringData'] } : {}),
     });
     if (resource instanceof k8s.core.v1.Namespace) context.namespaces.add(obj.metadata.name, resource);

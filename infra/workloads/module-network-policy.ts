@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { ModuleSpec } from '../catalog/module-schema.js';
 import type { Environment } from '../environment/schema.js';
 import { NAMESPACE_NAME_LABEL, selectorLabels } from '../core/labels.js';
-import { INGRESS_CONTROLLER_NAMESPACE, moduleNamespace } from '../platform/conventions.js';
+import { INGRESS_CONTROLLER_NAMESPACE, moduleNamespace, NODE_LOCAL_DNS } from '../platform/conventions.js';
 
 export interface ModuleNetworkPolicyProps {
   readonly module: ModuleSpec;
@@ -27,10 +27,16 @@ export function modulePeer(module: ModuleSpec): k8s.NetworkPolicyPeer {
   };
 }
 
-/** DNS egress to the cluster's CoreDNS, which every pod needs. */
+/**
+ * DNS egress, which every pod needs: to CoreDNS, and to NodeLocal DNSCache, which KubeKey enables by default and
+ * points kubelet's cluster DNS at (a host-network listener on every node, so only an ipBlock can allow it).
+ */
 export function dnsEgress(): k8s.NetworkPolicyEgressRule {
   return {
-    to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+    to: [
+      { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+      { ipBlock: { cidr: `${NODE_LOCAL_DNS}/32` } },
+    ],
     ports: [
       { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
       { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },

@@ -31,11 +31,11 @@ describe('KubeKey Cluster config', () => {
 
   it('uses only fields the reference sample has (maps of host names and labels aside)', () => {
     const unknown = unknownKeys(prod, sample).filter(
-      (p) => !/^spec\.hosts\[\d+\]\.labels\./.test(p) && !/^spec\.registry\.auths\./.test(p) && !/^spec\.roleGroups\.control-plane$/.test(p) && p !== 'spec.network.multusCNI' && !/^spec\.hosts\[\d+\]\.arch$/.test(p),
+      (p) => !/^spec\.hosts\[\d+\]\.labels\./.test(p) && !/^spec\.registry\.auths\./.test(p) && !/^spec\.roleGroups\.control-plane$/.test(p) && p !== 'spec.network.multusCNI' && p !== 'spec.kubernetes.nodelocaldns' && !/^spec\.hosts\[\d+\]\.arch$/.test(p),
     );
     expect(unknown).toEqual([]);
-    // control-plane is KubeKey's current name for the sample's `master` group; multusCNI (NetworkConfig) and a
-    // host's arch (HostCfg) are v1alpha2 fields the sample leaves out (shared/reference/README.md lists them).
+    // control-plane is KubeKey's current name for the sample's `master` group; multusCNI (NetworkConfig),
+    // nodelocaldns (Kubernetes) and a host's arch (HostCfg) are v1alpha2 fields the sample leaves out.
     expect(Object.keys(sample.spec.roleGroups)).toContain('master');
   });
 
@@ -74,13 +74,14 @@ describe('KubeKey Cluster config', () => {
     expect(prod.spec.network).toMatchObject({ plugin: 'calico', kubePodsCIDR: '10.233.64.0/18', kubeServiceCIDR: '10.233.0.0/18' });
   });
 
-  it('points the registry at the environment\'s Harbor without a plain-text password', () => {
-    expect(prod.spec.registry).toMatchObject({ privateRegistry: 'harbor.icv.example.cn', insecureRegistries: [] });
-    expect(prod.spec.registry.auths['harbor.icv.example.cn']).toEqual({
-      username: 'robot$icv+pull',
-      password: '<redacted:secret:harborPullRobot>',
-      certsPath: '/etc/containerd/certs.d/harbor.icv.example.cn',
-    });
-    expect(test.spec.registry.auths['harbor.test.icv.example.cn']).toMatchObject({ skipTLSVerify: true, password: '<redacted:secret:harborPullRobot>' });
+  it('makes containerd trust the environment\'s Harbor, with no credential and no system images from it', () => {
+    // Harbor is installed by Pulumi into this very cluster: kk must not pull its system images from it.
+    expect(prod.spec.registry).toMatchObject({ privateRegistry: '', insecureRegistries: [], registryMirrors: [] });
+    expect(prod.spec.registry.auths).toEqual({ 'harbor.icv.example.cn': { certsPath: '/etc/containerd/certs.d/harbor.icv.example.cn' } });
+    expect(test.spec.registry.auths).toEqual({ 'harbor.test.icv.example.cn': { skipTLSVerify: true } });
+  });
+
+  it('enables NodeLocal DNSCache explicitly (the network policies allow DNS to its address)', () => {
+    expect(prod.spec.kubernetes.nodelocaldns).toBe(true);
   });
 });

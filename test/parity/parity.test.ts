@@ -44,7 +44,7 @@ describe('checkParity on the real environments', () => {
     expect(paths('registry-host')).toContain('HelmRelease/harbor/harbor values.externalURL');
     expect(paths('registry-host')).toContain('Secret/icv-data/harbor-pull stringData[".dockerconfigjson"]');
     expect(paths('public-domain')).toContain('Ingress/icv-gateway/api-gateway spec.rules[0].host');
-    expect(paths('vm-addresses')).toContain('EndpointSlice/icv-stateful/mysql-vms endpoints[1].addresses[0]');
+    expect(paths('vm-addresses')).toContain('EndpointSlice/icv-stateful/elasticsearch-vms endpoints[1].addresses[0]');
     expect(paths('cluster-identity')).toContain('Artifact/kubekey/cluster.yaml spec.kubernetes.clusterName');
     expect(paths('registry-tls-trust')).toEqual(
       new Set([

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../infra/cli/synth.js';
@@ -41,5 +41,14 @@ describe('npm run synth', () => {
     expect(readdirSync(out)).toEqual(['prod']);
     expect(existsSync(join(out, 'prod', 'manifests', 'stale.yaml'))).toBe(false);
     expect(existsSync(join(out, 'prod', 'kubekey', 'cluster.yaml'))).toBe(true);
+  });
+
+  it('rejects an --out that is a file with exit 2 and leaves it alone', async () => {
+    const file = join(tempDir(), 'not-a-dir');
+    writeFileSync(file, 'keep me');
+    const { result, stderr } = await captureOutput(() => main(['--out', file]));
+    expect(result).toBe(2);
+    expect(stderr).toContain(`error: --out: (root): '${file}' exists and is not a directory`);
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
   });
 });
