@@ -155,6 +155,9 @@ export function describeStackProgram(stack: string): void {
       }
       expect(crossUnit).toBeGreaterThan(0);
       expect(named(RELEASE_TYPE, 'harbor/harbor').dependencies).toContain(namespaces.get('harbor'));
+      // The DevOpsProject's controller would otherwise create the namespace of its own name first.
+      const project = objects.find((o) => o.kind === 'DevOpsProject')!;
+      expect(regOf(project).dependencies).toContain(namespaces.get(project.metadata.name));
     });
 
     it('manages Harbor\'s project and robots only once the Harbor release is installed', () => {
