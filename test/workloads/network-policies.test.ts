@@ -66,6 +66,8 @@ describe.each(built)('network policies of $env.name', ({ platform, catalog, env 
     for (const m of catalog) {
       const policy = policies.find((p) => p.metadata.name === m.name);
       expect(policy.spec.egress[0].ports.map((p: any) => `${p.protocol}/${p.port}`)).toEqual(['UDP/53', 'TCP/53']);
+      // KubeKey's NodeLocal DNSCache is kubelet's cluster DNS: a host address, reachable only through an ipBlock.
+      expect(policy.spec.egress[0].to).toContainEqual({ ipBlock: { cidr: '169.254.25.10/32' } });
       const cidrs = policy.spec.egress.flatMap((r: any) => (r.to ?? []).map((t: any) => t.ipBlock?.cidr)).filter(Boolean);
       for (const [service, { addresses }] of Object.entries(env.statefulServices)) {
         const declares = (m.dependsOn.stateful as string[]).includes(service);
