@@ -64,6 +64,16 @@ export interface HarborProjectState extends HarborProjectInputs {
 /** Harbor names: lower case, digits, single separators (Harbor's own check for projects and robots). */
 export const HARBOR_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
+/** Rejects a name Harbor would refuse, before anything is registered, quoting the prop and its value. */
+export function requireHarborName(resourceType: string, resourceName: string, value: string, example: string): void {
+  if (!HARBOR_NAME.test(value)) {
+    throw new Error(
+      `'name' (${JSON.stringify(value)}) of ${resourceType} '${resourceName}' must be lower-case letters and digits ` +
+        `separated by single ".", "_" or "-", such as "${example}"`,
+    );
+  }
+}
+
 /**
  * The immutable tag rule this provider manages: every tag of every repository. Harbor's UI writes the same
  * selectors for "repositories matching **, tags matching **".
@@ -163,12 +173,7 @@ export class HarborProject extends pulumi.dynamic.Resource {
   declare public readonly autoScan: pulumi.Output<boolean>;
 
   constructor(name: string, args: HarborProjectArgs, opts: pulumi.CustomResourceOptions = {}) {
-    if (!HARBOR_NAME.test(args.name)) {
-      throw new Error(
-        `'name' (${JSON.stringify(args.name)}) of HarborProject '${name}' must be lower-case letters and digits ` +
-          'separated by single ".", "_" or "-", such as "icv"',
-      );
-    }
+    requireHarborName('HarborProject', name, args.name, 'icv');
     const inputs = {
       api: secretConnection(args.api),
       name: args.name,

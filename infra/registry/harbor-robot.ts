@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { HarborApi, type HarborAccess, type HarborRobotPermission, type HarborRobotRequest } from './harbor-api.js';
 import {
-  HARBOR_NAME,
+  requireHarborName,
   connectionChanged,
   secretConnection,
   withSecret,
@@ -158,12 +158,7 @@ export class HarborRobot extends pulumi.dynamic.Resource {
   declare public readonly access: pulumi.Output<RobotAccess>;
 
   constructor(name: string, args: HarborRobotArgs, opts: pulumi.CustomResourceOptions = {}) {
-    if (!HARBOR_NAME.test(args.name)) {
-      throw new Error(
-        `'name' (${JSON.stringify(args.name)}) of HarborRobot '${name}' must be lower-case letters and digits ` +
-          'separated by single ".", "_" or "-", such as "pull"',
-      );
-    }
+    requireHarborName('HarborRobot', name, args.name, 'pull');
     if (!Object.values(RobotAccess).includes(args.access)) {
       throw new Error(`'access' (${JSON.stringify(args.access)}) of HarborRobot '${name}' must be "push" or "pull"`);
     }
