@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseDocument } from 'yaml';
 import { InputError } from '../core/errors.js';
+import { looksSecret } from '../core/secret-names.js';
 import { secretsIn } from '../core/secrets.js';
 import type { KubeObject } from '../core/types.js';
 import { finding, type CheckInput, type Finding } from './finding.js';
@@ -13,32 +14,10 @@ import { asArray, asObject, asString, containersOf, isBuiltInApiVersion, keyPath
  * that the Pulumi program fills from secret config.
  */
 
-/** Words that, ending a name, make it a secret (`MYSQL_PASSWORD`, `gitlabToken`, `jwtSecret`). */
-const SECRET_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'accesskey', 'credential', 'credentials']);
-/** `key` is a secret only after one of these (`API_KEY`, `privateKey`), not in `CACHE_KEY` or a toleration's `key`. */
-const SECRET_KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing', 'encryption', 'client', 'master', 'ssh', 'tls']);
 /** Keys of Secrets whose values are not secret (KubeSphere basic-auth credentials, TLS certificates). */
 const PUBLIC_SECRET_KEYS = new Set(['username', 'user', 'ca.crt', 'tls.crt']);
 
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w.toLowerCase());
-}
-
-/**
- * Whether a field, variable or config key names a secret value. Names of references to secrets
- * (`existingSecret`, `secretName`, `passwordFile`, `credential_id`) are not secrets themselves.
- */
-export function looksSecret(name: string): boolean {
-  const parts = words(name);
-  const last = parts[parts.length - 1];
-  if (last === undefined || parts[0] === 'existing') return false;
-  if (last === 'key') return parts.length >= 2 && SECRET_KEY_QUALIFIERS.has(parts[parts.length - 2]!);
-  return SECRET_WORDS.has(last) || /(password|secret|token)$/.test(last);
-}
+export { looksSecret } from '../core/secret-names.js';
 
 function isRedacted(value: string): boolean {
   return secretsIn(value).length > 0;

@@ -14,6 +14,7 @@ const FIXES: Record<string, string> = {
   'topology.role-groups': 'list each host once, only hosts declared in cluster.hosts, with at least one control-plane, etcd and worker host',
   'topology.hosts': 'give every host a unique name and addresses inside cluster.network.hostCidr',
   'topology.network': 'choose pod, service and host CIDRs that do not overlap',
+  'topology.vm-addresses': 'give each VM-hosted service the addresses of its own VMs: outside the pod and service CIDRs, none of them a node',
   topology: 'fix the environment declaration',
 };
 
@@ -22,6 +23,7 @@ function ruleFor(path: string): string {
   if (path.startsWith('cluster.roleGroups')) return 'topology.role-groups';
   if (path.startsWith('cluster.hosts')) return 'topology.hosts';
   if (path.startsWith('cluster.network')) return 'topology.network';
+  if (path.startsWith('statefulServices')) return 'topology.vm-addresses';
   return 'topology';
 }
 

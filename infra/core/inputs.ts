@@ -2,11 +2,14 @@ import { loadCatalog, validateReleases, type CatalogSource } from '../catalog/lo
 import type { ModuleSpec } from '../catalog/module-schema.js';
 import { environmentFiles, ENVIRONMENT_NAMES, loadEnvironments, type EnvironmentSources } from '../environment/load.js';
 import type { Environment } from '../environment/schema.js';
+import type { ParityDeclaration } from '../parity/declaration.js';
 import { InputError, type InputProblem } from './errors.js';
 
 /** Where the inputs come from; tests replace any part. */
 export interface InputSources extends EnvironmentSources {
   readonly catalog?: readonly CatalogSource[];
+  /** Where test and prod may differ. @default - environments/parity.ts */
+  readonly parity?: readonly ParityDeclaration[];
 }
 
 /** Validated inputs of one environment's build. */

@@ -64,8 +64,15 @@ export function loadEnvironment(name: string, sources: EnvironmentSources = {}):
   if (!Object.hasOwn(declarations, name)) {
     throw InputError.single('--env', '', `unknown environment '${name}' (known: ${Object.keys(declarations).join(', ')})`);
   }
+  const declaration = declarations[name];
+  const declaredName = (declaration as { name?: unknown } | null)?.name;
+  if (typeof declaredName === 'string' && declaredName !== name) {
+    // The file name, the environment's name and the Pulumi stack name are one identity: a prod.ts that calls itself
+    // 'test' would write prod's platform over dist/test/ and be applied by the test stack.
+    throw InputError.single(files.declaration, 'name', `is '${declaredName}', but this file declares environment '${name}' (its file and its Pulumi stack): set name: '${name}'`);
+  }
   const releases = sources.releases?.[name] ?? readReleases(join(sources.root ?? process.cwd(), files.releases), files.releases);
-  return validateEnvironment(declarations[name], releases, files.declaration);
+  return validateEnvironment(declaration, releases, files.declaration);
 }
 
 function readReleases(path: string, file: string): Record<string, string> {
@@ -89,6 +96,12 @@ export function loadEnvironments(names: readonly string[], sources: EnvironmentS
       if (!(error instanceof InputError)) throw error;
       problems.push(...error.problems);
     }
+  }
+  const byName = new Map<string, string>();
+  for (const { env, file } of loaded) {
+    const first = byName.get(env.name);
+    if (first !== undefined) problems.push({ file, path: 'name', message: `environment '${env.name}' is also declared by ${first}: names must be unique` });
+    else byName.set(env.name, file);
   }
   if (problems.length > 0) throw new InputError(problems);
   return loaded;

@@ -8,7 +8,15 @@ import { z } from 'zod';
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label (lower-case letters, digits, "-")');
 const hostname = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, 'must be a fully qualified host name');
 const ipv4 = z.string().refine(isIPv4, { message: 'must be an IPv4 address such as 192.168.16.70' });
-const cidr = z.string().refine(isIPv4Cidr, { message: 'must be an IPv4 CIDR such as 10.233.64.0/18' });
+/**
+ * An IPv4 network in canonical form: `10.233.64.1/18` names no network (its host bits are set), and Kubernetes,
+ * Calico and NetworkPolicy ipBlocks would each read it differently, so the schema asks for the network address.
+ */
+export const cidrSchema = z
+  .string()
+  .refine(isIPv4Cidr, { message: 'must be an IPv4 CIDR such as 10.233.64.0/18' })
+  .refine(isCanonicalCidr, { error: (issue) => `'${String(issue.input)}' has host bits set: the network is '${canonicalCidr(String(issue.input))}'` });
+const cidr = cidrSchema;
 /** CPU in cores (may be fractional), memory in GiB. */
 const capacity = z.strictObject({ cpu: z.number().positive(), memoryGiB: z.number().positive() });
 
@@ -129,4 +137,44 @@ export function isIPv4(value: string): boolean {
 export function isIPv4Cidr(value: string): boolean {
   const [ip, bits, extra] = value.split('/');
   return extra === undefined && ip !== undefined && isIPv4(ip) && bits !== undefined && /^\d{1,2}$/.test(bits) && Number(bits) <= 32;
+}
+
+/** The network address of a CIDR: `10.233.64.1/18` → `10.233.64.0/18`. */
+export function canonicalCidr(value: string): string {
+  const [ip, bits] = value.split('/') as [string, string];
+  const size = 2 ** (32 - Number(bits));
+  const start = Math.floor(ipToInt(ip) / size) * size;
+  return `${intToIp(start)}/${bits}`;
+}
+
+/** Whether a valid CIDR has no host bits set. */
+export function isCanonicalCidr(value: string): boolean {
+  return !isIPv4Cidr(value) || canonicalCidr(value) === value;
+}
+
+export function ipToInt(ip: string): number {
+  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+}
+
+function intToIp(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
+
+function cidrRange(cidr: string): [number, number] {
+  const [ip, bits] = cidr.split('/') as [string, string];
+  const size = 2 ** (32 - Number(bits));
+  const start = Math.floor(ipToInt(ip) / size) * size;
+  return [start, start + size - 1];
+}
+
+export function cidrContains(cidr: string, ip: string): boolean {
+  const [start, end] = cidrRange(cidr);
+  const value = ipToInt(ip);
+  return value >= start && value <= end;
+}
+
+export function cidrsOverlap(a: string, b: string): boolean {
+  const [aStart, aEnd] = cidrRange(a);
+  const [bStart, bEnd] = cidrRange(b);
+  return aStart <= bEnd && bStart <= aEnd;
 }

@@ -1,5 +1,8 @@
 import type { InputProblem } from '../core/errors.js';
-import { ROLE_GROUPS, type Environment } from './schema.js';
+import { networkProblems } from './network-rules.js';
+import { cidrContains, cidrsOverlap, ROLE_GROUPS, type Environment } from './schema.js';
+
+export { cidrContains, cidrsOverlap } from './schema.js';
 
 /** What topology validation found: problems stop the run (exit 2), warnings are printed. */
 export interface TopologyReport {
@@ -69,28 +72,6 @@ export function validateTopology(env: Environment, file: string): TopologyReport
       if (cidrsOverlap(a, b)) problem(pathA, `'${a}' overlaps ${pathB} '${b}'`);
     }
   }
+  problems.push(...networkProblems(env, file));
   return { problems, warnings };
-}
-
-function ipToInt(ip: string): number {
-  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-}
-
-function cidrRange(cidr: string): [number, number] {
-  const [ip, bits] = cidr.split('/') as [string, string];
-  const size = 2 ** (32 - Number(bits));
-  const start = Math.floor(ipToInt(ip) / size) * size;
-  return [start, start + size - 1];
-}
-
-export function cidrContains(cidr: string, ip: string): boolean {
-  const [start, end] = cidrRange(cidr);
-  const value = ipToInt(ip);
-  return value >= start && value <= end;
-}
-
-export function cidrsOverlap(a: string, b: string): boolean {
-  const [aStart, aEnd] = cidrRange(a);
-  const [bStart, bEnd] = cidrRange(b);
-  return aStart <= bEnd && bStart <= aEnd;
 }

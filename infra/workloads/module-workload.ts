@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import type { ModuleSpec } from '../catalog/module-schema.js';
+import type { ExceptionRule, ModuleSpec } from '../catalog/module-schema.js';
 import { MANAGEMENT_PORT } from '../catalog/load.js';
 import type { Environment } from '../environment/schema.js';
 import { secretMarker } from '../core/secrets.js';
@@ -33,13 +33,17 @@ export interface ModuleWorkloadProps {
   readonly terminationGracePeriodSeconds?: number;
 }
 
-/** Maps catalog exception rules to the check rule ids they annotate. */
-const EXCEPTION_RULE_IDS = {
+/**
+ * Maps catalog exception rules to the check rule ids they annotate. `dependency-cycle` is a rule of the catalog
+ * itself (infra/catalog/catalog-rules.ts), not of an object, so it annotates nothing.
+ */
+const EXCEPTION_RULE_IDS: Readonly<Record<ExceptionRule, string | undefined>> = {
   'read-only-root-filesystem': 'pss-restricted.read-only-root-filesystem',
   spread: 'reliability.spread',
   'min-replicas': 'reliability.min-replicas',
   'network-egress-internet': 'network.egress-internet',
-} as const;
+  'dependency-cycle': undefined,
+};
 
 /**
  * One catalog module as a production-grade workload: ServiceAccount, ConfigMap, Deployment, Service,
@@ -72,7 +76,10 @@ export class ModuleWorkload extends Construct {
     const podLabels = appLabels(name, module.tier, tag);
     const selector = selectorLabels(name);
     const annotations = Object.fromEntries(
-      module.exceptions.map((e) => [exceptionAnnotation(EXCEPTION_RULE_IDS[e.rule]), e.reason]),
+      module.exceptions.flatMap((e) => {
+        const rule = EXCEPTION_RULE_IDS[e.rule];
+        return rule === undefined ? [] : [[exceptionAnnotation(rule), e.reason]];
+      }),
     );
     const metadata = (objectName = name) => ({ name: objectName, namespace: this.namespace, labels });
     const exceptionMetadata = Object.keys(annotations).length > 0 ? { annotations } : {};
