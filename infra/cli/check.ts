@@ -23,6 +23,7 @@ import {
   type Finding,
   type FindingCounts,
 } from '../checks/index.js';
+import { projectRoot } from './project-root.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 import { checkParity, parityReport } from '../parity/index.js';
 
@@ -127,7 +128,7 @@ export async function main(argv: string[], sources: InputSources = {}): Promise<
       .allowExcessArguments(false);
     program.parse(argv, { from: 'user' });
     const options = program.opts<CheckOptions>();
-    const root = sources.root ?? process.cwd();
+    const root = sources.root ?? projectRoot();
     const runs = options.manifests === undefined ? checkEnvironments(options, sources, root) : [checkManifests(options.manifests, options, sources)];
     const report: CheckReport = { runs, summary: countFindings(runs.flatMap((r) => r.findings)) };
     process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));

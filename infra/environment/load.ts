@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { environments } from '../../environments/index.js';
+import { projectRoot } from '../cli/project-root.js';
 import { InputError, problemsFromZod, type InputProblem } from '../core/errors.js';
 import { environmentSchema, type Environment } from './schema.js';
 import { validateTopology } from './topology.js';
@@ -54,7 +55,7 @@ export function validateEnvironment(declaration: unknown, releases: Record<strin
 export interface EnvironmentSources {
   readonly declarations?: Readonly<Record<string, unknown>>;
   readonly releases?: Readonly<Record<string, Record<string, string>>>;
-  /** Repository root the release files are read from. @default process.cwd() */
+  /** Repository root the release files are read from. @default the project root, wherever the process started */
   readonly root?: string;
 }
 
@@ -64,7 +65,7 @@ export function loadEnvironment(name: string, sources: EnvironmentSources = {}):
   if (!Object.hasOwn(declarations, name)) {
     throw InputError.single('--env', '', `unknown environment '${name}' (known: ${Object.keys(declarations).join(', ')})`);
   }
-  const releases = sources.releases?.[name] ?? readReleases(join(sources.root ?? process.cwd(), files.releases), files.releases);
+  const releases = sources.releases?.[name] ?? readReleases(join(sources.root ?? projectRoot(), files.releases), files.releases);
   return validateEnvironment(declarations[name], releases, files.declaration);
 }
 
