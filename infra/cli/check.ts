@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import type { ModuleSpec } from '../catalog/module-schema.js';
-import { buildPlatform } from '../core/build-platform.js';
-import { ExitCode, InputError } from '../core/errors.js';
-import { loadInputs, selectEnvironments, type InputSources } from '../core/inputs.js';
-import type { KubeObject, Platform } from '../core/types.js';
-import { environmentFiles, loadEnvironment } from '../environment/load.js';
-import type { Environment } from '../environment/schema.js';
+import type { ModuleSpec } from '../schema/module.js';
+import { buildPlatform } from '../synth/build-platform.js';
+import { ExitCode, InputError } from '../model/errors.js';
+import { loadInputs, selectEnvironments, type InputSources } from './inputs.js';
+import type { KubeObject, Platform } from '../model/types.js';
+import { environmentFiles, loadEnvironment } from '../schema/releases.js';
+import type { Environment } from '../schema/environment.js';
 import {
   capacityFindings,
   checkStackConfig,
