@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseDocument } from 'yaml';
-import { InputError } from '../core/errors.js';
-import { looksSecret } from '../core/secret-names.js';
-import { secretsIn } from '../core/secrets.js';
-import type { KubeObject } from '../core/types.js';
+import { InputError } from '../model/errors.js';
+import { looksSecret } from '../model/secret-names.js';
+import { secretsIn } from '../model/secrets.js';
+import type { KubeObject } from '../model/types.js';
 import { finding, type CheckInput, type Finding } from './finding.js';
 import { asArray, asObject, asString, containersOf, isBuiltInApiVersion, keyPath, podTemplates } from './kube.js';
 
@@ -17,7 +17,7 @@ import { asArray, asObject, asString, containersOf, isBuiltInApiVersion, keyPath
 /** Keys of Secrets whose values are not secret (KubeSphere basic-auth credentials, TLS certificates). */
 const PUBLIC_SECRET_KEYS = new Set(['username', 'user', 'ca.crt', 'tls.crt']);
 
-export { looksSecret } from '../core/secret-names.js';
+export { looksSecret } from '../model/secret-names.js';
 
 function isRedacted(value: string): boolean {
   return secretsIn(value).length > 0;

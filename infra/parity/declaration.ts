@@ -1,5 +1,5 @@
-import { InputError, type InputProblem } from '../core/errors.js';
-import type { PathSegment } from '../diff/field-path.js';
+import { InputError, type InputProblem } from '../model/errors.js';
+import type { PathSegment } from '../compare/field-path.js';
 
 /**
  * A declared way in which test and prod may differ: one concern of environment data (the registry host, the VM

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main as check } from '../../infra/cli/check.js';
-import { buildPlatform } from '../../infra/core/build-platform.js';
-import { InputError } from '../../infra/core/errors.js';
-import { loadInputs } from '../../infra/core/inputs.js';
-import type { Platform } from '../../infra/core/types.js';
+import { buildPlatform } from '../../infra/synth/build-platform.js';
+import { InputError } from '../../infra/model/errors.js';
+import { loadInputs } from '../../infra/cli/inputs.js';
+import type { Platform } from '../../infra/model/types.js';
 import { checkParity } from '../../infra/parity/index.js';
 import { main as synth } from '../../infra/cli/synth.js';
-import type { InputSources } from '../../infra/core/inputs.js';
+import type { InputSources } from '../../infra/cli/inputs.js';
 import { environments } from '../../environments/index.js';
 import { PARITY_DECLARATIONS } from '../../environments/parity.js';
 import { catalogSources } from '../../modules/index.js';
