@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseDocument } from 'yaml';
-import { InputError } from '../model/errors.js';
+import { parseYamlDocument } from '../model/yaml-input.js';
 import { looksSecret } from '../model/secret-names.js';
 import { secretsIn } from '../model/secrets.js';
 import type { KubeObject } from '../model/types.js';
@@ -119,11 +118,7 @@ function walkForSecrets(owner: KubeObject | string, value: unknown, path: string
  */
 export function checkStackConfig(file: string): Finding[] {
   const text = readFileSync(file, 'utf8');
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new InputError(doc.errors.map((e) => ({ file, path: e.linePos ? `line ${e.linePos[0].line}` : '', message: `YAML syntax error: ${e.message.split('\n')[0]}` })));
-  }
-  const config = asObject(asObject(doc.toJS())?.config) ?? {};
+  const config = asObject(asObject(parseYamlDocument(text, file))?.config) ?? {};
   const findings: Finding[] = [];
   for (const [key, value] of Object.entries(config)) {
     const [namespace, name] = key.includes(':') ? key.split(':', 2) : ['', key];
