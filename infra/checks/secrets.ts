@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseYamlDocument } from '../model/yaml-input.js';
 import { looksSecret } from '../model/secret-names.js';
@@ -114,10 +113,10 @@ function walkForSecrets(owner: KubeObject | string, value: unknown, path: string
 
 /**
  * Checks a stack config file `Pulumi.<stack>.yaml`: every `icv:` key that names a secret must hold a
- * `secure:` value (ciphertext the Pulumi CLI made), never plain text. Throws InputError on malformed YAML.
+ * `secure:` value (ciphertext the Pulumi CLI made), never plain text. `text` is the file's content, read by the
+ * shell. Throws InputError on malformed YAML.
  */
-export function checkStackConfig(file: string): Finding[] {
-  const text = readFileSync(file, 'utf8');
+export function checkStackConfig(file: string, text: string): Finding[] {
   const config = asObject(asObject(parseYamlDocument(text, file))?.config) ?? {};
   const findings: Finding[] = [];
   for (const [key, value] of Object.entries(config)) {

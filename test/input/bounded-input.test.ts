@@ -5,7 +5,7 @@ import { main as check } from '../../infra/cli/check.js';
 import { readManifests } from '../../infra/cli/read-manifests.js';
 import { InputError } from '../../infra/model/errors.js';
 import { MAX_ALIAS_COUNT, YAML_LIMITS } from '../../infra/model/yaml-input.js';
-import { parseReleases } from '../../infra/schema/releases.js';
+import { parseReleases } from '../../infra/schema/validate-environment.js';
 import { captureOutput, tempDir } from '../support/inputs.js';
 import { hasStackTrace, repositoryFingerprint } from '../support/no-write.js';
 

@@ -8,7 +8,7 @@ import { checkParity } from '../../infra/parity/index.js';
 import { main as synth } from '../../infra/cli/synth.js';
 import type { InputSources } from '../../infra/cli/inputs.js';
 import { environments } from '../../environments/index.js';
-import { PARITY_DECLARATIONS } from '../../environments/parity.js';
+import { PARITY, PARITY_DECLARATIONS } from '../../environments/parity.js';
 import { catalogSources } from '../../modules/index.js';
 import { captureOutput, readTree, tempDir } from '../support/inputs.js';
 import { hasStackTrace, repositoryFingerprint } from '../support/no-write.js';
@@ -136,7 +136,7 @@ describe('parity declarations: exit 2, naming the entry and field', () => {
       mutate(parity);
       let error: unknown;
       try {
-        checkParity(test, prod, parity);
+        checkParity(test, prod, { ...PARITY, declarations: parity });
       } catch (e) {
         error = e;
       }
