@@ -17,6 +17,16 @@ export interface UnitContext {
   readonly secrets: SecretSource;
   /** The platform's Namespace resources, shared by all units. */
   readonly namespaces: NamespaceIndex;
+  /**
+   * Resolves once the provider's cluster proved to be the stack's own (cluster-guard.ts); every Kubernetes resource
+   * waits for it, so none is registered on any other cluster.
+   */
+  readonly clusterVerified: pulumi.Output<pulumi.Resource[]>;
+}
+
+/** `dependsOn` that waits for the cluster check, then for `resources`. */
+function afterClusterCheck(context: UnitContext, resources: pulumi.Resource[]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+  return context.clusterVerified.apply(() => resources);
 }
 
 /** The resources one unit registered. */
@@ -81,7 +91,7 @@ export function registerUnitResources(unit: Unit, context: UnitContext, parent: 
       protect: isProtected(context.env, obj),
       // A DevOpsProject is cluster-scoped but owns the namespace of its own name: created first, the controller
       // would create that namespace itself and Pulumi's Namespace would then fail with AlreadyExists.
-      dependsOn: context.namespaces.dependencyOf(obj.kind === 'DevOpsProject' ? obj.metadata.name : obj.metadata.namespace, objectRef(obj)),
+      dependsOn: afterClusterCheck(context, context.namespaces.dependencyOf(obj.kind === 'DevOpsProject' ? obj.metadata.name : obj.metadata.namespace, objectRef(obj))),
       ...(obj.kind === 'Secret' ? { additionalSecretOutputs: ['data', 'stringData'] } : {}),
     });
     if (resource instanceof k8s.core.v1.Namespace) context.namespaces.add(obj.metadata.name, resource);
@@ -111,7 +121,7 @@ function registerRelease(spec: HelmReleaseSpec, context: UnitContext, parent: pu
       parent,
       provider: context.provider,
       protect: isReleaseProtected(context.env),
-      dependsOn: context.namespaces.dependencyOf(spec.namespace, `Helm release '${spec.name}'`),
+      dependsOn: afterClusterCheck(context, context.namespaces.dependencyOf(spec.namespace, `Helm release '${spec.name}'`)),
     },
   );
 }
