@@ -173,7 +173,7 @@ export class ModuleWorkload extends Construct {
                 },
                 // Endpoints are removed asynchronously after SIGTERM; keep serving until the gateways notice.
                 lifecycle: { preStop: { exec: { command: ['sleep', '10'] } } },
-                securityContext: restrictedContainerSecurity({ readOnlyRootFilesystem: readOnlyRoot }),
+                securityContext: restrictedContainerSecurity(readOnlyRoot),
                 volumeMounts: [
                   { name: 'tmp', mountPath: '/tmp' },
                   ...(configFiles.length > 0 ? [{ name: 'config', mountPath: `/etc/${name}`, readOnly: true }] : []),
