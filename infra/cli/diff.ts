@@ -5,6 +5,7 @@ import { ExitCode, InputError } from '../model/errors.js';
 import { diffTrees, renderJson, renderMarkdown, type DistTree } from '../preview/index.js';
 import { loadDistTree } from './read-dist-tree.js';
 import { repositoryRoot, resolveCommit, synthesizeCommit, synthesizeWorkingTree, withTemporaryDirectory } from './base-synthesis.js';
+import { selectEnvironments } from './inputs.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 import { outputFile, writeFilesTogether } from './output-target.js';
 
@@ -46,7 +47,7 @@ export async function main(argv: string[], context: DiffContext = {}): Promise<n
     program.parse(argv, { from: 'user' });
     const options = program.opts<DiffCliOptions>();
     const cwd = context.cwd ?? process.cwd();
-    const envs = options.env?.flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
+    const envs = options.env === undefined ? undefined : selectEnvironments(options.env);
     // Output targets are checked before anything is compared, so a refused path costs nothing and writes nothing.
     const trees = [options.from, options.to].filter((d): d is string => d !== undefined);
     const jsonOut = options.jsonOut === undefined ? undefined : outputFile('--json-out', options.jsonOut, trees, cwd);

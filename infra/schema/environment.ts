@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { canonicalCidr, isCanonicalCidr, isIPv4, isIPv4Cidr } from '../model/cidr.js';
+
+export { isIPv4, isIPv4Cidr };
 
 /**
  * The typed, runtime-validated description of one environment (test, prod).
@@ -128,53 +131,3 @@ export const environmentSchema = z.strictObject({
 export type Environment = z.infer<typeof environmentSchema>;
 /** What an environment file declares before release tags are attached. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
-
-export function isIPv4(value: string): boolean {
-  const parts = value.split('.');
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
-}
-
-export function isIPv4Cidr(value: string): boolean {
-  const [ip, bits, extra] = value.split('/');
-  return extra === undefined && ip !== undefined && isIPv4(ip) && bits !== undefined && /^\d{1,2}$/.test(bits) && Number(bits) <= 32;
-}
-
-/** The network address of a CIDR: `10.233.64.1/18` → `10.233.64.0/18`. */
-export function canonicalCidr(value: string): string {
-  const [ip, bits] = value.split('/') as [string, string];
-  const size = 2 ** (32 - Number(bits));
-  const start = Math.floor(ipToInt(ip) / size) * size;
-  return `${intToIp(start)}/${bits}`;
-}
-
-/** Whether a valid CIDR has no host bits set. */
-export function isCanonicalCidr(value: string): boolean {
-  return !isIPv4Cidr(value) || canonicalCidr(value) === value;
-}
-
-export function ipToInt(ip: string): number {
-  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-}
-
-function intToIp(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
-}
-
-function cidrRange(cidr: string): [number, number] {
-  const [ip, bits] = cidr.split('/') as [string, string];
-  const size = 2 ** (32 - Number(bits));
-  const start = Math.floor(ipToInt(ip) / size) * size;
-  return [start, start + size - 1];
-}
-
-export function cidrContains(cidr: string, ip: string): boolean {
-  const [start, end] = cidrRange(cidr);
-  const value = ipToInt(ip);
-  return value >= start && value <= end;
-}
-
-export function cidrsOverlap(a: string, b: string): boolean {
-  const [aStart, aEnd] = cidrRange(a);
-  const [bStart, bEnd] = cidrRange(b);
-  return aStart <= bEnd && bStart <= aEnd;
-}

@@ -1,5 +1,6 @@
 import type { InputProblem } from '../model/errors.js';
-import { cidrContains, STATEFUL_SERVICES, type Environment } from './environment.js';
+import { cidrContains } from '../model/cidr.js';
+import { STATEFUL_SERVICES, type Environment } from './environment.js';
 
 /**
  * Cross-field rules of the environment's addresses: a VM that hosts a stateful service is reached through a
