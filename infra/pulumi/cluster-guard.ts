@@ -121,7 +121,7 @@ export function checkSecretValues(stack: string, values: Readonly<Record<SecretK
 }
 
 /**
- * An Output that resolves (to no resources) once the server the provider reached proves to be the stack's cluster:
+ * A promise that resolves (to the kube-system Namespace read) once the server the provider reached proves to be the stack's cluster:
  * the `kube-system` Namespace is read through the stack's provider and its UID compared with `icv:clusterIdentity`.
  * Every Kubernetes resource of the stack lists it in `dependsOn`, so none is registered unless it resolves; when it
  * rejects, the run fails with one line naming both UIDs. The read happens in previews too, and under unit-test mocks
@@ -131,16 +131,19 @@ export function clusterIdentityGate(
   stack: string,
   env: Environment,
   expectedUid: string,
-  provider: pulumi.ProviderResource,
-  read: (provider: pulumi.ProviderResource) => pulumi.Output<string | undefined>,
-): pulumi.Output<pulumi.Resource[]> {
-  return read(provider).apply((uid) => {
+  kubeSystem: pulumi.CustomResource & { readonly metadata: pulumi.Output<{ readonly uid?: string }> },
+): Promise<pulumi.Resource> {
+  const uid = new Promise<string | undefined>((resolve) => kubeSystem.metadata.apply((metadata) => resolve(metadata.uid)));
+  const verified = uid.then((uid) => {
     if (uid !== expectedUid) {
       throw runError([
         `stack '${stack}': the cluster reached has kube-system UID '${uid ?? '(none)'}', but ${CLUSTER_CONFIG.clusterIdentity} records '${expectedUid}' for ` +
           `environment ${env.name}'s cluster '${env.cluster.clusterName}'; refusing to register anything`,
       ]);
     }
-    return [];
+    return kubeSystem;
   });
+  // Every resource awaits it; the failure is reported through them (and by the engine once), not as a stray rejection.
+  verified.catch(() => undefined);
+  return verified;
 }

@@ -81,9 +81,8 @@ export class PlatformStack extends pulumi.ComponentResource {
       return derived[secret as DerivedSecret];
     };
     // The server the provider reaches must be the stack's cluster: its kube-system Namespace UID is read first.
-    const clusterVerified = clusterIdentityGate(config.stack, env, config.clusterIdentity, this.provider, (provider) =>
-      k8s.core.v1.Namespace.get(`${name}-kube-system`, 'kube-system', { parent: this, provider }).metadata.uid,
-    );
+    const kubeSystem = k8s.core.v1.Namespace.get(`${name}-kube-system`, 'kube-system', { parent: this, provider: this.provider });
+    const clusterVerified = clusterIdentityGate(config.stack, env, config.clusterIdentity, kubeSystem);
     const context: UnitContext = { env, provider: this.provider, secrets, namespaces: NamespaceIndex.of(this.platform), clusterVerified };
     const childOpts = { parent: this };
 
