@@ -1,5 +1,5 @@
 import { exceptionAnnotation } from '../core/labels.js';
-import type { HelmReleaseSpec, KubeObject } from '../core/types.js';
+import type { Artifact, HelmReleaseSpec, KubeObject } from '../core/types.js';
 import type { Environment } from '../environment/schema.js';
 
 /**
@@ -35,6 +35,8 @@ export interface CheckInput {
   readonly envFile?: string;
   /** Helm releases Pulumi installs; their values are checked for plain-text secrets. */
   readonly helmReleases?: readonly HelmReleaseSpec[];
+  /** Files the platform writes beside the manifests (KubeKey and installer configs); rules that need them skip without. */
+  readonly artifacts?: readonly Artifact[];
 }
 
 export type Rule = (input: CheckInput) => Finding[];

@@ -1,4 +1,5 @@
 import { applyExceptions, sortFindings, type CheckInput, type Finding, type Rule } from './finding.js';
+import { checkInstallTime } from './install-time.js';
 import { checkNetwork } from './network.js';
 import { checkPodSecurity } from './pss-restricted.js';
 import { checkReliability } from './reliability.js';
@@ -9,6 +10,7 @@ import { checkTopology } from './topology.js';
 
 export * from './capacity.js';
 export * from './finding.js';
+export * from './install-time.js';
 export * from './network.js';
 export * from './pss-restricted.js';
 export * from './read-manifests.js';
@@ -19,7 +21,7 @@ export * from './supply-chain.js';
 export * from './topology.js';
 
 /** Every rule family, each implemented once. */
-export const RULES: readonly Rule[] = [checkSchema, checkPodSecurity, checkReliability, checkNetwork, checkSupplyChain, checkSecrets, checkTopology];
+export const RULES: readonly Rule[] = [checkSchema, checkPodSecurity, checkReliability, checkNetwork, checkSupplyChain, checkSecrets, checkTopology, checkInstallTime];
 
 /** Runs every rule, applies the declared exceptions, and sorts the findings. */
 export function runChecks(input: CheckInput): Finding[] {

@@ -61,7 +61,7 @@ export interface CrossEnvironmentSuite {
 export const ENVIRONMENT_SUITES: EnvironmentSuite[] = [
   {
     name: 'rules',
-    run: (c) => runChecks({ objects: c.objects, env: c.env, envFile: c.envFile, helmReleases: c.platform.units.flatMap((u) => u.helmReleases) }),
+    run: (c) => runChecks({ objects: c.objects, env: c.env, envFile: c.envFile, helmReleases: c.platform.units.flatMap((u) => u.helmReleases), artifacts: c.platform.units.flatMap((u) => u.artifacts) }),
   },
   {
     name: 'stack-config',
