@@ -1,5 +1,5 @@
-import { KUBEKEY_CLUSTER_PATH } from '../cluster/kubekey-cluster.js';
-import { declaredKubeSphere, KUBESPHERE_CONFIGURATION_PATH } from '../cluster/kubesphere-installer.js';
+import { KUBEKEY_CLUSTER_PATH } from '../synth/cluster/kubekey-cluster.js';
+import { declaredKubeSphere, KUBESPHERE_CONFIGURATION_PATH } from '../synth/cluster/kubesphere-installer.js';
 import { compareOutcome, evaluateInstall, kkCreateClusterCommand, kkInputFile, type InstallEvaluation, type KubeSphereOutcome } from '../install-time/index.js';
 import { finding, type CheckInput, type Finding } from './finding.js';
 

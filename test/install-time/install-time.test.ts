@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { KUBEKEY_CLUSTER_PATH } from '../../infra/cluster/kubekey-cluster.js';
-import { declaredKubeSphere, KUBESPHERE_CONFIGURATION_PATH, KubeSphereInstaller } from '../../infra/cluster/kubesphere-installer.js';
+import { KUBEKEY_CLUSTER_PATH } from '../../infra/synth/cluster/kubekey-cluster.js';
+import { declaredKubeSphere, KUBESPHERE_CONFIGURATION_PATH, KubeSphereInstaller } from '../../infra/synth/cluster/kubesphere-installer.js';
 import { checkInstallTime, installTimeFindings } from '../../infra/checks/install-time.js';
 import {
   applyLineEdits,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { declaredKubeSphere } from '../../infra/cluster/kubesphere-installer.js';
+import { declaredKubeSphere } from '../../infra/synth/cluster/kubesphere-installer.js';
 import { installTimeFindings } from '../../infra/checks/install-time.js';
 import { evaluateInstall, kkCreateClusterCommand, kkInputFile } from '../../infra/install-time/index.js';
 import { built } from '../support/platforms.js';
