@@ -18,8 +18,10 @@ import {
   type Registration,
 } from './stack-harness.js';
 
-/** Kinds that hold data or identity, protected in production (and nowhere else). */
+/** Kinds that hold data or identity, protected in production. */
 const PROTECTED_IN_PROD = ['Namespace', 'PersistentVolumeClaim', 'DevOpsProject', 'WorkspaceTemplate'];
+/** Protected in every environment: the DevOpsProject's controller owns the DevOps namespace. */
+const PROTECTED_EVERYWHERE = ['DevOpsProject'];
 const RELEASE_TYPE = 'kubernetes:helm.sh/v3:Release';
 const DYNAMIC_TYPE = 'pulumi-nodejs:dynamic:Resource';
 
@@ -133,10 +135,11 @@ export function describeStackProgram(stack: string): void {
       ]);
     });
 
-    it(`protects ${stack === 'prod' ? 'exactly what holds data or identity' : 'nothing'}`, () => {
+    it(`protects ${stack === 'prod' ? 'exactly what holds data or identity' : 'only the DevOpsProject'}`, () => {
       const expected = env.production
         ? [...objects.filter((o) => PROTECTED_IN_PROD.includes(o.kind)).map((o) => `${expectedType(o)}::${regOf(o).name}`), `${RELEASE_TYPE}::harbor/harbor`]
-        : [];
+        : objects.filter((o) => PROTECTED_EVERYWHERE.includes(o.kind)).map((o) => `${expectedType(o)}::${regOf(o).name}`);
+      expect(expected.some((e) => e.includes(':DevOpsProject::'))).toBe(true);
       const protectedNow = run.registrations.filter((r) => r.protect).map((r) => `${r.type}::${r.name}`);
       expect(protectedNow.sort()).toEqual(expected.sort());
       if (env.production) expect(protectedNow.filter((p) => p.includes(':Namespace::')).length).toBe(objects.filter((o) => o.kind === 'Namespace').length);
@@ -158,6 +161,17 @@ export function describeStackProgram(stack: string): void {
       // The DevOpsProject's controller would otherwise create the namespace of its own name first.
       const project = objects.find((o) => o.kind === 'DevOpsProject')!;
       expect(regOf(project).dependencies).toContain(namespaces.get(project.metadata.name));
+    });
+
+    it('destroying the DevOps unit is refused while the DevOpsProject is protected, and then removes what is in its namespace before it', () => {
+      // ks-devops v3.4.1 devopsproject_controller.go makes the DevOpsProject the namespace's controlling owner:
+      // deleting it first would garbage-collect the Pipelines and Secrets behind Pulumi's back. Pulumi deletes in
+      // reverse dependency order, so every object in the namespace depending on the project is deleted before it.
+      const project = objects.find((o) => o.kind === 'DevOpsProject')!;
+      expect(regOf(project).protect).toBe(true);
+      const inNamespace = objects.filter((o) => o.metadata.namespace === project.metadata.name);
+      expect(inNamespace.map((o) => o.kind)).toEqual(expect.arrayContaining(['Pipeline', 'Secret']));
+      for (const o of inNamespace) expect(regOf(o).dependencies, objectId(o)).toContain(regOf(project).urn);
     });
 
     it('manages Harbor\'s project and robots only once the Harbor release is installed', () => {
