@@ -1,3 +1,5 @@
+import bcrypt from 'bcryptjs';
+import { registryHtpasswd } from '../../infra/pulumi/htpasswd.js';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPlatform } from '../../infra/synth/build-platform.js';
@@ -218,6 +220,16 @@ export function describeStackProgram(stack: string): void {
         for (const secret of run.secretValues) expect(visible.includes(secret), `${r.type} ${r.name} shows ${secret}`).toBe(false);
         expect(visible.includes('<redacted:secret:'), `${r.type} ${r.name} keeps a marker`).toBe(false);
       }
+    });
+
+    it("sets Harbor's registry htpasswdString from the secret config, the same line on every run (no restart on re-render)", () => {
+      const values = unwrapSecrets(named(RELEASE_TYPE, 'harbor/harbor').inputs.values) as any;
+      const password = testSecrets(stack)['icv:harborRegistryPassword']!;
+      const line = values.registry.credentials.htpasswdString as string;
+      expect(line).toMatch(/^harbor_registry_user:\$2b\$10\$[./A-Za-z0-9]{53}$/);
+      expect(bcrypt.compareSync(password, line.slice(line.indexOf(':') + 1))).toBe(true);
+      expect(line).toBe(registryHtpasswd('harbor_registry_user', password));
+      expect(registryHtpasswd('harbor_registry_user', `${password}x`)).not.toBe(line);
     });
 
     it('exports the public hosts, the registry, the KubeSphere names and the counts as stack outputs', () => {
