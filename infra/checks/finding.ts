@@ -37,6 +37,12 @@ export interface CheckInput {
   readonly helmReleases?: readonly HelmReleaseSpec[];
   /** Files the platform writes beside the manifests (KubeKey and installer configs); rules that need them skip without. */
   readonly artifacts?: readonly Artifact[];
+  /**
+   * CustomResourceDefinitions (parsed YAML) KubeSphere objects are validated against; the shell reads them from
+   * `infra/checks/crds/`. Without them, custom resources are reported as kinds the schema check does not know.
+   * @default []
+   */
+  readonly customResourceDefinitions?: readonly unknown[];
 }
 
 export type Rule = (input: CheckInput) => Finding[];

@@ -13,7 +13,6 @@ export * from './finding.js';
 export * from './install-time.js';
 export * from './network.js';
 export * from './pss-restricted.js';
-export * from '../cli/read-manifests.js';
 export * from './reliability.js';
 export * from './schema.js';
 export * from './secrets.js';
