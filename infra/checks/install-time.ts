@@ -1,6 +1,14 @@
-import { KUBEKEY_CLUSTER_PATH } from '../synth/cluster/kubekey-cluster.js';
-import { declaredKubeSphere, KUBESPHERE_CONFIGURATION_PATH } from '../synth/cluster/kubesphere-installer.js';
-import { compareOutcome, evaluateInstall, kkCreateClusterCommand, kkInputFile, type InstallEvaluation, type KubeSphereOutcome } from '../install-time/index.js';
+import {
+  compareOutcome,
+  declaredKubeSphere,
+  evaluateInstall,
+  kkCreateClusterCommand,
+  kkInputFile,
+  KUBEKEY_CLUSTER_FILE,
+  KUBESPHERE_CONFIGURATION_FILE,
+  type InstallEvaluation,
+  type KubeSphereOutcome,
+} from '../install-time/index.js';
 import { finding, type CheckInput, type Finding } from './finding.js';
 
 /**
@@ -45,8 +53,8 @@ export function installTimeFindings(evaluation: InstallEvaluation, declared: Kub
 
 export function checkInstallTime(input: CheckInput): Finding[] {
   const env = input.env;
-  const cluster = input.artifacts?.find((a) => a.path === KUBEKEY_CLUSTER_PATH);
-  const configuration = input.artifacts?.find((a) => a.path === KUBESPHERE_CONFIGURATION_PATH);
+  const cluster = input.artifacts?.find((a) => a.path === KUBEKEY_CLUSTER_FILE);
+  const configuration = input.artifacts?.find((a) => a.path === KUBESPHERE_CONFIGURATION_FILE);
   if (!env || !cluster || !configuration) return [];
   const command = kkCreateClusterCommand(env.name);
   return installTimeFindings(evaluateInstall(kkInputFile(cluster.content, configuration.content), command), declaredKubeSphere(env), command);

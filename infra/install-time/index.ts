@@ -4,6 +4,7 @@ import { installerRuns, type InstallerRun, type KubeSphereOutcome } from './ks-i
 export * from './kubekey.js';
 export * from './ks-installer.js';
 export * from './install-steps.js';
+export * from './declared.js';
 
 /** What a real `kk` + ks-installer would install from our files, step by step. */
 export interface InstallEvaluation {

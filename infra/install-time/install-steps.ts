@@ -3,6 +3,10 @@
  * (test/install-time/readme.test.ts keeps the README's install block equal to these).
  */
 
+/** Where the platform writes the KubeKey Cluster config and the installer's ClusterConfiguration under `dist/<env>/`. */
+export const KUBEKEY_CLUSTER_FILE = 'kubekey/cluster.yaml';
+export const KUBESPHERE_CONFIGURATION_FILE = 'kubekey/cluster-configuration.yaml';
+
 /** The file `kk` reads: the Cluster document, then the ClusterConfiguration, as the README's `cat` builds it. */
 export function kkInputFile(clusterYaml: string, clusterConfigurationYaml: string): string {
   return `${clusterYaml.endsWith('\n') ? clusterYaml : `${clusterYaml}\n`}---\n${clusterConfigurationYaml}`;

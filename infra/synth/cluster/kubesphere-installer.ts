@@ -1,34 +1,16 @@
 import { parseDocument, type Document } from 'yaml';
+import { declaredKubeSphere, KUBESPHERE_LOG_PREFIX } from '../../install-time/declared.js';
 import type { KubeSphereOutcome } from '../../install-time/ks-installer.js';
+import { KUBESPHERE_CONFIGURATION_FILE } from '../../install-time/install-steps.js';
 import { KS_INSTALLER_CLUSTER_CONFIGURATION } from '../../install-time/upstream/ks-installer-v3.4.1-cluster-configuration.js';
 import type { Environment } from '../../schema/environment.js';
 import { secretMarker } from '../../model/secrets.js';
 import { STATEFUL_CREDENTIALS } from '../../model/names.js';
 
 /** Where the file lands under `dist/<env>/`. */
-export const KUBESPHERE_CONFIGURATION_PATH = 'kubekey/cluster-configuration.yaml';
+export const KUBESPHERE_CONFIGURATION_PATH = KUBESPHERE_CONFIGURATION_FILE;
 
-/** Index names are ks-<prefix>-log-<date>, apart from the Logstash indices of the seed's ELK stack. */
-export const KUBESPHERE_LOG_PREFIX = 'icv';
-
-/**
- * The KubeSphere this project declares for an environment, in the terms of the install-time rule set
- * (`infra/install-time/`): DevOps, logging and metrics-server on, fluent-bit shipping to the environment's own
- * Elasticsearch under our prefix, the console searching that prefix, and no in-cluster OpenSearch.
- */
-export function declaredKubeSphere(env: Environment): KubeSphereOutcome {
-  const elasticsearch = env.statefulServices.elasticsearch;
-  const indexPrefix = `ks-${KUBESPHERE_LOG_PREFIX}-log`;
-  return {
-    devops: true,
-    logging: true,
-    metricsServer: true,
-    inClusterOpenSearch: false,
-    elasticsearchOutput: { host: elasticsearch.addresses[0]!, port: String(elasticsearch.port), indexPrefix },
-    openSearchOutput: false,
-    consoleIndexPrefix: indexPrefix,
-  };
-}
+export { declaredKubeSphere, KUBESPHERE_LOG_PREFIX } from '../../install-time/declared.js';
 
 export interface KubeSphereInstallerProps {
   /** The environment: its Elasticsearch, StorageClass and container runtime. */
