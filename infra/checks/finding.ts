@@ -1,4 +1,5 @@
 import { exceptionAnnotation } from '../model/names.js';
+import type { MirrorImage } from '../model/mirrors.js';
 import type { Artifact, HelmReleaseSpec, KubeObject } from '../model/types.js';
 import type { Environment } from '../schema/environment.js';
 
@@ -37,6 +38,8 @@ export interface CheckInput {
   readonly helmReleases?: readonly HelmReleaseSpec[];
   /** Files the platform writes beside the manifests (KubeKey and installer configs); rules that need them skip without. */
   readonly artifacts?: readonly Artifact[];
+  /** Declared third-party images (`modules/mirrors.ts`), for `supply-chain.provenance`. @default [] */
+  readonly mirrors?: readonly MirrorImage[];
   /**
    * CustomResourceDefinitions (parsed YAML) KubeSphere objects are validated against; the shell reads them from
    * `infra/checks/crds/`. Without them, custom resources are reported as kinds the schema check does not know.
