@@ -8,6 +8,7 @@ import { renderPlatform } from '../../infra/synth/render.js';
 import { fillSecrets, type SecretName } from '../../infra/model/secrets.js';
 import type { KubeObject, Platform, Unit } from '../../infra/model/types.js';
 import type { Environment } from '../../infra/schema/environment.js';
+import { PROTECTED_KINDS } from '../../infra/model/protection.js';
 import {
   isSecret,
   robotSecret,
@@ -20,8 +21,6 @@ import {
   type Registration,
 } from './stack-harness.js';
 
-/** Kinds that hold data or identity, protected in production. */
-const PROTECTED_IN_PROD = ['Namespace', 'PersistentVolumeClaim', 'DevOpsProject', 'WorkspaceTemplate'];
 /** Protected in every environment: the DevOpsProject's controller owns the DevOps namespace. */
 const PROTECTED_EVERYWHERE = ['DevOpsProject'];
 const RELEASE_TYPE = 'kubernetes:helm.sh/v3:Release';
@@ -139,7 +138,7 @@ export function describeStackProgram(stack: string): void {
 
     it(`protects ${stack === 'prod' ? 'exactly what holds data or identity' : 'only the DevOpsProject'}`, () => {
       const expected = env.production
-        ? [...objects.filter((o) => PROTECTED_IN_PROD.includes(o.kind)).map((o) => `${expectedType(o)}::${regOf(o).name}`), `${RELEASE_TYPE}::harbor/harbor`]
+        ? [...objects.filter((o) => Object.hasOwn(PROTECTED_KINDS, o.kind)).map((o) => `${expectedType(o)}::${regOf(o).name}`), `${RELEASE_TYPE}::harbor/harbor`]
         : objects.filter((o) => PROTECTED_EVERYWHERE.includes(o.kind)).map((o) => `${expectedType(o)}::${regOf(o).name}`);
       expect(expected.some((e) => e.includes(':DevOpsProject::'))).toBe(true);
       const protectedNow = run.registrations.filter((r) => r.protect).map((r) => `${r.type}::${r.name}`);
