@@ -35,7 +35,7 @@ export interface DiffContext {
  * changes or not; 2 for bad arguments or input (nothing written).
  */
 export async function main(argv: string[], context: DiffContext = {}): Promise<number> {
-  return runCommand(() => {
+  return runCommand(async () => {
     const program = testableProgram(new Command('diff'))
       .description('Compare two synthesized dist/ trees, or a git ref with the working tree, and report the changes with risk flags')
       .option('--from <dir>', 'the tree before the change (a dist/ directory holding <env>/manifests/…)')
@@ -57,7 +57,7 @@ export async function main(argv: string[], context: DiffContext = {}): Promise<n
     const envs = options.env?.flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
 
     const pulumi = pulumiPreviews(options, cwd);
-    const { report } = compare(options, cwd, envs, pulumi);
+    const { report } = await compare(options, cwd, envs, pulumi);
     const json = renderJson(report);
     const fullReport = options.jsonLink ?? options.jsonOut;
     const text = options.format === 'json' ? json : renderMarkdown(report, fullReport === undefined ? {} : { fullReport });
@@ -105,7 +105,7 @@ function pulumiPreviews(options: DiffCliOptions, cwd: string): PulumiPreviewSumm
   return out.sort((a, b) => (a.env < b.env ? -1 : a.env > b.env ? 1 : 0));
 }
 
-function compare(options: DiffCliOptions, cwd: string, envs: string[] | undefined, pulumi: PulumiPreviewSummary[] | undefined) {
+async function compare(options: DiffCliOptions, cwd: string, envs: string[] | undefined, pulumi: PulumiPreviewSummary[] | undefined) {
   const usage = (message: string) => InputError.single('command line', options.base !== undefined ? '--base' : '--from/--to', message);
   const pair = options.from !== undefined || options.to !== undefined;
   if (options.base !== undefined && pair) throw usage('use either --base <git-ref> or --from <dir> --to <dir>, not both');
@@ -124,12 +124,16 @@ function compare(options: DiffCliOptions, cwd: string, envs: string[] | undefine
   const base = options.base;
   const root = repositoryRoot(cwd);
   const commit = resolveCommit(root, base);
-  return withTemporaryDirectory('icv-diff-', (tmp) => {
+  return withTemporaryDirectory('icv-diff-', async (tmp) => {
     const headOut = join(tmp, 'working-tree');
     const baseOut = join(tmp, 'base');
-    synthesizeWorkingTree(root, headOut);
     const label = `${base} (${commit.slice(0, 12)})`;
-    const synthesized = synthesizeCommit(root, commit, baseOut, label);
+    // The two syntheses are independent processes: run them side by side.
+    // Both settle before the temporary directory goes, whichever fails first.
+    const [head, baseRun] = await Promise.allSettled([synthesizeWorkingTree(root, headOut), synthesizeCommit(root, commit, baseOut, label)]);
+    if (head.status === 'rejected') throw head.reason;
+    if (baseRun.status === 'rejected') throw baseRun.reason;
+    const synthesized = baseRun.value;
     if (!synthesized) process.stderr.write(`warning: ${label} has no synth yet; comparing with an empty tree\n`);
     const before: DistTree = synthesized ? loadDistTree(baseOut, envs) : { root: baseOut, envs: new Map() };
     const after = loadDistTree(headOut, envs);
