@@ -370,17 +370,28 @@ function scalarIntents(input: IntentInput, aspect: IntentAspect, names: Readonly
   return intents;
 }
 
+/**
+ * Keys of a ConfigMap or Secret that change, appear or go. Values come from the field changes, which are already
+ * redacted (a secret-looking key hides its value even in a ConfigMap); a Secret never shows one.
+ */
 function keyIntents(input: IntentInput, aspect: IntentAspect, fields: readonly string[], secret: boolean): Intent[] {
-  const keys = (body: unknown) => new Map(fields.flatMap((f) => Object.entries(isRecord(body) && isRecord(body[f]) ? body[f] : {})));
-  const old = keys(input.before);
-  const next = keys(input.after);
-  const hidden = secret ? ' (value hidden)' : '';
-  const intents: Intent[] = [];
-  for (const [key, value] of next) {
-    if (!old.has(key)) intents.push({ aspect, op: 'added', text: `key ${key}${secret ? hidden : `: ${show(value)}`}` });
-    else if (JSON.stringify(old.get(key)) !== JSON.stringify(value)) intents.push({ aspect, op: 'changed', text: `key ${key}${secret ? ' changed (value hidden)' : `: ${show(old.get(key))} → ${show(value)}`}` });
+  const keysOfBody = (body: unknown) => fields.flatMap((f) => Object.keys(isRecord(body) && isRecord(body[f]) ? body[f] : {}));
+  if (!input.before || !input.after) {
+    const op = input.after ? 'added' : 'removed';
+    return keysOfBody(input.after ?? input.before).map((key) => ({ aspect, op, text: `key ${key}` }));
   }
-  for (const key of old.keys()) if (!next.has(key)) intents.push({ aspect, op: 'removed', text: `key ${key}` });
+  const intents: Intent[] = [];
+  let other = 0;
+  for (const { segments, change } of input.fields) {
+    const key = segments[1];
+    if (typeof segments[0] !== 'string' || !fields.includes(segments[0]) || typeof key !== 'string') {
+      other++;
+      continue;
+    }
+    const value = secret || change.hidden ? (change.op === 'changed' ? 'changed (value hidden)' : `${change.op} (value hidden)`) : describe(change);
+    intents.push({ aspect, op: change.op, text: `key ${key} ${value}` });
+  }
+  if (other > 0) intents.push({ aspect: 'object', op: 'changed', text: `${other} other field${other === 1 ? '' : 's'} (see details)` });
   return intents;
 }
 

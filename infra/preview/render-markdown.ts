@@ -119,7 +119,7 @@ function renderHead(report: DiffReport, options: MarkdownOptions): string {
     '|---|--:|--:|--:|--:|--:|',
     ...(rows.length > 0 ? rows : ['| (none) | 0 | 0 | 0 | 0 | 0 |']),
     '',
-    ...(report.pulumi !== undefined ? [pulumiSection(report.pulumi), ''] : []),
+    pulumiSection(report.pulumi ?? []),
     anything ? '' : `${options.emptyText ?? 'No changes: the synthesized manifests and artifacts are identical.'}\n`,
   ].join('\n');
 }
