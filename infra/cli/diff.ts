@@ -6,6 +6,7 @@ import { diffTrees, renderJson, renderMarkdown, summarizePulumiPreview, type Dis
 import { newCapacityFindings, paritySays } from './diff-context.js';
 import { loadDistTree } from './read-dist-tree.js';
 import { repositoryRoot, resolveCommit, synthesizeCommit, synthesizeWorkingTree, withTemporaryDirectory } from './base-synthesis.js';
+import { selectEnvironments } from './inputs.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 
 interface DiffCliOptions {
@@ -54,7 +55,7 @@ export async function main(argv: string[], context: DiffContext = {}): Promise<n
     program.parse(argv, { from: 'user' });
     const options = program.opts<DiffCliOptions>();
     const cwd = context.cwd ?? process.cwd();
-    const envs = options.env?.flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
+    const envs = options.env === undefined ? undefined : selectEnvironments(options.env);
 
     const pulumi = pulumiPreviews(options, cwd);
     const { report } = await compare(options, cwd, envs, pulumi);

@@ -6,6 +6,7 @@ import { RISK_FLAGS, type FlagReason, type RiskFlag } from './model.js';
 import { ingressExposure, policyEdges, rbacGrants, serviceExposure, type IntentContext } from './intent.js';
 import { networkPolicyWidening } from './network-policy.js';
 import { parseQuantity } from '../model/quantity.js';
+import { PROTECTED_KINDS } from '../model/protection.js';
 
 /** What the rules know of the environment beyond the one object. The shell computes what needs the checks. */
 export interface RiskOptions {
@@ -53,13 +54,10 @@ const IMMUTABLE: readonly { readonly kinds: readonly string[]; readonly path: re
   { kinds: ['Secret'], path: ['type'] },
   { kinds: ['RoleBinding', 'ClusterRoleBinding'], path: ['roleRef'] },
 ];
-/** Objects that hold data or identity that re-applying cannot bring back (infra/pulumi/data-safety.ts protects them in prod). */
+/** Objects that hold data or identity that re-applying cannot bring back: the kinds prod protects, and StatefulSets. */
 const STATEFUL_KINDS: Readonly<Record<string, string>> = {
-  Namespace: 'a Namespace: deleting it deletes everything in it',
-  PersistentVolumeClaim: 'a PersistentVolumeClaim holds data (OpenEBS LocalPV deletes it with the claim)',
-  StatefulSet: 'a StatefulSet owns data-bearing volume claims',
-  DevOpsProject: 'a DevOpsProject holds the pipelines, their credentials and their history',
-  WorkspaceTemplate: 'a WorkspaceTemplate owns namespaces and member roles',
+  ...PROTECTED_KINDS,
+  StatefulSet: 'its pods own data-bearing volume claims',
 };
 const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
 const WRITE_VERBS = new Set(['*', 'create', 'update', 'patch', 'delete', 'deletecollection', 'escalate', 'bind', 'impersonate']);
@@ -73,10 +71,11 @@ export function objectRisks(input: ObjectChangeInput, options: RiskOptions = {})
   const add = (flag: RiskFlag, reason: string) => reasons.push({ flag, reason });
   const stateful = statefulReason(current);
 
-  if (!after && stateful) add('data.delete', `deletes ${stateful}`);
+  const what = `${current.kind} ${current.namespace ? `${current.namespace}/` : ''}${current.name}`;
+  if (!after && stateful) add('data.delete', `deletes ${what}: ${stateful}`);
   if (before && after && stateful) {
     const replacement = replacementReasons(before, after, changes);
-    if (replacement.length > 0) add('data.replace', `replaces ${stateful}: ${replacement.join('; ')}`);
+    if (replacement.length > 0) add('data.replace', `replaces ${what} (${replacement.join('; ')}): ${stateful}`);
   }
   if (before && after) for (const reason of volumeChanges(current.kind, changes)) add('data.volume', reason);
   if (options.newCapacityFindings && options.newCapacityFindings.length > 0 && changesCapacity(input)) {
@@ -160,7 +159,7 @@ export function replacementReasons(before: DistObject, after: DistObject, change
 function statefulReason(object: DistObject): string | undefined {
   const byKind = STATEFUL_KINDS[object.kind];
   if (byKind) return byKind;
-  if (object.namespace === 'harbor' && object.kind !== 'NetworkPolicy') return `${object.kind} ${object.name} of Harbor, the registry every environment pulls from`;
+  if (object.namespace === 'harbor' && object.kind !== 'NetworkPolicy') return 'it belongs to Harbor, the registry every environment pulls from';
   return undefined;
 }
 

@@ -62,7 +62,7 @@ describe('risk rules: a planted change raises each, a near miss does not', () =>
 
   it('data.replace: replacing a StatefulSet, not replacing a stateless Deployment', () => {
     const flags = report([statefulSet('redis')], [statefulSet('redis-headless')]).flags;
-    expect(flags.map((f) => [f.flag, f.reason])).toEqual([['data.replace', 'replaces a StatefulSet owns data-bearing volume claims: spec.serviceName is immutable on a StatefulSet']]);
+    expect(flags.map((f) => [f.flag, f.reason])).toEqual([['data.replace', 'replaces StatefulSet icv-vehicle/redis (spec.serviceName is immutable on a StatefulSet): its pods own data-bearing volume claims']]);
     const stateless = report([deployment('vehicle-access')], [deployment('vehicle-access', { selector: { 'app.kubernetes.io/name': 'vehicle-access', track: 'stable' } })]);
     expect(stateless.changes[0]!.status).toBe('replaced');
     expect(stateless.flags).toEqual([]);
