@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ExitCode, InputError } from '../model/errors.js';
-import { diffTrees, renderJson, renderMarkdown, summarizePulumiPreview, type DistTree, type PulumiPreviewSummary } from '../preview/index.js';
+import { diffTrees, renderJson, renderMarkdown, summarizePulumiPreview, type DistTree, type ParseCache, type PulumiPreviewSummary } from '../preview/index.js';
 import { newCapacityFindings, paritySays } from './diff-context.js';
 import { loadDistTree } from './read-dist-tree.js';
 import { repositoryRoot, resolveCommit, synthesizeCommit, synthesizeWorkingTree, withTemporaryDirectory } from './base-synthesis.js';
@@ -118,8 +118,9 @@ async function compare(options: DiffCliOptions, cwd: string, envs: string[] | un
   };
 
   if (options.base === undefined) {
-    const before = loadTree(resolve(cwd, options.from!), '--from', envs);
-    const after = loadTree(resolve(cwd, options.to!), '--to', envs);
+    const cache: ParseCache = new Map();
+    const before = loadTree(resolve(cwd, options.from!), '--from', envs, cache);
+    const after = loadTree(resolve(cwd, options.to!), '--to', envs, cache);
     return { report: diffTrees(before, after, diffOptions(options.from!, options.to!, before, after)) };
   }
   const base = options.base;
@@ -136,18 +137,19 @@ async function compare(options: DiffCliOptions, cwd: string, envs: string[] | un
     if (baseRun.status === 'rejected') throw baseRun.reason;
     const synthesized = baseRun.value;
     if (!synthesized) process.stderr.write(`warning: ${label} has no synth yet; comparing with an empty tree\n`);
-    const before: DistTree = synthesized ? loadDistTree(baseOut, envs) : { root: baseOut, envs: new Map() };
-    const after = loadDistTree(headOut, envs);
+    const cache: ParseCache = new Map();
+    const before: DistTree = synthesized ? loadDistTree(baseOut, envs, cache) : { root: baseOut, envs: new Map() };
+    const after = loadDistTree(headOut, envs, cache);
     return { report: diffTrees(before, after, diffOptions(label, 'working tree', before, after)) };
   });
 }
 
-function loadTree(dir: string, option: string, envs: string[] | undefined): DistTree {
+function loadTree(dir: string, option: string, envs: string[] | undefined, cache: ParseCache): DistTree {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw InputError.single('command line', option, `'${dir}' is not a directory`);
   if (existsSync(join(dir, 'manifests'))) {
     throw InputError.single('command line', option, `'${dir}' is one environment's tree; pass the directory above it (it holds <env>/manifests/…)`);
   }
-  const tree = loadDistTree(dir, envs);
+  const tree = loadDistTree(dir, envs, cache);
   if (tree.envs.size === 0 && !envs) process.stderr.write(`warning: ${option} '${dir}' holds no environment (no <env>/manifests/…)\n`);
   return tree;
 }

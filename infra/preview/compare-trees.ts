@@ -133,7 +133,8 @@ function diffEnv(before: DistEnv, after: DistEnv, risk: RiskOptions, declared: D
       deleted.push(old);
       continue;
     }
-    const fields = diffValues(old.body, next.body);
+    // The same parsed value (an untouched file, parsed once): nothing to compare.
+    const fields = old.body === next.body ? [] : diffValues(old.body, next.body);
     if (fields.length === 0 && old.unit === next.unit) unchanged++;
     else changes.push(record(objectChange(after.env, old, next, fields, risk), fields));
   }
