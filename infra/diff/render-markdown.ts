@@ -11,6 +11,12 @@ export interface MarkdownOptions {
   readonly fullReport?: string;
   /** The markdown stays shorter than this many characters. @default MARKDOWN_LIMIT */
   readonly maxLength?: number;
+  /** The hidden first line that identifies the note. @default NOTE_MARKER */
+  readonly marker?: string;
+  /** Markdown under the marker, before the summary table. @default '## Infra diff' */
+  readonly heading?: string;
+  /** What the note says when there is no change. @default - the synthesized manifests and artifacts are identical */
+  readonly emptyText?: string;
 }
 
 const MAX_FIELDS = 80;
@@ -37,7 +43,7 @@ export function renderMarkdown(report: DiffReport, options: MarkdownOptions = {}
     const more = shown < flagLines.length ? `- … and ${flagLines.length - shown} more flagged changes in the full report\n` : '';
     return `### Flagged changes (${flagged.length})\n\n${flagLines.slice(0, shown).join('\n')}${shown > 0 ? '\n' : ''}${more}\n`;
   };
-  const head = renderHead(report);
+  const head = renderHead(report, options);
   let shownFlags = flagLines.length;
   if (head.length + flagSection(shownFlags).length > budget) {
     // flagSection(0) carries the longest "… and N more" line there can be.
@@ -61,12 +67,12 @@ export function renderMarkdown(report: DiffReport, options: MarkdownOptions = {}
   return out + note(flagLines.length - shownFlags, blocks.length - shown);
 }
 
-function renderHead(report: DiffReport): string {
+function renderHead(report: DiffReport, options: MarkdownOptions): string {
   const rows = report.environments.map((e) => `| ${e.env} | ${e.added} | ${e.changed} | ${e.replaced} | ${e.deleted} | ${e.flagged} |`);
   const anything = report.changes.length > 0;
   return [
-    NOTE_MARKER,
-    '## Infra diff',
+    options.marker ?? NOTE_MARKER,
+    options.heading ?? '## Infra diff',
     '',
     `${code(report.from)} → ${code(report.to)}`,
     '',
@@ -74,7 +80,7 @@ function renderHead(report: DiffReport): string {
     '|---|--:|--:|--:|--:|--:|',
     ...(rows.length > 0 ? rows : ['| (none) | 0 | 0 | 0 | 0 | 0 |']),
     '',
-    anything ? '' : 'No changes: the synthesized manifests and artifacts are identical.\n',
+    anything ? '' : `${options.emptyText ?? 'No changes: the synthesized manifests and artifacts are identical.'}\n`,
   ].join('\n');
 }
 

@@ -43,8 +43,13 @@ describe('.gitlab-ci.yml', () => {
     expect(jobs['mr-diff']!.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
     expect(jobs['preview-test']!.rules![0]!.if).toContain('$PULUMI_ACCESS_TOKEN && $KUBECONFIG_TEST');
     expect(jobs['preview-prod']!.rules![0]!.if).toContain('$PULUMI_ACCESS_TOKEN && $KUBECONFIG_PROD');
-    expect(jobs['deploy-test']!.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $PULUMI_ACCESS_TOKEN && $KUBECONFIG_TEST' }]);
-    expect(jobs['deploy-prod']!.rules![0]).toMatchObject({ if: expect.stringContaining('$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'), when: 'manual' });
+    // Scheduled (nightly drift) pipelines never deploy: an up would undo the drift they are there to report.
+    expect(jobs['deploy-test']!.rules).toEqual([
+      { if: '$CI_PIPELINE_SOURCE == "schedule"', when: 'never' },
+      { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $PULUMI_ACCESS_TOKEN && $KUBECONFIG_TEST' },
+    ]);
+    expect(jobs['deploy-prod']!.rules![0]).toEqual({ if: '$CI_PIPELINE_SOURCE == "schedule"', when: 'never' });
+    expect(jobs['deploy-prod']!.rules![1]).toMatchObject({ if: expect.stringContaining('$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'), when: 'manual' });
     expect(jobs['deploy-prod']!.environment!.name).toBe('prod');
     expect(jobs['deploy-test']!.script).toEqual(['bash ci/pulumi.sh up test']);
     expect(jobs['deploy-prod']!.script).toEqual(['bash ci/pulumi.sh up prod']);
