@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { Platform } from '../infra/core/types.js';
+import type { Platform } from '../infra/model/types.js';
 
 /**
  * The same objects as a kustomize base plus one overlay per environment, generated from our own output, so that

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CatalogSource } from '../infra/catalog/load.js';
-import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
-import type { InputSources } from '../infra/core/inputs.js';
-import { environmentFiles, ENVIRONMENT_NAMES, parseReleases } from '../infra/environment/load.js';
+import type { CatalogSource } from '../infra/schema/catalog.js';
+import type { ModuleDeclaration } from '../infra/schema/module.js';
+import type { InputSources } from '../infra/cli/inputs.js';
+import { environmentFiles, ENVIRONMENT_NAMES, parseReleases } from '../infra/schema/releases.js';
 import { catalogSources } from '../modules/index.js';
+import { projectRoot } from '../infra/cli/project-root.js';
 
 /** The lowest and highest port Kubernetes hands out as a NodePort. */
 const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
@@ -41,7 +42,7 @@ export function scaleReleases(factor: number, releases: Readonly<Record<string, 
 }
 
 /** The release tags the repository declares, per environment (`environments/releases/<env>.yaml`). */
-export function readReleases(root = process.cwd(), names: readonly string[] = ENVIRONMENT_NAMES): Record<string, Record<string, string>> {
+export function readReleases(root = projectRoot(), names: readonly string[] = ENVIRONMENT_NAMES): Record<string, Record<string, string>> {
   return Object.fromEntries(
     names.map((name) => {
       const file = environmentFiles(name).releases;
@@ -51,7 +52,7 @@ export function readReleases(root = process.cwd(), names: readonly string[] = EN
 }
 
 /** Inputs for `loadInputs`: the real catalog and release tags at `factor` 1, the scaled ones above. */
-export function scaledSources(factor: number, root = process.cwd()): InputSources {
+export function scaledSources(factor: number, root = projectRoot()): InputSources {
   return { catalog: scaleCatalog(factor), releases: scaleReleases(factor, readReleases(root)) };
 }
 

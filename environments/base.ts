@@ -1,4 +1,4 @@
-import type { EnvironmentInput } from '../infra/environment/schema.js';
+import type { EnvironmentInput } from '../infra/schema/environment.js';
 
 /**
  * What test and prod share: the seed's cluster plan (KubeKey, two control-plane nodes, four workers;

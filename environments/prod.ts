@@ -1,4 +1,4 @@
-import type { EnvironmentInput } from '../infra/environment/schema.js';
+import type { EnvironmentInput } from '../infra/schema/environment.js';
 import { clusterBase, hostsAt, registryBase, sizingBase, statefulPorts } from './base.js';
 
 /** Prod: the seed's addresses (192.168.16.0/24), the public domain, and at least two replicas of everything. */

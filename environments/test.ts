@@ -1,4 +1,4 @@
-import type { EnvironmentInput } from '../infra/environment/schema.js';
+import type { EnvironmentInput } from '../infra/schema/environment.js';
 import { clusterBase, hostsAt, registryBase, sizingBase, statefulPorts } from './base.js';
 
 /** Test: the same cluster plan on its own private network, its own domain and Harbor, one replica floor. */

@@ -1,6 +1,6 @@
-import { exceptionAnnotation } from '../core/labels.js';
-import type { HelmReleaseSpec, KubeObject } from '../core/types.js';
-import type { Environment } from '../environment/schema.js';
+import { exceptionAnnotation } from '../model/names.js';
+import type { HelmReleaseSpec, KubeObject } from '../model/types.js';
+import type { Environment } from '../schema/environment.js';
 
 /**
  * What every rule returns. A rule is a pure function of the objects (and, when known, the environment);

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject } from '../model/types.js';
 
 /**
  * Read-only helpers over plain Kubernetes JSON shared by the rules. Objects may come from any YAML file,

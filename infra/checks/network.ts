@@ -1,6 +1,6 @@
-import type { KubeObject } from '../core/types.js';
-import { isIPv4Cidr } from '../environment/schema.js';
-import { cidrContains } from '../environment/topology.js';
+import type { KubeObject } from '../model/types.js';
+import { isIPv4Cidr } from '../schema/environment.js';
+import { cidrContains } from '../schema/topology.js';
 import { exceptionReason, finding, type CheckInput, type Finding } from './finding.js';
 import {
   asArray,

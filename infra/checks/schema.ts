@@ -28,7 +28,7 @@ import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Clus
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject } from '../model/types.js';
 import { finding, type CheckInput, type Finding } from './finding.js';
 import { asArray, asObject, asString, isBuiltInApiVersion, type Json } from './kube.js';
 

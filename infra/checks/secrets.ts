@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseDocument } from 'yaml';
-import { InputError } from '../core/errors.js';
-import { secretsIn } from '../core/secrets.js';
-import type { KubeObject } from '../core/types.js';
+import { InputError } from '../model/errors.js';
+import { secretsIn } from '../model/secrets.js';
+import type { KubeObject } from '../model/types.js';
 import { finding, type CheckInput, type Finding } from './finding.js';
 import { asArray, asObject, asString, containersOf, isBuiltInApiVersion, keyPath, podTemplates } from './kube.js';
 

@@ -1,6 +1,6 @@
-import type { InputProblem } from '../core/errors.js';
-import type { KubeObject } from '../core/types.js';
-import { validateTopology } from '../environment/topology.js';
+import type { InputProblem } from '../model/errors.js';
+import type { KubeObject } from '../model/types.js';
+import { validateTopology } from '../schema/topology.js';
 import { finding, type CheckInput, type Finding } from './finding.js';
 import { asArray, asObject } from './kube.js';
 

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import type { ModuleSpec } from '../catalog/module-schema.js';
-import { buildPlatform } from '../core/build-platform.js';
-import { ExitCode, InputError } from '../core/errors.js';
-import { loadInputs, selectEnvironments, type InputSources } from '../core/inputs.js';
-import type { KubeObject, Platform } from '../core/types.js';
-import { environmentFiles, loadEnvironment } from '../environment/load.js';
-import type { Environment } from '../environment/schema.js';
+import type { ModuleSpec } from '../schema/module.js';
+import { buildPlatform } from '../synth/build-platform.js';
+import { ExitCode, InputError } from '../model/errors.js';
+import { loadInputs, selectEnvironments, type InputSources } from './inputs.js';
+import type { KubeObject, Platform } from '../model/types.js';
+import { environmentFiles, loadEnvironment } from '../schema/releases.js';
+import type { Environment } from '../schema/environment.js';
 import {
   capacityFindings,
   checkStackConfig,
@@ -23,6 +23,7 @@ import {
   type Finding,
   type FindingCounts,
 } from '../checks/index.js';
+import { projectRoot } from './project-root.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 import { checkParity, parityReport } from '../parity/index.js';
 
@@ -127,7 +128,7 @@ export async function main(argv: string[], sources: InputSources = {}): Promise<
       .allowExcessArguments(false);
     program.parse(argv, { from: 'user' });
     const options = program.opts<CheckOptions>();
-    const root = sources.root ?? process.cwd();
+    const root = sources.root ?? projectRoot();
     const runs = options.manifests === undefined ? checkEnvironments(options, sources, root) : [checkManifests(options.manifests, options, sources)];
     const report: CheckReport = { runs, summary: countFindings(runs.flatMap((r) => r.findings)) };
     process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));

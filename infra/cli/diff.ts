@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { ExitCode, InputError } from '../core/errors.js';
+import { ExitCode, InputError } from '../model/errors.js';
 import {
   diffTrees,
   loadDistTree,
@@ -13,7 +13,7 @@ import {
   synthesizeWorkingTree,
   withTemporaryDirectory,
   type DistTree,
-} from '../diff/index.js';
+} from '../preview/index.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 
 interface DiffCliOptions {

@@ -1,11 +1,11 @@
 import { parseAllDocuments } from 'yaml';
 import { PARITY_DECLARATIONS, PARITY_FILE } from '../../environments/parity.js';
 import { objectRef, type Finding } from '../checks/finding.js';
-import type { KubeObject, Platform } from '../core/types.js';
-import { diffValues, type PathChange } from '../diff/field-diff.js';
-import { formatPath, type PathSegment } from '../diff/field-path.js';
-import { parseImageRef } from '../diff/image-ref.js';
-import { HIDDEN } from '../diff/redaction.js';
+import type { KubeObject, Platform } from '../model/types.js';
+import { diffValues, type PathChange } from '../compare/field-diff.js';
+import { formatPath, type PathSegment } from '../compare/field-path.js';
+import { parseImageRef } from '../model/image-ref.js';
+import { HIDDEN } from '../compare/redaction.js';
 import {
   artifactMatches,
   IMAGE_PARTS,

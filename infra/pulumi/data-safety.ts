@@ -1,5 +1,5 @@
-import type { KubeObject } from '../core/types.js';
-import type { Environment } from '../environment/schema.js';
+import type { KubeObject } from '../model/types.js';
+import type { Environment } from '../schema/environment.js';
 
 /**
  * What `protect` guards in production: the resources whose deletion loses data or identity that re-applying the

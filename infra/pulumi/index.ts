@@ -1,18 +1,14 @@
 /**
  * The Pulumi program (Pulumi.yaml `main`): `pulumi up --stack test|prod` applies that environment.
- * Components and helpers are in `components.ts`; this file only wires config, environment and outputs.
+ * The program itself is `platformProgram` (program.ts); this file only exports its outputs.
  */
-import * as pulumi from '@pulumi/pulumi';
-import { CONFIG_NAMESPACE, PlatformStack, readStackConfig, stackInputs } from './components.js';
+import { platformProgram } from './program.js';
 
-const stack = pulumi.getStack();
-const inputs = stackInputs(stack);
-const config = readStackConfig(new pulumi.Config(CONFIG_NAMESPACE), stack);
-const platform = new PlatformStack('platform', { ...inputs, config });
+const outputs = platformProgram();
 
-export const publicHosts = platform.publicHosts;
-export const registryUrl = platform.registryUrl;
-export const workspace = platform.workspace;
-export const devopsProject = platform.devopsProject;
-export const modulesByTier = platform.modulesByTier;
-export const kubernetesResources = platform.kubernetesResources;
+export const publicHosts = outputs.publicHosts;
+export const registryUrl = outputs.registryUrl;
+export const workspace = outputs.workspace;
+export const devopsProject = outputs.devopsProject;
+export const modulesByTier = outputs.modulesByTier;
+export const kubernetesResources = outputs.kubernetesResources;

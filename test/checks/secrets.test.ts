@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSecrets, checkStackConfig, looksSecret } from '../../infra/checks/index.js';
-import { InputError } from '../../infra/core/errors.js';
+import { InputError } from '../../infra/model/errors.js';
 import { tempDir } from '../support/inputs.js';
 import { CONTAINER, container, DEPLOYMENT, expectFinding, get, moduleObjects, NAMESPACE } from './fixtures.js';
 

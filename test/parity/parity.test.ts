@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PARITY_DECLARATIONS } from '../../environments/parity.js';
-import type { Platform } from '../../infra/core/types.js';
+import type { Platform } from '../../infra/model/types.js';
 import { checkParity, parityReport, parsePathPattern, validateDeclarations, type ParityDeclaration } from '../../infra/parity/index.js';
 import { built } from '../support/platforms.js';
 

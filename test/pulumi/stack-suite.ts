@@ -1,11 +1,11 @@
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildPlatform } from '../../infra/core/build-platform.js';
-import { loadInputs } from '../../infra/core/inputs.js';
-import { renderPlatform } from '../../infra/core/render.js';
-import { fillSecrets, type SecretName } from '../../infra/core/secrets.js';
-import type { KubeObject, Platform, Unit } from '../../infra/core/types.js';
-import type { Environment } from '../../infra/environment/schema.js';
+import { buildPlatform } from '../../infra/synth/build-platform.js';
+import { loadInputs } from '../../infra/cli/inputs.js';
+import { renderPlatform } from '../../infra/synth/render.js';
+import { fillSecrets, type SecretName } from '../../infra/model/secrets.js';
+import type { KubeObject, Platform, Unit } from '../../infra/model/types.js';
+import type { Environment } from '../../infra/schema/environment.js';
 import {
   isSecret,
   robotSecret,
