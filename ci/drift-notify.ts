@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { runCommand, runIfEntryPoint, testableProgram } from '../infra/cli/cli-support.js';
-import { ExitCode, InputError } from '../infra/core/errors.js';
+import { ExitCode, InputError } from '../infra/model/errors.js';
 import type { DriftResult } from '../infra/daytwo/drift.js';
 import { driftIssueTitle, driftMarker } from '../infra/daytwo/render-drift.js';
 import { GitLabApiError, request } from './post-mr-note.js';

@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { EngineEvent } from '@pulumi/pulumi/automation/index.js';
 import { Command } from 'commander';
-import { ExitCode, InputError } from '../core/errors.js';
-import { selectEnvironments } from '../core/inputs.js';
+import { ExitCode, InputError } from '../model/errors.js';
+import { selectEnvironments } from './inputs.js';
 import { driftReport, driftResult, driftSteps, unchangedResources, type DriftResult } from '../daytwo/drift.js';
 import { renderDriftMarkdown } from '../daytwo/render-drift.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
+import { projectRoot } from './project-root.js';
 
 /**
  * `npm run drift -- --env <env> [--out FILE] [--json-out FILE] [--stack NAME] [--events FILE] [--event-log FILE]`
@@ -56,7 +57,7 @@ export async function main(argv: string[], deps: DriftDependencies = {}): Promis
     const names = selectEnvironments([options.env]);
     if (names.length !== 1) throw InputError.single('--env', '', `drift checks one environment at a time, not ${names.join(', ')}`);
     const env = names[0]!;
-    const root = deps.root ?? process.cwd();
+    const root = deps.root ?? projectRoot();
     const processEnv = deps.env ?? process.env;
     const stack = options.stack ?? `${processEnv.PULUMI_STACK_PREFIX ?? ''}${env}`;
     for (const [flag, file] of [['--out', options.out], ['--json-out', options.jsonOut], ['--event-log', options.eventLog]] as const) {
@@ -130,8 +131,8 @@ const automationRefreshPreview: RefreshPreview = async (root, stackName, onEvent
     throw new Error('the pulumi CLI is not on PATH: install Pulumi 3.248.0 (as ci/pulumi.sh does), or render a recorded log with --events');
   }
   const { LocalWorkspace } = await import('@pulumi/pulumi/automation/index.js');
-  // The program as Pulumi.yaml's main runs it; importing it inside the inline program puts it in the engine's context.
-  const program = async () => ({ ...(await import('../pulumi/index.js')) });
+  const { platformProgram } = await import('../pulumi/program.js');
+  const program = async () => ({ ...platformProgram() });
   const stack = await LocalWorkspace.selectStack({ stackName, projectName: 'icv-platform', program }, { workDir: root });
   await stack.preview({ refresh: true, onEvent, color: 'never' });
 };

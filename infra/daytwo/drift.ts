@@ -1,10 +1,10 @@
 import type { EngineEvent, OpType, PropertyDiff, StepEventMetadata } from '@pulumi/pulumi/automation/index.js';
-import type { DistObject } from '../diff/dist-tree.js';
-import { diffValues, type PathChange } from '../diff/field-diff.js';
-import { isRecord } from '../diff/json-value.js';
-import { RISK_FLAGS, type Change, type DiffReport, type EnvSummary, type FieldChange, type FlagReason } from '../diff/model.js';
-import { redact } from '../diff/redaction.js';
-import { flagsOf, objectRisks } from '../diff/risk-flags.js';
+import type { DistObject } from '../preview/dist-tree.js';
+import { diffValues, type PathChange } from '../compare/field-diff.js';
+import { isRecord } from '../model/json.js';
+import { RISK_FLAGS, type Change, type DiffReport, type EnvSummary, type FieldChange, type FlagReason } from '../preview/model.js';
+import { redact } from '../compare/redaction.js';
+import { flagsOf, objectRisks } from '../preview/risk-flags.js';
 
 /**
  * Drift: what differs between the cluster and what the stack declares, read from the engine events of

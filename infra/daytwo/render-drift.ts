@@ -1,4 +1,4 @@
-import { renderMarkdown } from '../diff/render-markdown.js';
+import { renderMarkdown } from '../preview/render-markdown.js';
 import type { DriftResult } from './drift.js';
 
 /** The hidden marker of an environment's drift report: the nightly job updates the one issue that carries it. */
