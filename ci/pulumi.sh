@@ -3,6 +3,7 @@
 #   preview  pulumi preview --diff --stack <env>   (merge requests)
 #   up       pulumi up --yes --stack <env>         (the default branch)
 #   drift    npm run drift -- --env <env>          (the nightly schedule; writes drift.md, drift.json, drift-events.jsonl)
+#   status   npm run status -- --env <env>         with the stack outputs and drift.json when present (dist/<env>/status.*)
 # Needs PULUMI_ACCESS_TOKEN and KUBECONFIG_<ENV> (a file-type CI/CD variable; a plain variable holding the
 # kubeconfig itself works too). PULUMI_STACK_PREFIX (e.g. "icv/") qualifies the stack name; PULUMI_VERSION pins the
 # CLI installed when the image has none.
@@ -10,14 +11,14 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: ci/pulumi.sh preview|up|drift <env>" >&2
+  echo "usage: ci/pulumi.sh preview|up|drift|status <env>" >&2
   exit 2
 }
 
 action="${1:-}"
 env_name="${2:-}"
 [[ $# -eq 2 ]] || usage
-[[ "$action" == preview || "$action" == up || "$action" == drift ]] || usage
+[[ "$action" == preview || "$action" == up || "$action" == drift || "$action" == status ]] || usage
 [[ "$env_name" =~ ^[a-z][a-z0-9-]*$ ]] || { echo "error: environment name '$env_name' must be lowercase letters, digits and dashes" >&2; exit 2; }
 
 kube_var="KUBECONFIG_$(tr 'a-z-' 'A-Z_' <<<"$env_name")"
@@ -48,4 +49,10 @@ case "$action" in
   preview) pulumi preview --diff --non-interactive --stack "$stack" ;;
   up) pulumi up --yes --non-interactive --stack "$stack" ;;
   drift) npm run --silent drift -- --env "$env_name" --stack "$stack" --out drift.md --json-out drift.json --event-log drift-events.jsonl ;;
+  status)
+    pulumi stack output --json --stack "$stack" >stack-outputs.json
+    drift_args=()
+    [[ -f drift.json ]] && drift_args=(--drift drift.json)
+    npm run --silent status -- --env "$env_name" --outputs stack-outputs.json "${drift_args[@]}"
+    ;;
 esac

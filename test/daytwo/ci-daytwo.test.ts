@@ -38,7 +38,36 @@ describe('.gitlab-ci.yml day-two jobs', () => {
     expect(drift.script!.join('\n')).toContain('npx tsx ci/drift-notify.ts --report drift.json --body drift.md');
     // Drift (exit 1) is a warning; a refresh that could not run (exit 2) fails the job.
     expect(drift.allow_failure).toEqual({ exit_codes: [1] });
-    expect(drift.artifacts!.paths).toEqual(['drift.md', 'drift.json', 'drift-events.jsonl']);
+    expect(drift.script!.join('\n')).toContain('bash ci/pulumi.sh status "$DRIFT_ENV"');
+    expect(drift.artifacts!.paths).toEqual(['drift.md', 'drift.json', 'drift-events.jsonl', 'dist/']);
+  });
+
+  it('writes the offline status pages on the default branch, never in scheduled pipelines', () => {
+    const status = job('status-offline');
+    expect(status.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "schedule"', when: 'never' }, { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
+    expect(status.script).toEqual(['npm run status -- --env test', 'npm run status -- --env prod']);
+    expect(status.artifacts!.paths).toEqual(['dist/']);
+  });
+
+  it('the status step of ci/pulumi.sh reads the stack outputs and passes drift.json when the drift step wrote it', () => {
+    const bin = temporaryDirectory('icv-fake-npm-');
+    const cwd = temporaryDirectory('icv-status-job-');
+    writeFileSync(join(bin, 'npm'), '#!/usr/bin/env bash\necho "npm $*"\n');
+    writeFileSync(join(bin, 'pulumi'), '#!/usr/bin/env bash\n[[ "$1" == version ]] || echo \'{"appliedImages":{}}\'\n');
+    chmodSync(join(bin, 'npm'), 0o755);
+    chmodSync(join(bin, 'pulumi'), 0o755);
+    const run = () =>
+      spawnSync('bash', [join(repoRoot, 'ci/pulumi.sh'), 'status', 'test'], {
+        cwd,
+        encoding: 'utf8',
+        env: { PATH: `${bin}:${process.env.PATH}`, HOME: tmpdir(), PULUMI_ACCESS_TOKEN: 'pul-x', KUBECONFIG_TEST: 'apiVersion: v1' },
+      });
+    expect(run().stdout).toBe('npm run --silent status -- --env test --outputs stack-outputs.json\n');
+    expect(readFileSync(join(cwd, 'stack-outputs.json'), 'utf8')).toBe('{"appliedImages":{}}\n');
+    writeFileSync(join(cwd, 'drift.json'), '{}');
+    const withDrift = run();
+    expect(withDrift.stdout).toBe('npm run --silent status -- --env test --outputs stack-outputs.json --drift drift.json\n');
+    expect(withDrift.status).toBe(0);
   });
 
   it('the drift step of ci/pulumi.sh runs npm run drift for the stack and passes its exit code through', () => {
