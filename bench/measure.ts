@@ -4,7 +4,7 @@ import { buildPlatform } from '../infra/synth/build-platform.js';
 import { loadInputs } from '../infra/cli/inputs.js';
 import { renderPlatform, toMultiDocYaml } from '../infra/synth/render.js';
 import type { Platform } from '../infra/model/types.js';
-import { ENVIRONMENT_NAMES } from '../infra/schema/releases.js';
+import { ENVIRONMENT_NAMES } from '../infra/cli/inputs.js';
 import { kustomizeTree } from './kustomize-overlays.js';
 import { report, type Measurement } from './measurement.js';
 import { naiveSynthYaml } from './naive-synth.js';

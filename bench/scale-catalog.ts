@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { CatalogSource } from '../infra/schema/catalog.js';
 import type { ModuleDeclaration } from '../infra/schema/module.js';
 import type { InputSources } from '../infra/cli/inputs.js';
-import { environmentFiles, ENVIRONMENT_NAMES, parseReleases } from '../infra/schema/releases.js';
+import { environmentFiles, parseReleases } from '../infra/schema/validate-environment.js';
+import { ENVIRONMENT_NAMES } from '../infra/cli/inputs.js';
 import { catalogSources } from '../modules/index.js';
 import { projectRoot } from '../infra/cli/project-root.js';
 

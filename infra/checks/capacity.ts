@@ -1,6 +1,6 @@
 import type { HelmReleaseSpec, KubeObject } from '../model/types.js';
 import type { Environment } from '../schema/environment.js';
-import { HARBOR_CHART } from '../synth/registry/harbor-release.js';
+import { HARBOR_CHART } from '../model/names.js';
 import { finding, type Finding } from './finding.js';
 import { asArray, asObject, asString, containersOf, HOSTNAME_KEY, namespaceOf, parseCpu, parseMemory, podTemplate, REPLICATED_KINDS, replicaRange, selectorMatches, type Json, type PodTemplate } from './kube.js';
 

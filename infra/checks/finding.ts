@@ -35,6 +35,12 @@ export interface CheckInput {
   readonly envFile?: string;
   /** Helm releases Pulumi installs; their values are checked for plain-text secrets. */
   readonly helmReleases?: readonly HelmReleaseSpec[];
+  /**
+   * CustomResourceDefinitions (parsed YAML) KubeSphere objects are validated against; the shell reads them from
+   * `infra/checks/crds/`. Without them, custom resources are reported as kinds the schema check does not know.
+   * @default []
+   */
+  readonly customResourceDefinitions?: readonly unknown[];
 }
 
 export type Rule = (input: CheckInput) => Finding[];

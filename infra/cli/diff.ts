@@ -2,18 +2,9 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ExitCode, InputError } from '../model/errors.js';
-import {
-  diffTrees,
-  loadDistTree,
-  renderJson,
-  renderMarkdown,
-  repositoryRoot,
-  resolveCommit,
-  synthesizeCommit,
-  synthesizeWorkingTree,
-  withTemporaryDirectory,
-  type DistTree,
-} from '../preview/index.js';
+import { diffTrees, renderJson, renderMarkdown, type DistTree } from '../preview/index.js';
+import { loadDistTree } from './read-dist-tree.js';
+import { repositoryRoot, resolveCommit, synthesizeCommit, synthesizeWorkingTree, withTemporaryDirectory } from './base-synthesis.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 
 interface DiffCliOptions {

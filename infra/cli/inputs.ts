@@ -1,8 +1,70 @@
-import { loadCatalog, validateReleases, type CatalogSource } from '../schema/catalog.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { environments } from '../../environments/index.js';
+import { catalogSources } from '../../modules/index.js';
+import { validateCatalog, validateReleases, type CatalogSource } from '../schema/catalog.js';
 import type { ModuleSpec } from '../schema/module.js';
-import { environmentFiles, ENVIRONMENT_NAMES, loadEnvironments, type EnvironmentSources } from '../schema/releases.js';
+import { environmentFiles, parseReleases, validateEnvironment, type LoadedEnvironment } from '../schema/validate-environment.js';
 import type { Environment } from '../schema/environment.js';
 import { InputError, type InputProblem } from '../model/errors.js';
+import { projectRoot } from './project-root.js';
+
+/**
+ * The one reader of the inputs: the catalog (`modules/`), the environment declarations (`environments/`) and the
+ * release tags files. Everything below validates what it is handed; only this file knows where the data lives.
+ */
+
+/** The names of the declared environments; the Pulumi stack of the same name applies each. */
+export const ENVIRONMENT_NAMES = Object.keys(environments) as readonly string[];
+
+/** The catalog of `modules/`, or the given sources, validated. */
+export function loadCatalog(sources: readonly CatalogSource[] = catalogSources): ModuleSpec[] {
+  return validateCatalog(sources);
+}
+
+/** Overrides for tests and tools: declarations or release tags instead of the files. */
+export interface EnvironmentSources {
+  readonly declarations?: Readonly<Record<string, unknown>>;
+  readonly releases?: Readonly<Record<string, Record<string, string>>>;
+  /** Repository root the release files are read from. @default the project root, wherever the process started */
+  readonly root?: string;
+}
+
+export function loadEnvironment(name: string, sources: EnvironmentSources = {}): LoadedEnvironment {
+  const declarations: Readonly<Record<string, unknown>> = sources.declarations ?? environments;
+  const files = environmentFiles(name);
+  if (!Object.hasOwn(declarations, name)) {
+    throw InputError.single('--env', '', `unknown environment '${name}' (known: ${Object.keys(declarations).join(', ')})`);
+  }
+  const releases = sources.releases?.[name] ?? readReleases(join(sources.root ?? projectRoot(), files.releases), files.releases);
+  return validateEnvironment(declarations[name], releases, files.declaration);
+}
+
+function readReleases(path: string, file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw InputError.single(file, '', 'cannot read the release tags file');
+  }
+  return parseReleases(text, file);
+}
+
+/** Loads several environments, collecting the problems of all of them before failing. */
+export function loadEnvironments(names: readonly string[], sources: EnvironmentSources = {}): LoadedEnvironment[] {
+  const loaded: LoadedEnvironment[] = [];
+  const problems: InputProblem[] = [];
+  for (const name of names) {
+    try {
+      loaded.push(loadEnvironment(name, sources));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return loaded;
+}
 
 /** Where the inputs come from; tests replace any part. */
 export interface InputSources extends EnvironmentSources {

@@ -2,8 +2,20 @@ import type { PathSegment } from './field-path.js';
 import { formatPath } from './field-path.js';
 import { deepEqual, isRecord } from '../model/json.js';
 import { naturalListKey } from './list-keys.js';
-import type { FieldChange } from '../preview/model.js';
 import { hidesChild, redact } from './redaction.js';
+
+/**
+ * One changed field. `hidden` fields look like secrets: they carry neither `old` nor `new`, only the fact that they
+ * changed. Values of added or removed subtrees are redacted the same way, leaf by leaf.
+ */
+export interface FieldChange {
+  /** `spec.template.spec.containers[name=app].image`; list items matched by natural key show it in brackets. */
+  readonly path: string;
+  readonly op: 'added' | 'removed' | 'changed';
+  readonly old?: unknown;
+  readonly new?: unknown;
+  readonly hidden?: true;
+}
 
 /** A field change with the path as segments, for the risk rules; `change` is what the report shows. */
 export interface PathChange {

@@ -1,4 +1,11 @@
-import type { TextHunk } from '../preview/model.js';
+/** A hunk of a line diff: lines start with ' ' (context), '-' (removed) or '+' (added). */
+export interface TextHunk {
+  readonly oldStart: number;
+  readonly oldLines: number;
+  readonly newStart: number;
+  readonly newLines: number;
+  readonly lines: readonly string[];
+}
 
 /** Beyond this many cells the middle of two texts is shown as replaced wholesale rather than aligned line by line. */
 const MAX_ALIGN_CELLS = 4_000_000;

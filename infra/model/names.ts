@@ -1,12 +1,28 @@
-import type { Environment, StatefulServiceName } from '../schema/environment.js';
-import type { Domain, ModuleSpec } from '../schema/module.js';
+import type { SecretKey } from './secrets.js';
 
 /**
  * Names every construct agrees on. Kept in one place so a Service and its clients, a NetworkPolicy and its
  * peers, and a pod and its pull secret cannot drift apart.
  */
 
-export function moduleNamespace(domain: Domain): string {
+/**
+ * The parts of an environment and a module that names are made from. Structural, so that this room imports nothing
+ * of the schemas: an `Environment` and a `ModuleSpec` are both accepted as they are.
+ */
+export interface NamedEnvironment {
+  readonly name: string;
+  readonly domain: string;
+  readonly registry: { readonly host: string; readonly project: string };
+  readonly releases: Readonly<Record<string, string>>;
+}
+export interface NamedModule {
+  readonly name: string;
+  readonly domain: string;
+  readonly image?: string | undefined;
+  readonly port: { readonly protocol: string; readonly number: number };
+}
+
+export function moduleNamespace(domain: string): string {
   return `icv-${domain}`;
 }
 
@@ -29,7 +45,7 @@ export const NODE_LOCAL_DNS = '169.254.25.10';
 export const POD_UID = 10001;
 
 /** Stable in-cluster DNS name of a VM-hosted stateful service. */
-export function statefulHost(service: StatefulServiceName): string {
+export function statefulHost(service: string): string {
   return `${service}.${STATEFUL_NAMESPACE}.svc.cluster.local`;
 }
 
@@ -39,22 +55,28 @@ export const STATEFUL_CREDENTIALS = {
   redis: { user: 'default', secret: 'redisPassword' },
   clickhouse: { user: 'icv_app', secret: 'clickhousePassword' },
   elasticsearch: { user: 'elastic', secret: 'elasticsearchPassword' },
-} as const satisfies Partial<Record<StatefulServiceName, { user: string; secret: string }>>;
+} as const satisfies Record<string, { user: string; secret: SecretKey }>;
 
 /** Full image reference: always the environment's Harbor, always the module's immutable release tag. */
-export function moduleImage(env: Environment, module: ModuleSpec): string {
+export function moduleImage(env: NamedEnvironment, module: Pick<NamedModule, 'name' | 'image'>): string {
   const tag = env.releases[module.name];
   if (tag === undefined) throw new Error(`module '${module.name}' has no release tag in environment '${env.name}'`);
   return `${env.registry.host}/${env.registry.project}/${module.image ?? module.name}:${tag}`;
 }
 
+/**
+ * The official chart (goharbor/harbor-helm). Chart 1.15.1 ships Harbor v2.11.1 (the chart's release notes:
+ * "v1.15.1 — Harbor OSS version: v2.11.1"; 1.14.x is Harbor 2.10.x). Upgrading Harbor means changing this pin.
+ */
+export const HARBOR_CHART = { repository: 'https://helm.goharbor.io', chart: 'harbor', version: '1.15.1' } as const;
+
 /** Public host of a route. */
-export function routeHost(env: Environment, subdomain: string): string {
+export function routeHost(env: Pick<NamedEnvironment, 'domain'>, subdomain: string): string {
   return `${subdomain}.${env.domain}`;
 }
 
 /** In-cluster address of a module's Service, e.g. `http://identity-auth.icv-identity.svc.cluster.local:8080`. */
-export function moduleUrl(module: ModuleSpec): string {
+export function moduleUrl(module: NamedModule): string {
   const scheme = module.port.protocol === 'tcp' ? 'tcp' : module.port.protocol;
   return `${scheme}://${module.name}.${moduleNamespace(module.domain)}.svc.cluster.local:${module.port.number}`;
 }

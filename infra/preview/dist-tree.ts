@@ -1,5 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { InputError } from '../model/errors.js';
 import { isRecord } from '../model/json.js';
@@ -47,33 +46,15 @@ export interface DistTree {
   readonly envs: ReadonlyMap<string, DistEnv>;
 }
 
-/** The folders `synth` writes in `dist/<env>/`; a directory holding none of them is not an environment. */
-const ENV_FOLDERS = ['manifests', 'helm', 'kubekey', 'pipelines'];
-
 /**
- * Reads a tree written by `synth` (`<dir>/<env>/…`), every environment or only `envs`.
- * A malformed YAML file or a manifest document that is not a Kubernetes object is an InputError naming the file
- * and the line.
+ * One environment of a tree written by `synth`, from its files (path relative to `dist/<env>/` → content, in name
+ * order; the shell reads them). `root` only names files in messages. A malformed YAML file or a manifest document
+ * that is not a Kubernetes object is an InputError naming the file and the line.
  */
-export function loadDistTree(dir: string, envs?: readonly string[]): DistTree {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw InputError.single(dir, '', 'is not a directory (expected a tree written by `npm run synth`, holding <env>/manifests/…)');
-  }
-  const names = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.includes('.'))
-    .map((e) => e.name)
-    .filter((name) => ENV_FOLDERS.some((f) => existsSync(join(dir, name, f))))
-    .filter((name) => !envs || envs.includes(name))
-    .sort();
-  return { root: dir, envs: new Map(names.map((env) => [env, loadEnv(dir, env)])) };
-}
-
-function loadEnv(root: string, env: string): DistEnv {
-  const envDir = join(root, env);
+export function distEnvFromFiles(root: string, env: string, files: Iterable<readonly [string, string]>): DistEnv {
   const objects = new Map<string, DistObject>();
   const artifacts = new Map<string, DistArtifact>();
-  for (const file of listFiles(envDir)) {
-    const text = readFileSync(join(envDir, file), 'utf8');
+  for (const [file, text] of files) {
     const shown = join(root, env, file);
     if (file.startsWith('manifests/') && /\.ya?ml$/.test(file)) {
       for (const object of readObjects(shown, file, text)) {
@@ -88,20 +69,6 @@ function loadEnv(root: string, env: string): DistEnv {
     }
   }
   return { env, objects, artifacts };
-}
-
-/** Files under `dir`, relative with forward slashes, in name order. */
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (current: string) => {
-    for (const entry of readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const path = join(current, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) out.push(relative(dir, path).split(sep).join('/'));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 interface ParsedDocument {

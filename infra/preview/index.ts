@@ -12,5 +12,4 @@ export * from '../compare/redaction.js';
 export * from './render-json.js';
 export * from './render-markdown.js';
 export * from './risk-flags.js';
-export * from '../cli/base-synthesis.js';
 export * from '../compare/text-diff.js';

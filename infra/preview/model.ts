@@ -1,3 +1,8 @@
+import type { FieldChange } from '../compare/field-diff.js';
+import type { TextHunk } from '../compare/text-diff.js';
+
+export type { FieldChange, TextHunk };
+
 /**
  * The diff report: what changed between two synthesized `dist/` trees, per environment, with risk flags.
  * The JSON renderer writes it as is; the markdown renderer summarizes it for a merge request.
@@ -30,28 +35,6 @@ export interface ArtifactTarget {
   readonly file: string;
 }
 export type ArtifactKind = 'helm-values' | 'kubekey' | 'jenkinsfile' | 'other';
-
-/**
- * One changed field. `hidden` fields look like secrets: they carry neither `old` nor `new`, only the fact that they
- * changed. Values of added or removed subtrees are redacted the same way, leaf by leaf.
- */
-export interface FieldChange {
-  /** `spec.template.spec.containers[name=app].image`; list items matched by natural key show it in brackets. */
-  readonly path: string;
-  readonly op: 'added' | 'removed' | 'changed';
-  readonly old?: unknown;
-  readonly new?: unknown;
-  readonly hidden?: true;
-}
-
-/** A hunk of a line diff: lines start with ' ' (context), '-' (removed) or '+' (added). */
-export interface TextHunk {
-  readonly oldStart: number;
-  readonly oldLines: number;
-  readonly newStart: number;
-  readonly newLines: number;
-  readonly lines: readonly string[];
-}
 
 export interface FlagReason {
   readonly flag: RiskFlag;

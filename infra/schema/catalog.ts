@@ -1,7 +1,6 @@
-import { catalogSources } from '../../modules/index.js';
 import { InputError, problemsFromZod, type InputProblem } from '../model/errors.js';
 import type { Environment } from './environment.js';
-import { moduleSchema, type ModuleDeclaration, type ModuleSpec } from './module.js';
+import { MANAGEMENT_PORT, moduleSchema, type ModuleDeclaration, type ModuleSpec } from './module.js';
 
 /** One file of the catalog and the declarations it holds. */
 export interface CatalogSource {
@@ -15,14 +14,11 @@ export interface CatalogEntry {
   readonly file: string;
 }
 
-/** Non-HTTP modules serve their health endpoints over HTTP on this management port. */
-export const MANAGEMENT_PORT = 8081;
-
 /**
  * Validates the whole catalog: each declaration's schema, then the rules across modules (unique names,
  * dependencies that exist, unique routes). Every problem names the file and `modules[<name>].<field>`.
  */
-export function loadCatalog(sources: readonly CatalogSource[] = catalogSources): ModuleSpec[] {
+export function validateCatalog(sources: readonly CatalogSource[]): ModuleSpec[] {
   const problems: InputProblem[] = [];
   const entries: CatalogEntry[] = [];
   for (const source of sources) {

@@ -108,3 +108,6 @@ export const moduleSchema = z.strictObject({
 export type ModuleSpec = z.infer<typeof moduleSchema>;
 /** What a file in `modules/` declares (defaults not yet applied). */
 export type ModuleDeclaration = z.input<typeof moduleSchema>;
+
+/** Non-HTTP modules serve their health endpoints over HTTP on this management port. */
+export const MANAGEMENT_PORT = 8081;

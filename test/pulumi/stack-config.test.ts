@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { SECRET_KEYS, secretMarker } from '../../infra/model/secrets.js';
 import type { KubeObject } from '../../infra/model/types.js';
-import { ENVIRONMENT_NAMES } from '../../infra/schema/releases.js';
+import { ENVIRONMENT_NAMES } from '../../infra/cli/inputs.js';
 import { fillMarkers, resolveObjectSecrets, type SecretSource } from '../../infra/pulumi/components.js';
 import { PROJECT, runProgram, stackConfigFromFiles } from './stack-harness.js';
 

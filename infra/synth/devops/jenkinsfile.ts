@@ -1,6 +1,6 @@
 import type { BuildStack, ModuleSpec } from '../../schema/module.js';
 import type { Environment } from '../../schema/environment.js';
-import { environmentFiles } from '../../schema/releases.js';
+import { environmentFiles } from '../../schema/validate-environment.js';
 import { moduleImage } from '../../model/names.js';
 import { CREDENTIALS, GITLAB_CI_USER } from './pipeline-credentials.js';
 import { WORKSPACE_MANAGER } from './workspace.js';

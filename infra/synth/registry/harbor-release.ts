@@ -1,16 +1,12 @@
 import type { Environment } from '../../schema/environment.js';
 import { secretMarker } from '../../model/secrets.js';
 import type { HelmReleaseSpec } from '../../model/types.js';
-import { INGRESS_CLASS, TLS_SECRET } from '../../model/names.js';
+import { HARBOR_CHART, INGRESS_CLASS, TLS_SECRET } from '../../model/names.js';
+
+export { HARBOR_CHART };
 
 /** Namespace Harbor runs in, in every environment. */
 export const HARBOR_NAMESPACE = 'harbor';
-
-/**
- * The official chart (goharbor/harbor-helm). Chart 1.15.1 ships Harbor v2.11.1 (the chart's release notes:
- * "v1.15.1 — Harbor OSS version: v2.11.1"; 1.14.x is Harbor 2.10.x). Upgrading Harbor means changing this pin.
- */
-export const HARBOR_CHART = { repository: 'https://helm.goharbor.io', chart: 'harbor', version: '1.15.1' } as const;
 
 export interface HarborReleaseProps {
   /** The environment: registry host, domain, StorageClass and volume sizes. */

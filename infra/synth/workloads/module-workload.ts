@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import type { ModuleSpec } from '../../schema/module.js';
-import { MANAGEMENT_PORT } from '../../schema/catalog.js';
+import { MANAGEMENT_PORT } from '../../schema/module.js';
 import type { Environment } from '../../schema/environment.js';
 import { secretMarker } from '../../model/secrets.js';
 import { appLabels, exceptionAnnotation, selectorLabels } from '../../model/names.js';
