@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { GitLabApiError, request } from '../../ci/post-mr-note.js';
 import { planRollback, rollbackMessage, short, type FileVersion, type RollbackPlan } from '../daytwo/rollback.js';
 import { ExitCode, InputError } from '../model/errors.js';
-import { environmentFiles, parseReleases } from '../schema/releases.js';
+import { environmentFiles, parseReleases } from '../schema/validate-environment.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 import { loadInputs, selectEnvironments } from './inputs.js';
 import { projectRoot } from './project-root.js';

@@ -1,7 +1,7 @@
 import { isMap, isScalar, parseDocument, type Document, type Pair, type YAMLMap } from 'yaml';
 import { InputError } from '../model/errors.js';
 import { deepEqual } from '../model/json.js';
-import { parseReleases } from '../schema/releases.js';
+import { parseReleases } from '../schema/validate-environment.js';
 
 /**
  * Rollback of a release file from its own git history, as pure text edits: the shell reads the versions with git and
