@@ -23,7 +23,7 @@ export function renderDriftMarkdown(result: DriftResult, options: { readonly ful
     `Stack \`${result.stack}\`, refreshed ${result.checkedAt}. ` +
       (count === 0
         ? 'Nothing to restore.'
-        : `${count} resource(s) in ${result.units.length} unit(s) differ from the declaration; \`pulumi up --stack ${result.stack}\` restores them (or change the code to keep what the cluster has).`),
+        : `${count} resource(s) in ${result.units.length} unit(s) differ from the declaration; \`pulumi up --refresh --stack ${result.stack}\` restores them (a plain \`up\` compares with the stored state and changes nothing), or change the code to keep what the cluster has.`),
   ];
   if (count > 0) {
     lines.push('', '| Unit | Drifted resources |', '|---|--:|', ...result.units.map((u) => `| ${u.module ? `module ${u.module}` : u.unit} | ${u.resources} |`));

@@ -81,6 +81,7 @@ describe('the drift report', () => {
     ]);
     const markdown = renderDriftMarkdown(result);
     expect(markdown).toContain('## Drift: test');
+    expect(markdown).toContain('`pulumi up --refresh --stack test` restores them');
     expect(markdown).toContain('| module vehicle-access | 1 |');
     expect(markdown).toContain('`declared (stack)` → `cluster (refreshed)`');
     expect(markdown).toContain('#### test · module vehicle-access');
