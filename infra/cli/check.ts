@@ -81,10 +81,6 @@ export const ENVIRONMENT_SUITES: EnvironmentSuite[] = [
       return existsSync(file) ? checkStackConfig(file, readFileSync(file, 'utf8')) : [];
     },
   },
-  {
-    name: 'platform-warnings',
-    run: (c) => c.platform.warnings.map((message) => ({ rule: 'platform', severity: 'warning', object: `Platform/${c.env.name}`, path: '', message, fix: 'see the message' })),
-  },
 ];
 
 /**

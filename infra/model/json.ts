@@ -1,7 +1,23 @@
 /** Helpers for the plain JSON values parsed from YAML. */
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not an array, not null). */
+export type Json = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value as a JSON object, or undefined: accessors over parsed YAML tolerate missing or mistyped fields. */
+export function asObject(value: unknown): Json | undefined {
+  return isRecord(value) ? value : undefined;
+}
+
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** Structural equality of JSON values; key order does not matter, list order does. */

@@ -77,8 +77,7 @@ export function routeHost(env: Pick<NamedEnvironment, 'domain'>, subdomain: stri
 
 /** In-cluster address of a module's Service, e.g. `http://identity-auth.icv-identity.svc.cluster.local:8080`. */
 export function moduleUrl(module: NamedModule): string {
-  const scheme = module.port.protocol === 'tcp' ? 'tcp' : module.port.protocol;
-  return `${scheme}://${module.name}.${moduleNamespace(module.domain)}.svc.cluster.local:${module.port.number}`;
+  return `${module.port.protocol}://${module.name}.${moduleNamespace(module.domain)}.svc.cluster.local:${module.port.number}`;
 }
 
 // Labels and annotations every construct shares, so selectors are written once.

@@ -51,6 +51,4 @@ export interface Unit {
 export interface Platform {
   readonly env: string;
   readonly units: readonly Unit[];
-  /** Warnings to print (an acknowledged even etcd count, for example). */
-  readonly warnings: readonly string[];
 }

@@ -3,7 +3,7 @@ import { objectRef, type Finding } from '../checks/finding.js';
 import type { KubeObject, Platform } from '../model/types.js';
 import { diffValues, type PathChange } from '../compare/field-diff.js';
 import { formatPath, type PathSegment } from '../compare/field-path.js';
-import { parseImageRef } from '../model/image-ref.js';
+import { resolveImageRef } from '../model/image-ref.js';
 import { HIDDEN } from '../compare/redaction.js';
 import {
   artifactMatches,
@@ -154,8 +154,8 @@ function differencesOf(ref: string, { segments, change }: PathChange): LocatedDi
   });
   if (change.hidden) return [located(segments, change.op)];
   if (change.op === 'changed' && segments.at(-1) === 'image' && typeof change.old === 'string' && typeof change.new === 'string') {
-    const before = parseImageRef(change.old);
-    const after = parseImageRef(change.new);
+    const before = resolveImageRef(change.old);
+    const after = resolveImageRef(change.new);
     return IMAGE_PARTS.filter((part) => before[part] !== after[part]).map((part) => located(segments, 'changed', [before[part], after[part]], part));
   }
   if (change.op === 'changed') return [located(segments, 'changed', [change.old, change.new])];

@@ -1,4 +1,5 @@
 import { deepEqual, isRecord, valueAt } from '../model/json.js';
+import { cidrContains } from '../model/cidr.js';
 
 type Direction = 'Ingress' | 'Egress';
 /** A rule without peers allows every source or destination. */
@@ -101,22 +102,6 @@ function blockCovers(outer: Record<string, unknown>, inner: Record<string, unkno
   const innerExcept = Array.isArray(inner.except) ? inner.except.map(String) : [];
   const outerExcept = Array.isArray(outer.except) ? outer.except.map(String) : [];
   return outerExcept.every((e) => innerExcept.some((i) => cidrContains(i, e)) || !(cidrContains(e, innerCidr) || cidrContains(innerCidr, e)));
-}
-
-function cidrContains(outer: string, inner: string): boolean {
-  const a = parseIpv4Cidr(outer);
-  const b = parseIpv4Cidr(inner);
-  if (!a || !b) return outer === inner;
-  if (a.bits > b.bits) return false;
-  const mask = a.bits === 0 ? 0 : (~0 << (32 - a.bits)) >>> 0;
-  return ((a.address & mask) >>> 0) === ((b.address & mask) >>> 0);
-}
-
-function parseIpv4Cidr(cidr: string): { address: number; bits: number } | undefined {
-  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
-  if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
-  return { address: octets.reduce((n, o) => n * 256 + o, 0) >>> 0, bits: Number(match[5]) };
 }
 
 function portsCover(outer: readonly Record<string, unknown>[], inner: readonly Record<string, unknown>[]): boolean {

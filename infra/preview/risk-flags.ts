@@ -6,6 +6,7 @@ import { isRecord, valueAt } from '../model/json.js';
 import { RISK_FLAGS, type FlagReason, type RiskFlag } from './model.js';
 import { networkPolicyWidening } from './network-policy.js';
 import { parseQuantity } from '../model/quantity.js';
+import { PROTECTED_KINDS } from '../model/protection.js';
 
 export interface RiskOptions {
   /** Environments where every change is flagged `prod`. */
@@ -38,12 +39,6 @@ const IMMUTABLE: readonly { readonly kinds: readonly string[]; readonly path: re
   { kinds: ['Job'], path: ['spec', 'template'] },
   { kinds: ['Secret'], path: ['type'] },
 ];
-const PROTECTED_KINDS: Readonly<Record<string, string>> = {
-  Namespace: 'deleting or replacing a Namespace deletes everything in it',
-  PersistentVolumeClaim: 'a PersistentVolumeClaim holds data',
-  DevOpsProject: 'a DevOpsProject holds the pipelines, their credentials and their history',
-  WorkspaceTemplate: 'a WorkspaceTemplate owns namespaces and member roles',
-};
 const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 const PUBLIC_SERVICE_TYPES = new Set(['NodePort', 'LoadBalancer']);
 

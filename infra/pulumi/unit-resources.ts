@@ -3,7 +3,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import { objectRef } from '../checks/finding.js';
 import type { HelmReleaseSpec, KubeObject, Platform, Unit } from '../model/types.js';
 import type { Environment } from '../schema/environment.js';
-import { isProtected, isReleaseProtected } from './data-safety.js';
+import { isProtected, isReleaseProtected } from '../model/protection.js';
 import { createKubeResource } from './kube-resources.js';
 import { fillMarkersDeep, resolveObjectSecrets, type SecretSource } from './secret-values.js';
 

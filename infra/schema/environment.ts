@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { isIPv4, isIPv4Cidr } from '../model/cidr.js';
+
+export { isIPv4, isIPv4Cidr };
 
 /**
  * The typed, runtime-validated description of one environment (test, prod).
@@ -120,13 +123,3 @@ export const environmentSchema = z.strictObject({
 export type Environment = z.infer<typeof environmentSchema>;
 /** What an environment file declares before release tags are attached. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
-
-export function isIPv4(value: string): boolean {
-  const parts = value.split('.');
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
-}
-
-export function isIPv4Cidr(value: string): boolean {
-  const [ip, bits, extra] = value.split('/');
-  return extra === undefined && ip !== undefined && isIPv4(ip) && bits !== undefined && /^\d{1,2}$/.test(bits) && Number(bits) <= 32;
-}

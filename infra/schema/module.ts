@@ -32,7 +32,6 @@ export type BuildStack = (typeof BUILD_STACKS)[number];
 
 /** Rules a module may opt out of, each only with a reason. */
 export const EXCEPTION_RULES = ['read-only-root-filesystem', 'spread', 'min-replicas', 'network-egress-internet'] as const;
-export type ExceptionRule = (typeof EXCEPTION_RULES)[number];
 
 const name = z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label starting with a letter').max(40, 'must be at most 40 characters');
 const cpu = z.string().regex(/^\d+m$/, 'must be millicores such as "250m"');

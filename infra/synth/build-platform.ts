@@ -43,7 +43,7 @@ export function buildPlatform(env: Environment, catalog: readonly ModuleSpec[]):
       helmReleases: [],
     });
   }
-  return { env: env.name, units, warnings: [] };
+  return { env: env.name, units };
 }
 
 function unit(id: string, kind: UnitKind, build: (scope: Construct) => void, artifacts: Artifact[] = [], helmReleases: HelmReleaseSpec[] = []): Unit {

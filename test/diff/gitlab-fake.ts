@@ -56,6 +56,9 @@ export async function fakeGitLab(options: { notes?: string[]; failWith?: number 
     }
     return send(404, { message: '404 Not found' });
   });
+  // Keep idle connections open longer than any pause between two runs of a test, so fetch never reuses a socket the
+  // server is closing (Node's default keep-alive timeout is 5 s, which a loaded machine outlasts between requests).
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

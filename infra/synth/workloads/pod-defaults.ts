@@ -15,16 +15,12 @@ export function restrictedPodSecurity(): k8s.PodSecurityContext {
   };
 }
 
-export interface ContainerSecurityOptions {
-  /** Root filesystem read-only. @default true */
-  readonly readOnlyRootFilesystem?: boolean;
-}
-
-export function restrictedContainerSecurity(options: ContainerSecurityOptions = {}): k8s.SecurityContext {
+/** The restricted container security context; `readOnlyRootFilesystem` is false only for a declared exception. */
+export function restrictedContainerSecurity(readOnlyRootFilesystem: boolean): k8s.SecurityContext {
   return {
     allowPrivilegeEscalation: false,
     privileged: false,
-    readOnlyRootFilesystem: options.readOnlyRootFilesystem ?? true,
+    readOnlyRootFilesystem,
     runAsNonRoot: true,
     runAsUser: POD_UID,
     runAsGroup: POD_UID,

@@ -1,8 +1,8 @@
-import type { KubeObject } from '../model/types.js';
-import type { Environment } from '../schema/environment.js';
+import type { KubeObject } from './types.js';
 
 /**
- * What `protect` guards in production: the resources whose deletion loses data or identity that re-applying the
+ * The one list of protected kinds. What `protect` guards in production (the Pulumi program), what a preview flags
+ * as `protected` (the risk flags), and what the stack tests expect: the resources whose deletion loses data or identity that re-applying the
  * stack cannot bring back. Pulumi refuses to delete a protected resource (a `pulumi destroy`, a rename, or a change
  * that needs a replacement) until someone runs `pulumi state unprotect <urn>` on purpose.
  *
@@ -19,16 +19,12 @@ export const PROTECTED_KINDS: Readonly<Record<string, string>> = {
   WorkspaceTemplate: 'deleting it deletes the workspace, its members and role bindings, and KubeSphere\'s link to every namespace in it',
 };
 
-/** Why the Harbor Helm release is protected in production. */
-export const HELM_RELEASE_PROTECTION =
-  'uninstalling Harbor takes the registry down for every pull, and its database holds the projects, robot accounts and scan results';
-
 /** Whether an object is protected in this environment. */
-export function isProtected(env: Environment, obj: KubeObject): boolean {
+export function isProtected(env: { readonly production: boolean }, obj: Pick<KubeObject, 'kind'>): boolean {
   return env.production && Object.hasOwn(PROTECTED_KINDS, obj.kind);
 }
 
 /** Whether a Helm release is protected in this environment: every release holds the state of what it installs. */
-export function isReleaseProtected(env: Environment): boolean {
+export function isReleaseProtected(env: { readonly production: boolean }): boolean {
   return env.production;
 }

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { appLabels, moduleUrl, PULL_SECRET, selectorLabels, STATEFUL_CREDENTIALS, statefulHost } from '../../../model/names.js';
+import { secretMarker } from '../../../model/secrets.js';
+import type { Environment } from '../../../schema/environment.js';
+import { MANAGEMENT_PORT, type ModuleSpec } from '../../../schema/module.js';
+import { quantity, restrictedContainerSecurity, restrictedPodSecurity, spreadAcrossHosts } from '../pod-defaults.js';
+import { objectMetadata, type ModuleIdentity } from './identity.js';
+
+export interface ModuleDeploymentProps {
+  readonly identity: ModuleIdentity;
+  readonly module: ModuleSpec;
+  /** Registry, release tags and the stateful services' ports. */
+  readonly env: Environment;
+  /** The image reference the container runs. */
+  readonly image: string;
+  /** Modules this one calls: each becomes a `<NAME>_URL` variable. */
+  readonly dependencies: readonly ModuleSpec[];
+  /** A fixed replica count; absent when an autoscaler owns it. @default - no `spec.replicas` */
+  readonly replicas?: number;
+  /** Exception annotations (`exceptions.icv.io/<rule>`), on the Deployment and its pods. @default {} */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Pods are spread across hosts unless the module declares the `spread` exception. @default true */
+  readonly spread?: boolean;
+  /** The root filesystem is read-only unless the module declares that exception. @default true */
+  readonly readOnlyRootFilesystem?: boolean;
+  /** Seconds Kubernetes waits after SIGTERM before killing the container. @default 45 */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+/**
+ * A module's pods and what they need to start: ServiceAccount, ConfigMap of config files, the credentials Secret of
+ * the stateful services it logs in to, and the Deployment. It owns the selector: everything that targets the pods
+ * (Service, autoscaler, disruption budget) takes `selector` and `portName` from here.
+ */
+export class ModuleDeployment extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  /** The labels the pods are selected by. */
+  public readonly selector: Readonly<Record<string, string>>;
+  /** Name of the container port that serves the module's protocol. */
+  public readonly portName: string;
+
+  constructor(scope: Construct, id: string, props: ModuleDeploymentProps) {
+    super(scope, id);
+    const { identity, module, env } = props;
+    const name = identity.name;
+    this.name = name;
+    this.namespace = identity.namespace;
+    this.selector = selectorLabels(name);
+    this.portName = module.port.protocol;
+    const selector = { ...this.selector };
+    // The version label only where it describes what runs, so a release changes the pods, not every object.
+    const podLabels = appLabels(name, module.tier, env.releases[name]);
+    const annotations = props.annotations ?? {};
+    const exceptionMetadata = Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {};
+
+    new k8s.KubeServiceAccount(this, 'service-account', { metadata: objectMetadata(identity), automountServiceAccountToken: false });
+
+    const configFiles = Object.keys(module.config.files);
+    new k8s.KubeConfigMap(this, 'config', { metadata: objectMetadata(identity, `${name}-config`), data: { ...module.config.files } });
+
+    const credentials = module.dependsOn.stateful.filter((s): s is keyof typeof STATEFUL_CREDENTIALS => s in STATEFUL_CREDENTIALS);
+    if (credentials.length > 0) {
+      new k8s.KubeSecret(this, 'credentials', {
+        metadata: objectMetadata(identity, `${name}-credentials`),
+        type: 'Opaque',
+        stringData: Object.fromEntries(credentials.map((s) => [`${s}-password`, secretMarker(STATEFUL_CREDENTIALS[s].secret)])),
+      });
+    }
+
+    const healthPort = module.port.protocol === 'http' ? this.portName : 'management';
+    const ports: k8s.ContainerPort[] = [{ name: this.portName, containerPort: module.port.number, protocol: 'TCP' }];
+    if (healthPort === 'management') ports.push({ name: 'management', containerPort: MANAGEMENT_PORT, protocol: 'TCP' });
+
+    new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { ...objectMetadata(identity), labels: podLabels, ...exceptionMetadata },
+      spec: {
+        ...(props.replicas === undefined ? {} : { replicas: props.replicas }),
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: {
+          metadata: {
+            labels: podLabels,
+            annotations: { ...annotations, ...(configFiles.length > 0 ? { 'icv.io/config-checksum': checksum(module.config.files) } : {}) },
+          },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurity(),
+            imagePullSecrets: [{ name: PULL_SECRET }],
+            terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 45,
+            ...((props.spread ?? true) ? spreadAcrossHosts(selector) : {}),
+            containers: [
+              {
+                name,
+                image: props.image,
+                imagePullPolicy: 'IfNotPresent',
+                ports,
+                env: environmentVariables(module, env, props.dependencies),
+                resources: {
+                  requests: { cpu: quantity(module.resources.requests.cpu), memory: quantity(module.resources.requests.memory) },
+                  limits: { cpu: quantity(module.resources.limits.cpu), memory: quantity(module.resources.limits.memory) },
+                },
+                readinessProbe: {
+                  httpGet: { path: module.health.readiness, port: k8s.IntOrString.fromString(healthPort) },
+                  periodSeconds: 5,
+                  timeoutSeconds: 2,
+                  failureThreshold: 3,
+                },
+                livenessProbe: {
+                  httpGet: { path: module.health.liveness, port: k8s.IntOrString.fromString(healthPort) },
+                  initialDelaySeconds: 20,
+                  periodSeconds: 15,
+                  timeoutSeconds: 3,
+                  failureThreshold: 4,
+                },
+                startupProbe: {
+                  httpGet: { path: module.health.liveness, port: k8s.IntOrString.fromString(healthPort) },
+                  periodSeconds: 5,
+                  failureThreshold: 36,
+                },
+                // Endpoints are removed asynchronously after SIGTERM; keep serving until the gateways notice.
+                lifecycle: { preStop: { exec: { command: ['sleep', '10'] } } },
+                securityContext: restrictedContainerSecurity(props.readOnlyRootFilesystem ?? true),
+                volumeMounts: [
+                  { name: 'tmp', mountPath: '/tmp' },
+                  ...(configFiles.length > 0 ? [{ name: 'config', mountPath: `/etc/${name}`, readOnly: true }] : []),
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'tmp', emptyDir: { sizeLimit: quantity('256Mi') } },
+              ...(configFiles.length > 0 ? [{ name: 'config', configMap: { name: `${name}-config` } }] : []),
+            ],
+          },
+        },
+      },
+    });
+  }
+}
+
+/** The container's environment: declared variables, each dependency's URL, each stateful service's address and login. */
+function environmentVariables(module: ModuleSpec, env: Environment, dependencies: readonly ModuleSpec[]): k8s.EnvVar[] {
+  return [
+    ...Object.entries(module.config.env).map(([key, value]) => ({ name: key, value })),
+    // Each declared dependency's address, so nobody writes a URL into config by hand.
+    ...dependencies.map((dep) => ({ name: `${dep.name.toUpperCase().replaceAll('-', '_')}_URL`, value: moduleUrl(dep) })),
+    ...module.dependsOn.stateful.flatMap((s) => {
+      const prefix = s.toUpperCase();
+      const vars: k8s.EnvVar[] = [
+        { name: `${prefix}_HOST`, value: statefulHost(s) },
+        { name: `${prefix}_PORT`, value: String(env.statefulServices[s].port) },
+      ];
+      if (s in STATEFUL_CREDENTIALS) {
+        const cred = STATEFUL_CREDENTIALS[s as keyof typeof STATEFUL_CREDENTIALS];
+        vars.push(
+          { name: `${prefix}_USER`, value: cred.user },
+          { name: `${prefix}_PASSWORD`, valueFrom: { secretKeyRef: { name: `${module.name}-credentials`, key: `${s}-password` } } },
+        );
+      }
+      return vars;
+    }),
+  ].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Content hash of the mounted config files: a change rolls the pods, as a mounted file change alone would not. */
+function checksum(files: Record<string, string>): string {
+  const hash = createHash('sha256');
+  for (const key of Object.keys(files).sort()) hash.update(`${key}\0${files[key]}\0`);
+  return hash.digest('hex').slice(0, 16);
+}
