@@ -5,7 +5,7 @@ import type { EngineEvent } from '@pulumi/pulumi/automation/index.js';
 import { Command } from 'commander';
 import { ExitCode, InputError } from '../model/errors.js';
 import { selectEnvironments } from './inputs.js';
-import { driftReport, driftResult, driftSteps, unchangedResources, type DriftResult } from '../daytwo/drift.js';
+import { driftReport, driftResult, driftSteps, separatePending, unchangedResources, type DriftResult } from '../daytwo/drift.js';
 import { renderDriftMarkdown } from '../daytwo/render-drift.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 import { projectRoot } from './project-root.js';
@@ -15,7 +15,8 @@ import { projectRoot } from './project-root.js';
  *
  * Runs `pulumi preview --refresh` on the environment's stack through the Automation API (the Pulumi program runs
  * in-process as an inline program, the stack's config read from `Pulumi.<stack>.yaml` in the project directory) and
- * reports per unit what the cluster has that the stack does not declare. `--events` renders a recorded engine event
+ * reports per unit what the cluster has that the stack does not declare. A preview without refresh runs first: what
+ * it already shows is the code's pending change, not drift. `--events` renders a recorded engine event
  * log instead (JSON lines, as `pulumi preview --refresh --event-log FILE` writes them), without a cluster.
  * Exit 0 no drift, 1 drift found, 2 usage, config, or the refresh could not run (one line).
  */
@@ -26,11 +27,16 @@ interface DriftOptions {
   out?: string;
   jsonOut?: string;
   events?: string;
+  pendingEvents?: string;
   eventLog?: string;
+  pendingEventLog?: string;
 }
 
-/** The engine call: a refresh preview of `stackName`, each engine event handed to `onEvent`. */
-export type RefreshPreview = (root: string, stackName: string, onEvent: (event: EngineEvent) => void) => Promise<void>;
+/**
+ * The engine calls: a preview of `stackName` without refresh (the code's pending changes, events to `plain`), then a
+ * refresh preview (events to `refresh`).
+ */
+export type RefreshPreview = (root: string, stackName: string, on: { readonly plain: (event: EngineEvent) => void; readonly refresh: (event: EngineEvent) => void }) => Promise<void>;
 
 export interface DriftDependencies {
   readonly root?: string;
@@ -50,7 +56,9 @@ export async function main(argv: string[], deps: DriftDependencies = {}): Promis
       .option('--out <file>', 'write the markdown report here instead of stdout')
       .option('--json-out <file>', 'also write the report as JSON (read by npm run status)')
       .option('--events <file>', 'render this engine event log (JSON lines) instead of running the refresh')
-      .option('--event-log <file>', 'also save the engine events of the refresh here (JSON lines)')
+      .option('--pending-events <file>', 'with --events: the event log of a preview without refresh, to tell pending changes from drift')
+      .option('--event-log <file>', 'also save the engine events of the refresh preview here (JSON lines)')
+      .option('--pending-event-log <file>', 'also save the engine events of the preview without refresh here (JSON lines)')
       .allowExcessArguments(false);
     program.parse(argv, { from: 'user' });
     const options = program.opts<DriftOptions>();
@@ -60,29 +68,34 @@ export async function main(argv: string[], deps: DriftDependencies = {}): Promis
     const root = deps.root ?? projectRoot();
     const processEnv = deps.env ?? process.env;
     const stack = options.stack ?? `${processEnv.PULUMI_STACK_PREFIX ?? ''}${env}`;
-    for (const [flag, file] of [['--out', options.out], ['--json-out', options.jsonOut], ['--event-log', options.eventLog]] as const) {
+    if (options.pendingEvents !== undefined && options.events === undefined) throw InputError.single('--pending-events', '', 'goes with --events (a recorded refresh preview)');
+    for (const [flag, file] of [['--out', options.out], ['--json-out', options.jsonOut], ['--event-log', options.eventLog], ['--pending-event-log', options.pendingEventLog]] as const) {
       if (file !== undefined && file.trim() === '') throw InputError.single(flag, '', 'must name a file');
     }
 
     const checkedAt = (deps.now ?? (() => new Date()))().toISOString();
     let events: EngineEvent[];
+    let plain: EngineEvent[] = [];
     if (options.events !== undefined) {
       events = readEventLog(resolve(root, options.events), options.events);
+      if (options.pendingEvents !== undefined) plain = readEventLog(resolve(root, options.pendingEvents), options.pendingEvents);
     } else {
       events = [];
       const preview = deps.refreshPreview ?? automationRefreshPreview;
       try {
-        await preview(root, stack, (event) => events.push(event));
+        await preview(root, stack, { plain: (event) => plain.push(event), refresh: (event) => events.push(event) });
       } catch (error) {
         process.stderr.write(`error: pulumi preview --refresh --stack ${stack}: ${engineMessage(error)}\n`);
         return ExitCode.INVALID_INPUT;
       }
     }
 
-    const report = driftReport(driftSteps(events), { env, unchanged: unchangedResources(events) });
-    const result = driftResult(report, stack, checkedAt);
+    const { drift, pending } = separatePending(driftSteps(events), driftSteps(plain));
+    const report = driftReport(drift, { env, unchanged: unchangedResources(events) });
+    const result = driftResult(report, stack, checkedAt, pending);
     const markdown = renderDriftMarkdown(result, options.jsonOut === undefined ? {} : { fullReport: options.jsonOut });
     if (options.eventLog !== undefined) write(resolve(root, options.eventLog), events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    if (options.pendingEventLog !== undefined) write(resolve(root, options.pendingEventLog), plain.map((e) => `${JSON.stringify(e)}\n`).join(''));
     if (options.jsonOut !== undefined) write(resolve(root, options.jsonOut), `${JSON.stringify(result, null, 2)}\n`);
     if (options.out !== undefined) write(resolve(root, options.out), markdown);
     else process.stdout.write(markdown);
@@ -125,7 +138,7 @@ export function readEventLog(path: string, shown: string): EngineEvent[] {
 }
 
 /** The real engine: the stack selected from a workspace on the project directory, the program run inline. */
-const automationRefreshPreview: RefreshPreview = async (root, stackName, onEvent) => {
+const automationRefreshPreview: RefreshPreview = async (root, stackName, on) => {
   const found = spawnSync('pulumi', ['version'], { encoding: 'utf8', env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: 'true' } });
   if (found.error || found.status !== 0) {
     throw new Error('the pulumi CLI is not on PATH: install Pulumi 3.248.0 (as ci/pulumi.sh does), or render a recorded log with --events');
@@ -134,7 +147,8 @@ const automationRefreshPreview: RefreshPreview = async (root, stackName, onEvent
   const { platformProgram } = await import('../pulumi/program.js');
   const program = async () => ({ ...platformProgram() });
   const stack = await LocalWorkspace.selectStack({ stackName, projectName: 'icv-platform', program }, { workDir: root });
-  await stack.preview({ refresh: true, onEvent, color: 'never' });
+  await stack.preview({ onEvent: on.plain, color: 'never' });
+  await stack.preview({ refresh: true, onEvent: on.refresh, color: 'never' });
 };
 
 /** One line out of an Automation API error (`code: …\n stdout: …\n stderr: …`): the CLI's first `error:` line. */

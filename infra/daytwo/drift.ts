@@ -1,7 +1,7 @@
 import type { EngineEvent, OpType, PropertyDiff, StepEventMetadata } from '@pulumi/pulumi/automation/index.js';
 import type { DistObject } from '../preview/dist-tree.js';
 import { diffValues, type PathChange } from '../compare/field-diff.js';
-import { isRecord } from '../model/json.js';
+import { deepEqual, isRecord } from '../model/json.js';
 import { RISK_FLAGS, type Change, type DiffReport, type EnvSummary, type FieldChange, type FlagReason } from '../preview/model.js';
 import { redact } from '../compare/redaction.js';
 import { flagsOf, objectRisks } from '../preview/risk-flags.js';
@@ -55,6 +55,30 @@ export interface DriftStep {
   readonly live?: Record<string, unknown>;
   /** The engine's changed property paths, when it gave them. */
   readonly detailedDiff?: Readonly<Record<string, PropertyDiff>>;
+  /**
+   * Inputs as last applied (the stored state), when the program also changes this resource: the drift is then what
+   * the cluster changed since the apply, not the code's pending change.
+   */
+  readonly applied?: Record<string, unknown>;
+}
+
+/**
+ * Splits the refresh preview's steps into drift and changes that are only pending an `up`, given the steps of a
+ * preview without refresh (`plain`: the code's changes against the stored state). A resource whose refreshed state
+ * equals its stored state, and whose step is the same in both previews, only waits for an `up`: the cluster did not
+ * move. Any other is drift, compared with what was applied when the program changes it too.
+ */
+export function separatePending(refresh: readonly DriftStep[], plain: readonly DriftStep[]): { drift: DriftStep[]; pending: DriftStep[] } {
+  const stored = new Map(plain.map((s) => [s.urn, s]));
+  const drift: DriftStep[] = [];
+  const pending: DriftStep[] = [];
+  for (const step of refresh) {
+    const code = stored.get(step.urn);
+    if (!code) drift.push(step);
+    else if (code.kind === step.kind && deepEqual(code.live, step.live)) pending.push(step);
+    else drift.push(code.live && step.live ? { ...step, applied: code.live } : step);
+  }
+  return { drift, pending };
 }
 
 /** The parts of a Pulumi URN: `urn:pulumi:<stack>::<project>::<parent types $ type>::<name>`. */
@@ -152,7 +176,9 @@ export function driftReport(steps: readonly DriftStep[], options: DriftOptions):
 }
 
 function driftChange(step: DriftStep, env: string, risk: { protectedEnvs: readonly string[] }): Change {
-  const declared = step.declared && objectOf(step, step.declared);
+  // Against what was applied when the code also changes the resource; else against what is declared (the same).
+  const basis = step.applied ?? step.declared;
+  const declared = basis && objectOf(step, basis);
   const live = step.live && objectOf(step, step.live);
   let fields: PathChange[] = declared && live ? diffValues(declared.body, live.body) : [];
   if (fields.length === 0 && declared && live) fields = engineFields(step);
@@ -243,10 +269,12 @@ export interface DriftResult {
   readonly drifted: boolean;
   /** Drifted resources per unit, units in name order. */
   readonly units: readonly { readonly unit: string; readonly module?: string; readonly resources: number }[];
+  /** Resources the code changes that an `up` has not applied yet: not drift, listed so the report can say so. */
+  readonly pending?: readonly string[];
   readonly report: DiffReport;
 }
 
-export function driftResult(report: DiffReport, stack: string, checkedAt: string): DriftResult {
+export function driftResult(report: DiffReport, stack: string, checkedAt: string, pending: readonly DriftStep[] = []): DriftResult {
   const counts = new Map<string, { unit: string; module?: string; resources: number }>();
   for (const change of report.changes) {
     const entry = counts.get(change.unit) ?? { unit: change.unit, ...(change.module !== undefined && { module: change.module }), resources: 0 };
@@ -254,5 +282,6 @@ export function driftResult(report: DiffReport, stack: string, checkedAt: string
     counts.set(change.unit, entry);
   }
   const units = [...counts.values()].sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
-  return { env: report.environments[0]?.env ?? '', stack, checkedAt, drifted: report.changes.length > 0, units, report };
+  const pendingNames = pending.map((s) => `${s.module ?? s.unit}: ${parseUrn(s.urn)?.name ?? s.urn}`).sort();
+  return { env: report.environments[0]?.env ?? '', stack, checkedAt, drifted: report.changes.length > 0, units, ...(pendingNames.length > 0 && { pending: pendingNames }), report };
 }

@@ -28,6 +28,10 @@ export function renderDriftMarkdown(result: DriftResult, options: { readonly ful
   if (count > 0) {
     lines.push('', '| Unit | Drifted resources |', '|---|--:|', ...result.units.map((u) => `| ${u.module ? `module ${u.module}` : u.unit} | ${u.resources} |`));
   }
+  if (result.pending && result.pending.length > 0) {
+    const shown = result.pending.slice(0, 20).map((p) => `\`${p}\``).join(', ');
+    lines.push('', `Not drift: ${result.pending.length} resource(s) only wait for an \`up\` of changes already in the code (${shown}${result.pending.length > 20 ? ', …' : ''}).`);
+  }
   return renderMarkdown(result.report, {
     marker: driftMarker(result.env),
     heading: lines.join('\n'),

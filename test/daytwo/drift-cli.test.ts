@@ -44,9 +44,10 @@ describe('npm run drift', () => {
   it('runs the refresh preview through the engine call and records its events with --event-log', async () => {
     const root = temporaryDirectory('icv-drift-');
     const calls: string[] = [];
-    const refreshPreview = async (dir: string, stack: string, onEvent: (e: never) => void) => {
+    const refreshPreview = async (dir: string, stack: string, on: { plain: (e: never) => void; refresh: (e: never) => void }) => {
       calls.push(`${dir === root} ${stack}`);
-      for (const event of outOfBandEvents()) onEvent(event as never);
+      for (const event of noDriftEvents()) on.plain(event as never);
+      for (const event of outOfBandEvents()) on.refresh(event as never);
     };
     const code = await main(['--env', 'prod', '--event-log', 'events.jsonl'], { root, now, refreshPreview, env: { PULUMI_STACK_PREFIX: 'icv/' } });
     expect(code).toBe(1);
@@ -84,6 +85,7 @@ describe('npm run drift', () => {
     [['--events', 'x'], /required option '--env <name>'/],
     [['--env', 'test', '--events', 'missing.jsonl'], /missing.jsonl: \(root\): does not exist/],
     [['--env', 'test', '--bogus'], /unknown option '--bogus'/],
+    [['--env', 'test', '--pending-events', 'plain.jsonl'], /--pending-events: \(root\): goes with --events/],
   ])('rejects %j with exit 2 and writes nothing', async (argv, message) => {
     const root = temporaryDirectory('icv-drift-');
     expect(await main([...argv, '--out', 'd.md'], { root })).toBe(2);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DiffKind } from '@pulumi/pulumi/automation/index.js';
-import { driftReport, driftResult, driftSteps, parseUrn, unchangedResources, unitOf } from '../../infra/daytwo/drift.js';
+import { driftReport, driftResult, driftSteps, parseUrn, separatePending, unchangedResources, unitOf } from '../../infra/daytwo/drift.js';
 import { driftMarker, renderDriftMarkdown } from '../../infra/daytwo/render-drift.js';
-import { deployment, moduleUrn, noDriftEvents, outOfBandEvents, refreshPreviewEvents, secret, unitUrn } from './engine-events.js';
+import { deployment, moduleUrn, networkPolicy, noDriftEvents, outOfBandEvents, refreshPreviewEvents, secret, unitUrn } from './engine-events.js';
 
 const NOW = '2026-12-02T03:00:00.000Z';
 const reportOf = (events: ReturnType<typeof outOfBandEvents>, env = 'test') => driftReport(driftSteps(events), { env, unchanged: unchangedResources(events) });
@@ -94,5 +94,45 @@ describe('the drift report', () => {
   it('is byte-identical for the same events', () => {
     const render = () => renderDriftMarkdown(driftResult(reportOf(outOfBandEvents()), 'test', NOW));
     expect(render()).toBe(render());
+  });
+});
+
+describe('drift, told apart from changes only waiting for an up', () => {
+  const declared = deployment('vehicle-access', 'icv-vehicle', 2);
+  // The code releases a new image that no up has applied yet: the stored state still runs the old one.
+  const stored = structuredClone(declared.inputs) as { spec: { replicas: number; template: { spec: { containers: { image: string }[] } } } };
+  stored.spec.template.spec.containers[0]!.image = 'harbor.test.icv.local/icv/vehicle-access:0.9.0-0000000';
+  const plain = refreshPreviewEvents([
+    { op: 'update', resource: declared, live: stored, diff: { 'spec.template.spec.containers[0].image': DiffKind.update } },
+    { op: 'create', resource: networkPolicy('map-matching', 'icv-map') },
+  ]);
+
+  it('reports a pending release and a never-applied object as pending, not as drift', () => {
+    const refresh = refreshPreviewEvents([
+      { op: 'update', resource: declared, live: stored, diff: { 'spec.template.spec.containers[0].image': DiffKind.update } },
+      { op: 'create', resource: networkPolicy('map-matching', 'icv-map') },
+    ]);
+    const { drift, pending } = separatePending(driftSteps(refresh), driftSteps(plain));
+    expect(drift).toEqual([]);
+    const result = driftResult(driftReport(drift, { env: 'test' }), 'test', NOW, pending);
+    expect(result.drifted).toBe(false);
+    expect(result.pending).toEqual(['map-matching: icv-map/map-matching', 'vehicle-access: icv-vehicle/vehicle-access']);
+    expect(renderDriftMarkdown(result)).toContain('Not drift: 2 resource(s) only wait for an `up`');
+  });
+
+  it('reports what the cluster changed since the apply when the code changes the same object', () => {
+    const scaled = structuredClone(stored);
+    scaled.spec.replicas = 5;
+    const refresh = refreshPreviewEvents([{ op: 'update', resource: declared, live: scaled, diff: { 'spec.replicas': DiffKind.update, 'spec.template.spec.containers[0].image': DiffKind.update } }]);
+    const { drift, pending } = separatePending(driftSteps(refresh), driftSteps(plain));
+    expect(pending).toEqual([]);
+    const report = driftReport(drift, { env: 'test' });
+    expect(report.changes.map((c) => c.fields.map((f) => `${f.path}: ${String(f.old)} → ${String(f.new)}`))).toEqual([['spec.replicas: 2 → 5']]);
+  });
+
+  it('reports an applied object deleted out of band even while the code changes it', () => {
+    const refresh = refreshPreviewEvents([{ op: 'create', resource: declared }]);
+    const { drift } = separatePending(driftSteps(refresh), driftSteps(plain));
+    expect(driftReport(drift, { env: 'test' }).changes.map((c) => c.status)).toEqual(['deleted']);
   });
 });
