@@ -85,7 +85,7 @@ export async function main(argv: string[], deps: DriftDependencies = {}): Promis
       try {
         await preview(root, stack, { plain: (event) => plain.push(event), refresh: (event) => events.push(event) });
       } catch (error) {
-        process.stderr.write(`error: pulumi preview --refresh --stack ${stack}: ${engineMessage(error)}\n`);
+        process.stderr.write(`error: pulumi preview [--refresh] --stack ${stack}: ${engineMessage(error)}\n`);
         return ExitCode.INVALID_INPUT;
       }
     }
@@ -156,6 +156,9 @@ function engineMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   const cliError = lines.map((l) => /^(?:stderr: )?error: (.+)$/.exec(l)?.[1]).find((m) => m !== undefined);
+  // The program's own list of missing config keys (StackConfigError), named on the same line.
+  const missing = [...new Set(lines.map((l) => /^(icv:[\w-]+) \(secret\):/.exec(l)?.[1]).filter((k): k is string => k !== undefined))];
+  if (cliError && missing.length > 0) return `${cliError.replace(/^Unhandled exception: \w+: /, '').replace(/:$/, '')} (${missing.join(', ')}): set each with pulumi config set --secret <key> --stack <stack>`;
   if (/no stack named|stack .* not found/i.test(text)) return `no such stack (create it with pulumi stack init): ${cliError ?? lines[0] ?? ''}`.trim();
   return cliError ?? lines.find((l) => !/^(code|stdout|stderr|err\?):/.test(l) && !/^at /.test(l)) ?? lines[0] ?? 'failed';
 }

@@ -62,8 +62,33 @@ describe('npm run drift', () => {
       throw new Error('code: 255\n stdout: \n stderr: error: failed to read resource: connection refused\n    at Object.createCommandError (errors.js:70)');
     };
     expect(await main(['--env', 'test', '--json-out', 'd.json'], { root, refreshPreview })).toBe(2);
-    expect(stderr).toBe('error: pulumi preview --refresh --stack test: failed to read resource: connection refused\n');
+    expect(stderr).toBe('error: pulumi preview [--refresh] --stack test: failed to read resource: connection refused\n');
     expect(readdirSync(root)).toEqual([]);
+  });
+
+  it("names the stack config the program misses, on one line, as the engine reports it", async () => {
+    const root = temporaryDirectory('icv-drift-');
+    // The shape of the Automation API's CommandError for a program that threw StackConfigError (recorded with the CLI).
+    const refreshPreview = async () => {
+      throw new Error(
+        [
+          'code: -2',
+          ' stdout: ',
+          ' stderr: Command failed with exit code 1: pulumi preview --color never --stack test --non-interactive',
+          'Diagnostics:',
+          '  pulumi:pulumi:Stack (icv-platform-test):',
+          "    error: Unhandled exception: StackConfigError: stack 'test' is missing 2 configuration value(s):",
+          '      icv:harborAdminPassword (secret): Harbor admin password',
+          '        pulumi config set --secret icv:harborAdminPassword <value> --stack test',
+          '      icv:tlsPrivateKey (secret): PEM private key of the wildcard certificate',
+          '        at readStackConfig (stack-config.ts:80)',
+        ].join('\n'),
+      );
+    };
+    expect(await main(['--env', 'test'], { root, refreshPreview })).toBe(2);
+    expect(stderr).toBe(
+      "error: pulumi preview [--refresh] --stack test: stack 'test' is missing 2 configuration value(s) (icv:harborAdminPassword, icv:tlsPrivateKey): set each with pulumi config set --secret <key> --stack <stack>\n",
+    );
   });
 
   it('says that the pulumi CLI is missing instead of failing with a trace', async () => {
@@ -75,7 +100,7 @@ describe('npm run drift', () => {
     } finally {
       process.env.PATH = path;
     }
-    expect(stderr).toMatch(/^error: pulumi preview --refresh --stack test: the pulumi CLI is not on PATH/);
+    expect(stderr).toMatch(/^error: pulumi preview \[--refresh\] --stack test: the pulumi CLI is not on PATH/);
     expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
