@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import type { EngineEvent, Stack } from '@pulumi/pulumi/automation/index.js';
-import { driftReport, driftSteps } from '../../infra/daytwo/drift.js';
+import { driftReport, driftSteps, separatePending } from '../../infra/daytwo/drift.js';
 import type { Change, DiffReport } from '../../infra/preview/model.js';
 
 export interface ManifestObject {
@@ -73,10 +73,13 @@ export async function driftScenario(args: DriftScenarioArgs): Promise<DriftScena
   const checks: { ok: boolean; what: string }[] = [];
   const check = (ok: boolean, what: string) => (checks.push({ ok, what }), ok);
   const kubectl = async (...argv: string[]) => (await promisify(execFile)(args.kubectl, ['--kubeconfig', args.kubeconfig, ...argv], { maxBuffer: 64 * 1024 * 1024 })).stdout;
+  // As npm run drift does it: a preview without refresh (the code's pending changes), then one with refresh.
   const drift = async (): Promise<DiffReport> => {
-    const events: EngineEvent[] = [];
-    await args.stack.preview({ refresh: true, onEvent: (e) => events.push(e), color: 'never', ...(args.onOutput && { onOutput: args.onOutput }) });
-    return driftReport(driftSteps(events), { env: args.env });
+    const plain: EngineEvent[] = [];
+    const refreshed: EngineEvent[] = [];
+    await args.stack.preview({ onEvent: (e) => plain.push(e), color: 'never', ...(args.onOutput && { onOutput: args.onOutput }) });
+    await args.stack.preview({ refresh: true, onEvent: (e) => refreshed.push(e), color: 'never', ...(args.onOutput && { onOutput: args.onOutput }) });
+    return driftReport(separatePending(driftSteps(refreshed), driftSteps(plain)).drift, { env: args.env });
   };
   const describe = (c: Change) => `${c.status} ${c.target.type === 'object' ? `${c.target.kind} ${c.target.namespace ?? ''}/${c.target.name}` : c.target.file} (${c.module ?? c.unit})${c.fields.length ? `: ${c.fields.map((f) => f.path).join(', ')}` : ''}`;
 
