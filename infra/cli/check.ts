@@ -29,6 +29,7 @@ import { readManifests } from './read-manifests.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 import { PARITY } from '../../environments/parity.js';
 import { checkParity, parityReport } from '../parity/index.js';
+import { mirrors } from '../../modules/mirrors.js';
 
 /**
  * `npm run check [-- --env prod] [--format json] [--manifests DIR]`: schema, policy and capacity checks.
@@ -71,6 +72,8 @@ export const ENVIRONMENT_SUITES: EnvironmentSuite[] = [
         env: c.env,
         envFile: c.envFile,
         helmReleases: c.platform.units.flatMap((u) => u.helmReleases),
+        artifacts: c.platform.units.flatMap((u) => u.artifacts),
+        mirrors,
         customResourceDefinitions: readCustomResourceDefinitions(),
       }),
   },
@@ -151,6 +154,11 @@ function configObjects(platform: Platform): KubeObject[] {
     .filter((o): o is KubeObject => o !== null && typeof o === 'object');
 }
 
+/** The capacity plan `npm run check` reports for an environment: its objects, the installer configs, its Helm releases. */
+export function platformCapacity(env: Environment, platform: Platform): CapacityPlan {
+  return planCapacity(env, [...platform.units.flatMap((u) => u.objects), ...configObjects(platform)], platform.units.flatMap((u) => u.helmReleases));
+}
+
 function checkEnvironments(options: CheckOptions, sources: InputSources, root: string): RunReport[] {
   const inputs = loadInputs(selectEnvironments(options.env), sources);
   const contexts: SuiteContext[] = inputs.map(({ env, catalog }) => {
@@ -159,7 +167,7 @@ function checkEnvironments(options: CheckOptions, sources: InputSources, root: s
     return { env, envFile: environmentFiles(env.name).declaration, catalog, platform, objects, root };
   });
   const runs: RunReport[] = contexts.map((context) => {
-    const capacity = planCapacity(context.env, context.objects, context.platform.units.flatMap((u) => u.helmReleases));
+    const capacity = platformCapacity(context.env, context.platform);
     const findings = sortFindings([...ENVIRONMENT_SUITES.flatMap((suite) => suite.run(context)), ...capacityFindings(capacity)]);
     return { target: context.env.name, env: context.env.name, findings, capacity };
   });

@@ -170,10 +170,10 @@ export interface OutputDirectory {
 }
 
 /** Checks a `--out` directory against the rules above; throws an InputError naming the option and the path. */
-export function outputDirectory(option: string, given: string): OutputDirectory {
+export function outputDirectory(option: string, given: string, cwd = process.cwd()): OutputDirectory {
   const shown = given === '' ? '(empty)' : given;
   if (given.trim() === '') refuse(option, shown, 'the path is empty; name a directory such as dist');
-  const path = resolve(given);
+  const path = resolve(cwd, given);
   const { real, exists } = realTarget(path, option);
   if (exists && !nodeFs.statSync(real).isDirectory()) refuse(option, shown, 'it exists and is not a directory');
   const roots = checkRepositoryRules(option, shown, real, 'directory');
