@@ -37,7 +37,7 @@ describe('checkParity on the real environments', () => {
 
   it('attributes each environment difference to the declaration that allows it', () => {
     const paths = (id: string) => new Set(differencesOf(result, id).map((d) => `${d.object} ${d.path}`));
-    const tagged = Object.keys(built[0]!.env.releases).find((m) => built[0]!.env.releases[m] !== built[1]!.env.releases[m])!;
+    const tagged = Object.keys(built[0]!.env.releases).find((m) => built[0]!.env.releases[m]!.tag !== built[1]!.env.releases[m]!.tag)!;
     const deployment = [...paths('release-tags')].find((p) => p.includes(`/${tagged} spec.template.spec.containers`))!;
     expect(deployment).toMatch(/^Deployment\/icv-[a-z]+\/[-a-z]+ spec\.template\.spec\.containers\[name=[-a-z]+\]\.image@tag$/);
     expect([...paths('registry-host')]).toContain(deployment.replace('@tag', '@registry'));
