@@ -1,6 +1,9 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError, problemsFromZod } from '../model/errors.js';
+import { shortDigest } from '../model/image-ref.js';
+
+export { shortDigest };
 
 /**
  * The release files, `environments/releases/<env>.yaml`: what each module runs in the environment. The one place
@@ -69,17 +72,6 @@ export function parseReleases(text: string, file: string): Record<string, Releas
 /** The entry as the pipelines write it: one line, `{ tag: …, digest: … }`, or the bare tag. */
 export function formatReleaseEntry(release: Release): string {
   return release.digest === undefined ? release.tag : `{ tag: ${release.tag}, digest: ${release.digest} }`;
-}
-
-/** `vehicle-access 1.6.0-8c15db4 (sha256:3f9c2ab41d07)`: a release for messages and reports. */
-export function describeRelease(release: Release): string {
-  return release.digest === undefined ? release.tag : `${release.tag} (${shortDigest(release.digest)})`;
-}
-
-/** `sha256:3f9c2ab41d07`: the first 12 hex digits, as registries and `docker images` show a digest. */
-export function shortDigest(value: string): string {
-  const [algorithm, hex = ''] = value.split(':', 2);
-  return hex.length > 12 ? `${algorithm}:${hex.slice(0, 12)}` : value;
 }
 
 /** A problem of the promotion rule, about one module's entry in prod's release file. */

@@ -157,3 +157,30 @@ describe('the parity declarations', () => {
     expect(() => parsePathPattern('spec.image@size')).toThrow("'@' must be followed by one of registry, repository, tag, digest");
   });
 });
+
+describe('parity understands digests', () => {
+  const [testBuilt, prodBuilt] = built as [(typeof built)[number], (typeof built)[number]];
+  const digest = (c: string) => `sha256:${c.repeat(64)}`;
+  /** Both environments rebuilt with vehicle-access at one tag, with the given digest in each. */
+  async function withDigests(testDigest: string, prodDigest: string) {
+    const { buildPlatform } = await import('../../infra/synth/build-platform.js');
+    const tag = testBuilt.env.releases['vehicle-access']!.tag;
+    const rebuild = (b: typeof testBuilt, d: string) => buildPlatform({ ...b.env, releases: { ...b.env.releases, 'vehicle-access': { tag, digest: d } } }, b.catalog);
+    return checkParity(rebuild(testBuilt, testDigest), rebuild(prodBuilt, prodDigest), PARITY);
+  }
+  const imagePaths = (result: ReturnType<typeof checkParity>, id: string) =>
+    differencesOf(result, id).filter((d) => d.object.endsWith('/vehicle-access') && d.path.includes('.image@')).map((d) => d.path.replace(/^.*\.image/, 'image'));
+
+  it('sees the same digest in two registries as a registry difference only', async () => {
+    const result = await withDigests(digest('a'), digest('a'));
+    expect(result.findings).toEqual([]);
+    expect(imagePaths(result, 'registry-host')).toEqual(['image@registry']);
+    expect(imagePaths(result, 'release-tags')).toEqual([]);
+  });
+
+  it('attributes a different digest (a release still being tested) to release-tags', async () => {
+    const result = await withDigests(digest('a'), digest('b'));
+    expect(result.findings).toEqual([]);
+    expect(imagePaths(result, 'release-tags')).toEqual(['image@digest']);
+  });
+});
