@@ -64,8 +64,18 @@ export function parseReleases(text: string, file: string): Record<string, Releas
       doc.errors.map((e) => ({ file, path: e.linePos ? `line ${e.linePos[0].line}` : '', message: `YAML syntax error: ${e.message.split('\n')[0]}` })),
     );
   }
-  const parsed = releasesFileSchema.safeParse(doc.toJS());
-  if (!parsed.success) throw new InputError(problemsFromZod(file, parsed.error.issues));
+  const value: unknown = doc.toJS();
+  const parsed = releasesFileSchema.safeParse(value);
+  if (!parsed.success) {
+    // A plain tag entry is read as `{ tag }`: its problem is at the entry itself, where the file has it.
+    const entries = (value as { modules?: Record<string, unknown> } | null)?.modules;
+    const issues = parsed.error.issues.map((issue) =>
+      issue.path.length === 3 && issue.path[0] === 'modules' && issue.path[2] === 'tag' && typeof entries?.[String(issue.path[1])] === 'string'
+        ? { ...issue, path: issue.path.slice(0, 2) }
+        : issue,
+    );
+    throw new InputError(problemsFromZod(file, issues));
+  }
   return parsed.data.modules;
 }
 

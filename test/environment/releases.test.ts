@@ -44,7 +44,8 @@ describe('the release file format (infra/schema/releases.ts)', () => {
     ['an upper-case digest', `vehicle-access: { tag: 1.6.0-8c15db4, digest: ${D1.toUpperCase()} }`, 'modules.vehicle-access.digest', /must be a digest/],
     ['a digest without its tag', `vehicle-access: { digest: ${D1} }`, 'modules.vehicle-access.tag', /./],
     ['an unknown key', `vehicle-access: { tag: 1.6.0-8c15db4, sha: ${D1} }`, 'modules.vehicle-access', /sha/],
-    ['a tag that is not one', 'vehicle-access: "1.6.0 8c15db4"', 'modules.vehicle-access.tag', /must be an image tag/],
+    ['a tag that is not one', 'vehicle-access: "1.6.0 8c15db4"', 'modules.vehicle-access', /must be an image tag/],
+    ['a tag that is not one, with a digest', `vehicle-access: { tag: "1.6.0 8c15db4", digest: ${D1} }`, 'modules.vehicle-access.tag', /must be an image tag/],
     ['a list', 'vehicle-access: [1.6.0-8c15db4]', 'modules.vehicle-access', /must be an image tag, or/],
   ])('rejects %s, naming the file and field path', (_, entry, path, message) => {
     const problems = problemsOf(`modules:\n  ${entry}\n`);
