@@ -1,6 +1,6 @@
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError, problemsFromZod } from '../model/errors.js';
+import { parseYamlDocument } from '../model/yaml-input.js';
 import { shortDigest } from '../model/image-ref.js';
 
 export { shortDigest };
@@ -58,13 +58,8 @@ const releasesFileSchema = z.strictObject({ modules: z.record(z.string(), releas
 
 /** Parses a release file into `{ <module>: { tag, digest? } }`; bad input is an InputError naming the file and path. */
 export function parseReleases(text: string, file: string): Record<string, Release> {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new InputError(
-      doc.errors.map((e) => ({ file, path: e.linePos ? `line ${e.linePos[0].line}` : '', message: `YAML syntax error: ${e.message.split('\n')[0]}` })),
-    );
-  }
-  const value: unknown = doc.toJS();
+  // Bounded like every file a person or tool writes: size and alias limits (infra/model/yaml-input.ts).
+  const value: unknown = parseYamlDocument(text, file);
   const parsed = releasesFileSchema.safeParse(value);
   if (!parsed.success) {
     // A plain tag entry is read as `{ tag }`: its problem is at the entry itself, where the file has it.
