@@ -4,6 +4,7 @@ import type { CatalogSource } from '../infra/schema/catalog.js';
 import type { ModuleDeclaration } from '../infra/schema/module.js';
 import type { InputSources } from '../infra/cli/inputs.js';
 import { environmentFiles, parseReleases } from '../infra/schema/validate-environment.js';
+import type { Release, ReleaseEntry } from '../infra/schema/releases.js';
 import { ENVIRONMENT_NAMES } from '../infra/cli/inputs.js';
 import { catalogSources } from '../modules/index.js';
 import { projectRoot } from '../infra/cli/project-root.js';
@@ -33,7 +34,7 @@ export function scaleCatalog(factor: number, sources: readonly CatalogSource[] =
 }
 
 /** Release tags for the scaled catalog: each copy runs its original's tag, in every environment. */
-export function scaleReleases(factor: number, releases: Readonly<Record<string, Readonly<Record<string, string>>>>): Record<string, Record<string, string>> {
+export function scaleReleases(factor: number, releases: Readonly<Record<string, Readonly<Record<string, ReleaseEntry>>>>): Record<string, Record<string, ReleaseEntry>> {
   return Object.fromEntries(
     Object.entries(releases).map(([env, tags]) => [
       env,
@@ -43,7 +44,7 @@ export function scaleReleases(factor: number, releases: Readonly<Record<string, 
 }
 
 /** The release tags the repository declares, per environment (`environments/releases/<env>.yaml`). */
-export function readReleases(root = projectRoot(), names: readonly string[] = ENVIRONMENT_NAMES): Record<string, Record<string, string>> {
+export function readReleases(root = projectRoot(), names: readonly string[] = ENVIRONMENT_NAMES): Record<string, Record<string, Release>> {
   return Object.fromEntries(
     names.map((name) => {
       const file = environmentFiles(name).releases;

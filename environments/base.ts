@@ -90,6 +90,8 @@ export interface EnvironmentDifferences {
   readonly statefulAddresses: Readonly<Record<StatefulServiceName, readonly string[]>>;
   /** Fewest replicas of any module. */
   readonly replicaFloor: number;
+  /** The environment whose tested digests this one's pipelines copy instead of building (production). */
+  readonly promotesFrom?: { readonly name: string; readonly registry: Pick<Declaration['registry'], 'host' | 'tls'> };
 }
 
 /** An environment: the shared structure above with one environment's differences filled in. */
@@ -110,5 +112,13 @@ export function environment(d: EnvironmentDifferences) {
       (Object.keys(statefulPorts) as StatefulServiceName[]).map((s) => [s, { addresses: [...d.statefulAddresses[s]], port: statefulPorts[s] }]),
     ) as Record<StatefulServiceName, { addresses: string[]; port: number }>,
     sizing: { ...sizingBase, replicaFloor: d.replicaFloor },
+    ...(d.promotesFrom === undefined
+      ? {}
+      : {
+          promotesFrom: {
+            environment: d.promotesFrom.name,
+            registry: { ...registryBase, host: d.promotesFrom.registry.host, tls: { verify: d.promotesFrom.registry.tls.trust !== 'skipVerify' } },
+          },
+        }),
   } satisfies Declaration;
 }

@@ -19,12 +19,14 @@ export const PARITY_DECLARATIONS: readonly ParityDeclaration[] = [
     id: 'release-tags',
     reason:
       'A release reaches test first and prod only after it passed there (environments/releases/<env>.yaml), so a module being ' +
-      'tested runs a newer tag in test; the version label follows the tag',
+      'tested runs a newer tag and digest in test; the version label follows the tag. A promoted release is the same digest ' +
+      'in both (prod\'s promotion copies it), so only its registry differs',
     where: [
       {
         kinds: ['Deployment'],
         paths: [
           'spec.template.spec.containers[*].image@tag',
+          'spec.template.spec.containers[*].image@digest',
           'metadata.labels["app.kubernetes.io/version"]',
           'spec.template.metadata.labels["app.kubernetes.io/version"]',
         ],
@@ -88,10 +90,11 @@ export const PARITY_DECLARATIONS: readonly ParityDeclaration[] = [
   {
     id: 'release-pipelines',
     reason:
-      'Each environment\'s pipelines release into that environment (its Harbor, its TLS trust, its release file), and only prod\'s ' +
-      'wait for a person\'s approval and allow longer runs; the pipelines are the release machinery beside the platform, not part of what it serves',
+      'Each environment\'s pipelines release into that environment (its Harbor, its TLS trust, its release file); test\'s build, test ' +
+      'and push once, prod\'s only promote the digest test recorded (promotesFrom), so they have no source ref parameter, and ' +
+      'only prod\'s wait for a person\'s approval and allow longer runs; the pipelines are the release machinery beside the platform, not part of what it serves',
     where: [
-      { kinds: ['Pipeline'], paths: ['spec.pipeline.jenkinsfile'] },
+      { kinds: ['Pipeline'], paths: ['spec.pipeline.jenkinsfile', 'spec.pipeline.parameters'] },
       { artifacts: ['pipelines/*.Jenkinsfile'], paths: [''] },
     ],
   },

@@ -1,4 +1,5 @@
 import { environment } from './base.js';
+import { test } from './test.js';
 
 /** Prod: the seed's addresses (192.168.16.0/24), the public domain, and at least two replicas of everything. */
 export const prod = environment({
@@ -29,4 +30,6 @@ export const prod = environment({
     logstash: ['192.168.16.235'],
   },
   replicaFloor: 2,
+  // Prod's pipelines never build: they copy the digest test's pipeline pushed and tested from test's Harbor.
+  promotesFrom: { name: test.name, registry: test.registry },
 });

@@ -12,6 +12,7 @@ import { checkTopology } from './topology.js';
 export * from './capacity.js';
 export * from './finding.js';
 export * from './install-time.js';
+export * from './promotion.js';
 export * from './network.js';
 export * from './provenance.js';
 export * from './pss-restricted.js';

@@ -24,7 +24,7 @@ export function checkProvenance(input: CheckInput): Finding[] {
   const built = builtRepositories(input.objects);
   const env = input.env;
   if (built.size === 0 || !env) return [];
-  const mirrored = new Set((input.mirrors ?? []).map((m: MirrorImage) => mirrorReference(env.registry.host, env.registry.project, m)));
+  const mirrored = new Set((input.mirrors ?? []).map((m: MirrorImage) => mirrorReference(env.registry.host, m)));
   const findings: Finding[] = [];
   for (const template of podTemplates(input.objects)) {
     for (const { container, name, path } of containersOf(template)) {
@@ -39,7 +39,7 @@ export function checkProvenance(input: CheckInput): Finding[] {
           'error',
           `${path}.image`,
           `container '${name}' image '${image}' is neither built by a pipeline of the platform nor declared as a mirror`,
-          `declare it in modules/mirrors.ts (upstream reference and digest) and reference it as ${env.registry.host}/${env.registry.project}/mirror/<name>@<digest>`,
+          `declare it in modules/mirrors.ts (upstream reference and digest) and reference it through its registry's proxy-cache project, ${env.registry.host}/mirror-<registry>/<repository>@<digest>`,
         ),
       );
     }

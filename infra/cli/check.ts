@@ -12,6 +12,7 @@ import { loadEnvironment } from './inputs.js';
 import type { Environment } from '../schema/environment.js';
 import {
   capacityFindings,
+  checkPromotion,
   checkStackConfig,
   countFindings,
   objectRef,
@@ -30,6 +31,7 @@ import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 import { PARITY } from '../../environments/parity.js';
 import { checkParity, parityReport } from '../parity/index.js';
 import { mirrors } from '../../modules/mirrors.js';
+import { releaseFileHistory } from './release-history.js';
 
 /**
  * `npm run check [-- --env prod] [--format json] [--manifests DIR]`: schema, policy and capacity checks.
@@ -101,6 +103,23 @@ export const CROSS_ENVIRONMENT_SUITES: CrossEnvironmentSuite[] = [
       const result = checkParity(test.platform, prod.platform, sources.parity === undefined ? PARITY : { ...PARITY, declarations: sources.parity });
       return { findings: result.findings, report: parityReport(result) };
     },
+  },
+  {
+    // Prod runs only digests test's pipeline pushed: its release file against test's file and git history.
+    name: 'promotion',
+    run: (contexts) => ({
+      findings: contexts.flatMap((c) => {
+        const from = c.env.promotesFrom;
+        const source = from && contexts.find((s) => s.env.name === from.environment);
+        if (!source) return [];
+        const sourceFile = environmentFiles(source.env.name).releases;
+        return checkPromotion({
+          file: environmentFiles(c.env.name).releases,
+          releases: c.env.releases,
+          source: { name: source.env.name, history: [source.env.releases, ...releaseFileHistory(c.root, sourceFile)] },
+        });
+      }),
+    }),
   },
 ];
 

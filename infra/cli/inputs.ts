@@ -6,6 +6,7 @@ import { validateCatalog, validateReleases, type CatalogSource } from '../schema
 import type { ModuleSpec } from '../schema/module.js';
 import { environmentFiles, parseReleases, validateEnvironment, type LoadedEnvironment } from '../schema/validate-environment.js';
 import type { Environment } from '../schema/environment.js';
+import type { Release, ReleaseEntry } from '../schema/releases.js';
 import type { ParityDeclaration } from '../parity/declaration.js';
 import { InputError, type InputProblem } from '../model/errors.js';
 import { projectRoot } from './project-root.js';
@@ -26,7 +27,7 @@ export function loadCatalog(sources: readonly CatalogSource[] = catalogSources):
 /** Overrides for tests and tools: declarations or release tags instead of the files. */
 export interface EnvironmentSources {
   readonly declarations?: Readonly<Record<string, unknown>>;
-  readonly releases?: Readonly<Record<string, Record<string, string>>>;
+  readonly releases?: Readonly<Record<string, Readonly<Record<string, ReleaseEntry>>>>;
   /** Repository root the release files are read from. @default the project root, wherever the process started */
   readonly root?: string;
 }
@@ -48,7 +49,7 @@ export function loadEnvironment(name: string, sources: EnvironmentSources = {}):
   return validateEnvironment(declaration, releases, files.declaration);
 }
 
-function readReleases(path: string, file: string): Record<string, string> {
+function readReleases(path: string, file: string): Record<string, Release> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -1,4 +1,5 @@
 import type { CapacityPlan } from '../checks/capacity.js';
+import { shortDigest } from '../model/image-ref.js';
 import type { Platform } from '../model/types.js';
 import type { Environment } from '../schema/environment.js';
 import type { DriftResult } from './drift.js';
@@ -72,12 +73,15 @@ export function statusPage(inputs: StatusInputs): StatusPage {
       const module = unit.id.replace(/^module\//, '');
       const workloads = unit.objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet').map((o) => demand.get(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`));
       const image = applied?.images?.[module];
-      const declared = env.releases[module] ?? '';
+      const release = env.releases[module];
+      // A recorded digest is what runs (the image pulls it); without one, the tag.
+      const declared = release === undefined ? '' : release.digest === undefined ? release.tag : `${release.tag} (${shortDigest(release.digest)})`;
+      const current = image !== undefined && release !== undefined && (release.digest === undefined ? imageTag(image) === release.tag : image.endsWith(`@${release.digest}`));
       return {
         module,
         declared,
         ...(image !== undefined && { applied: image }),
-        rollout: image === undefined ? 'unknown' : imageTag(image) === declared || image.endsWith(`@${declared}`) ? 'current' : 'pending',
+        rollout: image === undefined ? 'unknown' : current ? 'current' : 'pending',
         ...(drift && { drift: driftByModule.get(module) ?? 0 }),
         cutover: cutoverOf(env, module),
         cpu: sum(workloads.map((w) => (w ? w.pods * w.cpu : 0))),

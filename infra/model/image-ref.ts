@@ -40,14 +40,25 @@ export function resolveImageRef(image: string): ImageRef & { readonly registry: 
   };
 }
 
-/** What changed between two image references: `tag 1.2.0 → 1.3.0`, `registry docker.io → harbor.icv.local`. */
+/** `sha256:3f9c2ab41d07`: a digest cut to 12 hex digits, as registries and `podman images` show it to people. */
+export function shortDigest(digest: string): string {
+  const colon = digest.indexOf(':');
+  return colon >= 0 && digest.length - colon - 1 > 12 ? digest.slice(0, colon + 13) : digest;
+}
+
+/**
+ * What changed between two image references, digests shortened: `tag 1.2.0 → 1.3.0`,
+ * `tag 1.2.0 (sha256:111111111111) → 1.3.0 (sha256:222222222222)` when a digest comes along,
+ * `digest (none) → sha256:222222222222` for the same tag, `registry docker.io → harbor.icv.local`.
+ */
 export function describeImageChange(before: string, after: string): string {
   const a = resolveImageRef(before);
   const b = resolveImageRef(after);
+  const withDigest = (ref: ImageRef) => `${ref.tag ?? '(none)'}${ref.digest === undefined ? '' : ` (${shortDigest(ref.digest)})`}`;
   const parts: string[] = [];
   if (a.registry !== b.registry) parts.push(`registry ${a.registry} → ${b.registry}`);
   if (a.repository !== b.repository) parts.push(`repository ${a.repository} → ${b.repository}`);
-  if (a.tag !== b.tag) parts.push(`tag ${a.tag ?? '(none)'} → ${b.tag ?? '(none)'}`);
-  if (a.digest !== b.digest) parts.push(`digest ${a.digest ?? '(none)'} → ${b.digest ?? '(none)'}`);
+  if (a.tag !== b.tag) parts.push(a.digest === undefined && b.digest === undefined ? `tag ${a.tag ?? '(none)'} → ${b.tag ?? '(none)'}` : `tag ${withDigest(a)} → ${withDigest(b)}`);
+  else if (a.digest !== b.digest) parts.push(`digest ${a.digest === undefined ? '(none)' : shortDigest(a.digest)} → ${b.digest === undefined ? '(none)' : shortDigest(b.digest)}`);
   return parts.join(', ') || `${before} → ${after}`;
 }

@@ -13,7 +13,8 @@ export interface NamedEnvironment {
   readonly name: string;
   readonly domain: string;
   readonly registry: { readonly host: string; readonly project: string };
-  readonly releases: Readonly<Record<string, string>>;
+  /** Per module: the release tag, and the digest once a pipeline recorded it (`infra/schema/releases.ts`). */
+  readonly releases: Readonly<Record<string, { readonly tag: string; readonly digest?: string }>>;
 }
 export interface NamedModule {
   readonly name: string;
@@ -55,11 +56,19 @@ export const STATEFUL_CREDENTIALS = {
   elasticsearch: { user: 'elastic', secret: 'elasticsearchPassword' },
 } as const satisfies Record<string, { user: string; secret: SecretKey }>;
 
-/** Full image reference: always the environment's Harbor, always the module's immutable release tag. */
+/** The module's image repository in the environment's Harbor, without tag or digest: what its pipeline pushes to. */
+export function moduleRepository(env: Pick<NamedEnvironment, 'registry'>, module: Pick<NamedModule, 'name' | 'image'>): string {
+  return `${env.registry.host}/${env.registry.project}/${module.image ?? module.name}`;
+}
+
+/**
+ * Full image reference: always the environment's Harbor and the module's immutable release tag, plus the digest
+ * once one is recorded (`<repo>:<tag>@sha256:…`: the runtime pulls the digest; the tag is there for humans).
+ */
 export function moduleImage(env: NamedEnvironment, module: Pick<NamedModule, 'name' | 'image'>): string {
-  const tag = env.releases[module.name];
-  if (tag === undefined) throw new Error(`module '${module.name}' has no release tag in environment '${env.name}'`);
-  return `${env.registry.host}/${env.registry.project}/${module.image ?? module.name}:${tag}`;
+  const release = env.releases[module.name];
+  if (release === undefined) throw new Error(`module '${module.name}' has no release tag in environment '${env.name}'`);
+  return `${moduleRepository(env, module)}:${release.tag}${release.digest === undefined ? '' : `@${release.digest}`}`;
 }
 
 /**

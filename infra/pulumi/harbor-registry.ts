@@ -4,6 +4,8 @@ import type { DerivedSecret } from '../model/secrets.js';
 import type { Unit } from '../model/types.js';
 import { HarborProject } from './harbor/project.js';
 import { HarborRobot, RobotAccess } from './harbor/robot.js';
+import { HarborProxyCache } from './harbor/proxy-cache.js';
+import type { MirrorProxy } from '../model/mirrors.js';
 import { registerUnitResources, type UnitContext } from './unit-resources.js';
 
 export interface HarborRegistryArgs {
@@ -13,6 +15,8 @@ export interface HarborRegistryArgs {
   readonly context: UnitContext;
   /** The Harbor user the project and robots are managed as. @default 'admin' */
   readonly adminUser?: string;
+  /** Proxy-cache projects the declared mirrors need (`mirrorProxies(modules/mirrors.ts)`). @default [] */
+  readonly mirrorProxies?: readonly MirrorProxy[];
 }
 
 /**
@@ -34,6 +38,8 @@ export class HarborRegistry extends pulumi.ComponentResource {
   public readonly pullRobot: HarborRobot;
   /** Push robot of the project: the pipelines' Harbor credential. */
   public readonly pushRobot: HarborRobot;
+  /** One proxy-cache project per upstream registry of the declared mirrors, by project name. */
+  public readonly proxyCaches: Readonly<Record<string, HarborProxyCache>>;
   /** The secrets this unit produces for the rest of the platform, by marker name. */
   public readonly derivedSecrets: Readonly<Record<DerivedSecret, pulumi.Output<string>>>;
 
@@ -57,8 +63,11 @@ export class HarborRegistry extends pulumi.ComponentResource {
       new HarborRobot(`${name}-robot-${access}`, { api, project: this.project.name, name: access, access }, afterHarbor);
     this.pullRobot = robot(RobotAccess.PULL);
     this.pushRobot = robot(RobotAccess.PUSH);
+    this.proxyCaches = Object.fromEntries(
+      (args.mirrorProxies ?? []).map((proxy) => [proxy.project, new HarborProxyCache(`${name}-proxy-${proxy.project}`, { api, name: proxy.project, upstream: proxy.upstream }, afterHarbor)]),
+    );
     this.derivedSecrets = { harborPullRobot: this.pullRobot.secret, harborPushRobot: this.pushRobot.secret };
 
-    this.registerOutputs({ url: this.url, project: this.project.name, pullRobot: this.pullRobot.robotName, pushRobot: this.pushRobot.robotName });
+    this.registerOutputs({ url: this.url, project: this.project.name, pullRobot: this.pullRobot.robotName, pushRobot: this.pushRobot.robotName, proxyCaches: Object.keys(this.proxyCaches) });
   }
 }

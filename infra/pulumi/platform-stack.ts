@@ -1,4 +1,5 @@
 import * as k8s from '@pulumi/kubernetes';
+import { mirrorProxies, type MirrorImage } from '../model/mirrors.js';
 import * as pulumi from '@pulumi/pulumi';
 import { TIERS, type ModuleSpec, type Tier } from '../schema/module.js';
 import { buildPlatform } from '../synth/build-platform.js';
@@ -23,6 +24,8 @@ export interface PlatformStackArgs {
   readonly config: StackConfig;
   /** Warnings from validating the inputs, logged on this component. @default [] */
   readonly warnings?: readonly string[];
+  /** Third-party images the platform runs (`modules/mirrors.ts`); each upstream registry gets a Harbor proxy cache. @default [] */
+  readonly mirrors?: readonly MirrorImage[];
 }
 
 const MODULE_PREFIX = 'module/';
@@ -95,7 +98,7 @@ export class PlatformStack extends pulumi.ComponentResource {
     const childOpts = { parent: this };
 
     const registryUnit = single(this.platform, 'Registry');
-    this.registry = new HarborRegistry(registryUnit.id, { unit: registryUnit, context }, childOpts);
+    this.registry = new HarborRegistry(registryUnit.id, { unit: registryUnit, context, mirrorProxies: mirrorProxies(args.mirrors ?? []) }, childOpts);
     derived = this.registry.derivedSecrets;
     const units = new Map<string, PlatformUnit | HarborRegistry>([[registryUnit.id, this.registry]]);
     for (const unit of this.platform.units) {

@@ -4,6 +4,7 @@ import { SECRET_KEYS, type SecretKey } from '../model/secrets.js';
 import { checkKubeContext, checkSecretValues } from './cluster-guard.js';
 import { CONFIG_NAMESPACE, isSecretConfig, plainConfig, readStackConfig, stackInputs } from './stack-config.js';
 import { PlatformStack } from './platform-stack.js';
+import { mirrors } from '../../modules/mirrors.js';
 
 /** The stack outputs of the platform program. */
 export interface PlatformOutputs {
@@ -36,7 +37,7 @@ export function platformProgram(): PlatformOutputs {
   checkKubeContext(inputs.env, stack, config.kubeContext, plainConfig('kubeconfig'), config.apiServer);
   const secretValues = Object.fromEntries((Object.keys(SECRET_KEYS) as SecretKey[]).map((key) => [key, plainConfig(key) ?? ''])) as Record<SecretKey, string>;
   checkSecretValues(stack, secretValues, isSecretConfig);
-  const platform = new PlatformStack('platform', { ...inputs, config });
+  const platform = new PlatformStack('platform', { ...inputs, config, mirrors });
   return {
     publicHosts: platform.publicHosts,
     registryUrl: platform.registryUrl,

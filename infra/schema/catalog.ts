@@ -90,7 +90,7 @@ export function validateReleases(env: Environment, catalog: readonly ModuleSpec[
   const problems: InputProblem[] = [];
   const names = new Set(catalog.map((m) => m.name));
   for (const module of catalog) {
-    const tag = env.releases[module.name];
+    const tag = env.releases[module.name]?.tag;
     if (tag === undefined) problems.push({ file: releasesFile, path: `modules.${module.name}`, message: `module '${module.name}' has no image tag in environment '${env.name}'` });
     else if (MOVING_TAGS.has(tag.toLowerCase())) {
       problems.push({ file: releasesFile, path: `modules.${module.name}`, message: `image tag '${tag}' of module '${module.name}' is a moving tag; use an immutable tag such as 1.4.2-3f9c2ab` });

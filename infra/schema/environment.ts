@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { releaseEntrySchema } from './releases.js';
 import { canonicalCidr, isCanonicalCidr, isIPv4, isIPv4Cidr } from '../model/cidr.js';
 
 export { isIPv4, isIPv4Cidr };
@@ -106,6 +107,17 @@ export const environmentSchema = z.strictObject({
       z.strictObject({ trust: z.literal('skipVerify'), reason: z.string().min(10, 'must say why') }),
     ]),
   }),
+  /**
+   * Where this environment's releases come from when it builds nothing itself: its pipelines copy the digest the
+   * named environment's pipeline pushed and tested (`environments/releases/<from>.yaml`) from that environment's
+   * Harbor into this one's, by digest, and never build from source. Required in production.
+   */
+  promotesFrom: z
+    .strictObject({
+      environment: dnsLabel,
+      registry: z.strictObject({ host: hostname, project: dnsLabel, tls: z.strictObject({ verify: z.boolean() }) }),
+    })
+    .optional(),
   /** Stateful services that stay on virtual machines; pods reach them through selector-less Services. */
   statefulServices: z.strictObject(
     Object.fromEntries(STATEFUL_SERVICES.map((s) => [s, statefulService])) as Record<StatefulServiceName, typeof statefulService>,
@@ -124,8 +136,8 @@ export const environmentSchema = z.strictObject({
       trivy: z.string().regex(/^\d+Gi$/),
     }),
   }),
-  /** Image tag each module runs here, loaded from `environments/releases/<env>.yaml`. */
-  releases: z.record(z.string(), z.string()),
+  /** What each module runs here (tag, and digest once recorded), loaded from `environments/releases/<env>.yaml`. */
+  releases: z.record(z.string(), releaseEntrySchema),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

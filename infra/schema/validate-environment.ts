@@ -1,8 +1,7 @@
-import { z } from 'zod';
-import { parseYamlDocument } from '../model/yaml-input.js';
-import { InputError, problemsFromZod } from '../model/errors.js';
+import { InputError, problemsFromZod, type InputProblem } from '../model/errors.js';
 import { environmentSchema, type Environment } from './environment.js';
 import { validateTopology } from './topology.js';
+import type { ReleaseEntry } from './releases.js';
 
 /** A loaded environment, the file it was declared in, and the warnings its validation produced. */
 export interface LoadedEnvironment {
@@ -16,25 +15,22 @@ export function environmentFiles(name: string): { declaration: string; releases:
   return { declaration: `environments/${name}.ts`, releases: `environments/releases/${name}.yaml` };
 }
 
-const releasesFileSchema = z.strictObject({
-  modules: z.record(z.string(), z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be an image tag')),
-});
-
-/** Parses a release-tags file: `modules: { <module>: <tag> }`. */
-export function parseReleases(text: string, file: string): Record<string, string> {
-  const parsed = releasesFileSchema.safeParse(parseYamlDocument(text, file));
-  if (!parsed.success) throw new InputError(problemsFromZod(file, parsed.error.issues));
-  return parsed.data.modules;
-}
+/** The release files' parser lives with their format, in `./releases.ts`. */
+export { parseReleases } from './releases.js';
 
 /**
  * Validates one environment declaration (plus its release tags): schema first, then the topology rules.
  * Throws InputError listing every problem, each with the file and field path.
  */
-export function validateEnvironment(declaration: unknown, releases: Record<string, string>, file: string): LoadedEnvironment {
+export function validateEnvironment(declaration: unknown, releases: Readonly<Record<string, ReleaseEntry>>, file: string): LoadedEnvironment {
   const parsed = environmentSchema.safeParse({ ...(declaration as object), releases });
   if (!parsed.success) throw new InputError(problemsFromZod(file, parsed.error.issues));
-  const { problems, warnings } = validateTopology(parsed.data, file);
+  const topology = validateTopology(parsed.data, file);
+  const problems: InputProblem[] = [...topology.problems];
+  // Production only promotes what another environment's pipeline built and tested (infra/schema/releases.ts).
+  if (parsed.data.production && parsed.data.promotesFrom === undefined) {
+    problems.push({ file, path: 'promotesFrom', message: 'a production environment must name the environment whose tested images it promotes (it never builds from source)' });
+  }
   if (problems.length > 0) throw new InputError(problems);
-  return { env: parsed.data, file, warnings: warnings.map((w) => `${w.file}: ${w.path}: ${w.message}`) };
+  return { env: parsed.data, file, warnings: topology.warnings.map((w) => `${w.file}: ${w.path}: ${w.message}`) };
 }

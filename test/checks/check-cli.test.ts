@@ -119,7 +119,7 @@ describe('npm run check (default: both environments built in memory)', () => {
       expect(stdout).toContain(`Capacity plan for ${env}`);
       expect(stdout).toMatch(new RegExp(`^${env}: 0 errors, \\d+ warnings?, \\d+ exceptions?$`, 'm'));
     }
-    expect(stdout).toMatch(/^check: 0 errors, \d+ warnings?, \d+ exceptions? \(test, prod, parity\)$/m);
+    expect(stdout).toMatch(/^check: 0 errors, \d+ warnings?, \d+ exceptions? \(test, prod, parity, promotion\)$/m);
   });
 
   it('--format json: one run per environment with findings and the capacity plan of every worker-down scenario', async () => {

@@ -30,7 +30,9 @@ describe.each(built)('image provenance of $env.name', ({ env, platform }) => {
   });
 
   it('passes a declared mirror referenced by its digest, and fails it by tag', () => {
-    expect(checkProvenance({ objects: [...objects, daemonSet(`${harbor}/mirror/busybox@${busybox.digest}`)], env, mirrors: [busybox] })).toEqual([]);
-    expect(checkProvenance({ objects: [...objects, daemonSet(`${harbor}/mirror/busybox:1.36.1`)], env, mirrors: [busybox] })).toHaveLength(1);
+    const proxied = `${env.registry.host}/mirror-docker-io/library/busybox`;
+    expect(checkProvenance({ objects: [...objects, daemonSet(`${proxied}@${busybox.digest}`)], env, mirrors: [busybox] })).toEqual([]);
+    expect(checkProvenance({ objects: [...objects, daemonSet(`${proxied}:1.36.1`)], env, mirrors: [busybox] })).toHaveLength(1);
+    expect(checkProvenance({ objects: [...objects, daemonSet(`${harbor}/mirror/busybox@${busybox.digest}`)], env, mirrors: [busybox] })).toHaveLength(1);
   });
 });

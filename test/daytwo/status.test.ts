@@ -26,7 +26,7 @@ const row = (page: string, module: string) => page.split('\n').find((l) => l.sta
 
 function inputs(): string {
   const dir = temporaryDirectory('icv-status-');
-  const images = { ...Object.fromEntries(Object.entries(test.env.releases).map(([m, tag]) => [m, `${test.env.registry.host}/icv/${m}:${tag}`])), 'vehicle-access': `${test.env.registry.host}/icv/vehicle-access:1.5.9-0000000` };
+  const images = { ...Object.fromEntries(Object.entries(test.env.releases).map(([m, release]) => [m, `${test.env.registry.host}/icv/${m}:${release.tag}`])), 'vehicle-access': `${test.env.registry.host}/icv/vehicle-access:1.5.9-0000000` };
   writeFileSync(join(dir, 'outputs.json'), JSON.stringify({ appliedImages: images, kubernetesResources: 700 }));
   writeFileSync(join(dir, 'drift.json'), JSON.stringify(driftResult(driftReport(driftSteps(outOfBandEvents()), { env: 'test' }), 'test', '2026-12-02T03:00:00.000Z')));
   writeFileSync(join(dir, 'prod-drift.json'), JSON.stringify(driftResult(driftReport([], { env: 'prod' }), 'prod', '2026-12-02T03:00:00.000Z')));
@@ -43,7 +43,7 @@ describe('npm run status', () => {
     expect(page).toContain('Drift: unknown, no drift report was given');
     expect(page).toContain('Cutover: the environment declares no cutover stage; every module is on `kubernetes`.');
     expect(page.split('\n').filter((l) => /^\| [a-z0-9-]+ \| `/.test(l))).toHaveLength(moduleCount);
-    expect(row(page, 'vehicle-access')).toMatch(new RegExp(`^\\| vehicle-access \\| \`${test.env.releases['vehicle-access']}\` \\| unknown \\| unknown \\| unknown \\| kubernetes \\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\|$`));
+    expect(row(page, 'vehicle-access')).toMatch(new RegExp(`^\\| vehicle-access \\| \`${test.env.releases['vehicle-access']!.tag}\` \\| unknown \\| unknown \\| unknown \\| kubernetes \\| \\d+\\.\\d\\d \\| \\d+\\.\\d\\d \\|$`));
     expect(page).toMatch(/\| all workers up \| \d+\.\d\d \| \d+\.\d \| 0 \|/);
     expect(existsSync(join(out, 'test/status.html'))).toBe(true);
     // Same inputs, same bytes.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEVOPS_PROJECT } from '../../infra/synth/devops/devops-project.js';
-import { PIPELINE_PARAMETERS } from '../../infra/synth/devops/jenkinsfile.js';
+import { pipelineParameters } from '../../infra/synth/devops/jenkinsfile.js';
 import { renderPlatform } from '../../infra/synth/render.js';
 import { built } from '../support/platforms.js';
 import { crdValidators } from './crd-schema.js';
@@ -75,7 +75,7 @@ describe.each(built)('DevOps unit of $env.name', ({ env, catalog, platform }) =>
         description: module.description,
         discarder: { days_to_keep: '30', num_to_keep: '20' },
         disable_concurrent: true,
-        parameters: PIPELINE_PARAMETERS.map((p) => ({ name: p.name, type: p.type, default_value: p.defaultValue, description: p.description })),
+        parameters: pipelineParameters(env).map((p) => ({ name: p.name, type: p.type, default_value: p.defaultValue, description: p.description })),
       });
       expect(pipeline.spec.pipeline.jenkinsfile).toContain(`MODULE = '${module.name}'`);
       expect(files.get(`pipelines/${module.name}.Jenkinsfile`)).toBe(pipeline.spec.pipeline.jenkinsfile);

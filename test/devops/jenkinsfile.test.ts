@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/model/types.js';
-import { BUILD_RECIPES, GITLAB_URL, Jenkinsfile } from '../../infra/synth/devops/jenkinsfile.js';
+import { BUILD_RECIPES, GITLAB_URL, Jenkinsfile, PROMOTION_AGENT } from '../../infra/synth/devops/jenkinsfile.js';
 import { built } from '../support/platforms.js';
 
 const prod = built.find((b) => b.env.name === 'prod')!;
@@ -23,19 +23,20 @@ function block(text: string, head: string): string {
 const stage = (text: string, name: string) => block(text, `stage('${name}') {`);
 const stageNames = (text: string) => [...text.matchAll(/^\s*stage\('([^']+)'\) \{$/gm)].map((m) => m[1]);
 
-describe('a representative Jenkinsfile: vehicle-registry (Java) in prod, stage by stage', () => {
-  const text = jenkinsfilesOf(prod.platform).get('vehicle-registry')!;
+describe('a representative Jenkinsfile: vehicle-registry (Java) in test, stage by stage', () => {
+  const text = jenkinsfilesOf(test.platform).get('vehicle-registry')!;
 
   it('runs on KubeSphere\'s maven agent with retention, no concurrent builds and a timeout', () => {
     expect(block(text, 'agent {')).toBe("agent {\n    node {\n      label 'maven'\n    }\n  }");
     const options = block(text, 'options {');
     expect(options).toContain("buildDiscarder(logRotator(daysToKeepStr: '30', numToKeepStr: '20'))");
     expect(options).toContain('disableConcurrentBuilds()');
-    expect(options).toContain("timeout(time: 90, unit: 'MINUTES')");
+    expect(options).toContain("timeout(time: 60, unit: 'MINUTES')");
   });
 
-  it('has the stages in order, approval before the release merge request', () => {
-    expect(stageNames(text)).toEqual(['Checkout', 'Unit tests', 'Integration tests', 'Build image', 'Push image', 'Approve release', 'Release merge request']);
+  it('has the stages in order, without an approval', () => {
+    expect(stageNames(text)).toEqual(['Checkout', 'Unit tests', 'Integration tests', 'Build image', 'Push image', 'Release merge request']);
+    expect(text).not.toContain('input(');
   });
 
   it('checks out the module\'s repository with the GitLab credential and tags <version>-<commit>', () => {
@@ -45,6 +46,7 @@ describe('a representative Jenkinsfile: vehicle-registry (Java) in prod, stage b
     expect(checkout).toContain("sh(returnStdout: true, script: 'mvn -B -q help:evaluate -Dexpression=project.version -DforceStdout')");
     expect(checkout).toContain("sh(returnStdout: true, script: 'git rev-parse --short=7 HEAD')");
     expect(checkout).toContain('env.IMAGE_TAG = "${version}-${commit}"');
+    expect(checkout).toContain('if (!(env.IMAGE_TAG ==~ /[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}/)) {');
   });
 
   it('runs the unit tests, then the integration suite, in the maven container', () => {
@@ -52,42 +54,39 @@ describe('a representative Jenkinsfile: vehicle-registry (Java) in prod, stage b
     expect(stage(text, 'Integration tests')).toContain("sh 'mvn -B verify -Pintegration'");
   });
 
-  it('packages and builds the image with podman, verifying Harbor\'s certificate in prod', () => {
+  it('packages and builds the image with podman, skipping verification of test\'s Harbor as the environment declares', () => {
     const build = stage(text, 'Build image');
     expect(build).toContain("sh 'mvn -B -DskipTests package'");
     expect(build).toContain('sh \'podman build --tls-verify="$TLS_VERIFY" --tag "$IMAGE:$IMAGE_TAG" .\'');
-    expect(text).toContain("TLS_VERIFY = 'true'");
+    expect(text).toContain("TLS_VERIFY = 'false'");
     expect(text).not.toMatch(/\bdocker\s+(build|push|login)\b/);
   });
 
-  it('logs in with the Harbor push robot and pushes to prod\'s Harbor, unless the immutable tag is already there', () => {
-    expect(text).toContain("IMAGE = 'harbor.icv.example.cn/icv/vehicle-registry'");
+  it('pushes once to test\'s Harbor and records the digest the push reports (or the one Harbor holds for the immutable tag)', () => {
+    expect(text).toContain("IMAGE = 'harbor.test.icv.example.cn/icv/vehicle-registry'");
     const push = stage(text, 'Push image');
     expect(push).toContain("withCredentials([usernamePassword(credentialsId: 'harbor-push', usernameVariable: 'HARBOR_USER', passwordVariable: 'HARBOR_PASSWORD')])");
     expect(push).toContain('podman login --tls-verify="$TLS_VERIFY" --username "$HARBOR_USER" --password-stdin "$REGISTRY"');
+    expect(push).toContain('curl --fail --silent --output /dev/null --insecure');
     expect(push).toContain('"$HARBOR_ARTIFACTS_API/$IMAGE_TAG"');
-    expect(push).toContain('podman push --tls-verify="$TLS_VERIFY" "$IMAGE:$IMAGE_TAG"');
+    expect(push).toContain('podman push --tls-verify="$TLS_VERIFY" --digestfile .image-digest "$IMAGE:$IMAGE_TAG"');
+    expect(push).toContain("podman image inspect --format '{{.Digest}}' \"$IMAGE:$IMAGE_TAG\" > .image-digest");
+    expect(push).toContain("env.IMAGE_DIGEST = readFile('.image-digest').trim()");
+    expect(push).toContain('if (!(env.IMAGE_DIGEST ==~ /sha256:[0-9a-f]{64}/)) {');
     // Secrets are expanded by the shell inside a ''' string, never interpolated by Groovy.
     expect(push).toContain("sh '''");
     const outsideShellScripts = text.replace(/'''[\s\S]*?'''/g, '');
     expect(outsideShellScripts).not.toMatch(/\$\{?(HARBOR_PASSWORD|GITLAB_TOKEN)/);
   });
 
-  it('waits for the workspace manager\'s approval, with its own timeout, only when releasing', () => {
-    const approval = stage(text, 'Approve release');
-    expect(approval).toContain('expression { params.RELEASE }');
-    expect(approval).toContain("timeout(time: 30, unit: 'MINUTES')");
-    expect(approval).toContain('input(message: "Release ${env.MODULE} ${env.IMAGE_TAG} to prod?", ok: \'Open the release merge request\', submitter: \'admin\')');
-  });
-
-  it('releases by changing the module\'s line in prod.yaml of this repository and opening a merge request', () => {
+  it('releases by writing tag and digest into test.yaml of this repository and opening a merge request', () => {
     const release = stage(text, 'Release merge request');
     expect(release).toContain('expression { params.RELEASE }');
     expect(release).toContain("withCredentials([usernamePassword(credentialsId: 'gitlab', usernameVariable: 'GITLAB_USER', passwordVariable: 'GITLAB_TOKEN')])");
     expect(text).toContain("INFRA_URL = 'https://gitlab.icv.example.cn/icv/icv-platform.git'");
-    expect(text).toContain("RELEASES_FILE = 'environments/releases/prod.yaml'");
+    expect(text).toContain("RELEASES_FILE = 'environments/releases/test.yaml'");
     expect(release).toContain('git clone --depth 1 --branch "$INFRA_BRANCH" "$INFRA_URL" infra');
-    expect(release).toContain('sed -i "s|^  $MODULE: .*|  $MODULE: $IMAGE_TAG|" "$RELEASES_FILE"');
+    expect(release).toContain('sed -i "s|^  $MODULE: .*|  $MODULE: { tag: $IMAGE_TAG, digest: $IMAGE_DIGEST }|" "$RELEASES_FILE"');
     expect(release).toContain('git push --quiet origin "$RELEASE_BRANCH"');
     expect(release).toContain('--header "PRIVATE-TOKEN: $GITLAB_TOKEN"');
     expect(release).toContain('"$MERGE_REQUESTS_API"');
@@ -103,20 +102,64 @@ describe('a representative Jenkinsfile: vehicle-registry (Java) in prod, stage b
   });
 });
 
-describe('test differs from prod only where the environment does', () => {
-  const text = jenkinsfilesOf(test.platform).get('vehicle-registry')!;
+describe('prod promotes: it never builds, and copies exactly the digest test recorded', () => {
+  const text = jenkinsfilesOf(prod.platform).get('vehicle-registry')!;
 
-  it('has no approval step and a build-only timeout', () => {
-    expect(stageNames(text)).toEqual(['Checkout', 'Unit tests', 'Integration tests', 'Build image', 'Push image', 'Release merge request']);
-    expect(text).not.toContain('input(');
-    expect(text).toContain("timeout(time: 60, unit: 'MINUTES')");
+  it('reads test\'s entry, waits for the approval, copies by digest, opens the merge request: in that order', () => {
+    expect(stageNames(text)).toEqual(['Read tested release', 'Approve release', 'Promote image', 'Release merge request']);
+    expect(block(text, 'agent {')).toContain("label 'base'");
+    expect(block(text, 'options {')).toContain("timeout(time: 90, unit: 'MINUTES')");
   });
 
-  it('pushes to test\'s Harbor, skipping verification as the environment declares, and releases into test.yaml', () => {
-    expect(text).toContain("IMAGE = 'harbor.test.icv.example.cn/icv/vehicle-registry'");
-    expect(text).toContain("TLS_VERIFY = 'false'");
-    expect(stage(text, 'Push image')).toContain('curl --fail --silent --output /dev/null --insecure');
-    expect(text).toContain("RELEASES_FILE = 'environments/releases/test.yaml'");
+  it('has no build, test, push-from-source or checkout of the module\'s source, and no GIT_REF', () => {
+    expect(text).not.toMatch(/\bpodman\s+(build|push)\b/);
+    expect(text).not.toMatch(/\b(buildah|kaniko)\b|\bdocker\s+(build|push)\b/);
+    expect(text).not.toContain('GitSCM');
+    expect(text).not.toContain('SOURCE_URL');
+    for (const recipe of Object.values(BUILD_RECIPES)) {
+      for (const command of [...recipe.unitTests, ...recipe.integrationTests, ...recipe.package]) expect(text).not.toContain(command);
+    }
+    expect(text).not.toContain('GIT_REF');
+  });
+
+  it('reads tag and digest from test.yaml and refuses an entry without a digest', () => {
+    const read = stage(text, 'Read tested release');
+    expect(text).toContain("SOURCE_RELEASES_FILE = 'environments/releases/test.yaml'");
+    expect(read).toContain("grep -oE 'digest: \"?sha256:[0-9a-f]{64}'");
+    expect(read).toContain('has recorded no digest for $MODULE');
+    expect(read).toContain("env.IMAGE_TAG = readFile('infra/.image-tag').trim()");
+    expect(read).toContain("env.IMAGE_DIGEST = readFile('infra/.image-digest').trim()");
+  });
+
+  it('asks the workspace manager, naming tag and digest, before anything reaches prod\'s Harbor', () => {
+    const approval = stage(text, 'Approve release');
+    expect(approval).toContain('expression { params.RELEASE }');
+    expect(approval).toContain("timeout(time: 30, unit: 'MINUTES')");
+    expect(approval).toContain('input(message: "Release ${env.MODULE} ${env.IMAGE_TAG} (${env.IMAGE_DIGEST}) to prod?", ok: \'Open the release merge request\', submitter: \'admin\')');
+  });
+
+  it('copies by digest only, from test\'s Harbor to prod\'s, and checks the digest it copied', () => {
+    const promote = stage(text, 'Promote image');
+    expect(text).toContain("SOURCE_IMAGE = 'harbor.test.icv.example.cn/icv/vehicle-registry'");
+    expect(text).toContain("IMAGE = 'harbor.icv.example.cn/icv/vehicle-registry'");
+    const copies = [...promote.matchAll(/skopeo copy [^\n]*/g)].map((m) => m[0]);
+    expect(copies).toEqual(['skopeo copy --all --preserve-digests --src-tls-verify=false --dest-tls-verify=true "docker://$SOURCE_IMAGE@$IMAGE_DIGEST" "docker://$IMAGE:$IMAGE_TAG"']);
+    expect(promote).toContain("skopeo inspect --tls-verify=true --format '{{.Digest}}' \"docker://$IMAGE:$IMAGE_TAG\"");
+    expect(promote).toContain('if [ "$COPIED" != "$IMAGE_DIGEST" ]; then');
+    expect(promote).toContain("usernamePassword(credentialsId: 'harbor-source-pull', usernameVariable: 'SOURCE_USER', passwordVariable: 'SOURCE_PASSWORD')");
+    const outsideShellScripts = text.replace(/'''[\s\S]*?'''/g, '');
+    expect(outsideShellScripts).not.toMatch(/\$\{?(HARBOR_PASSWORD|SOURCE_PASSWORD|GITLAB_TOKEN)/);
+  });
+
+  it('writes the same tag and digest into prod.yaml', () => {
+    const release = stage(text, 'Release merge request');
+    expect(text).toContain("RELEASES_FILE = 'environments/releases/prod.yaml'");
+    expect(release).toContain('sed -i "s|^  $MODULE: .*|  $MODULE: { tag: $IMAGE_TAG, digest: $IMAGE_DIGEST }|" "$RELEASES_FILE"');
+  });
+
+  it('has balanced braces and only the RELEASE parameter', () => {
+    expect(block(text, 'pipeline {').length).toBe(text.length - text.indexOf('pipeline {') - 1);
+    expect(block(text, 'parameters {')).toBe("parameters {\n    booleanParam(name: 'RELEASE', defaultValue: true, description: 'Copy the digest tested in the source environment into this Harbor and open the merge request that releases it')\n  }");
   });
 });
 
@@ -131,17 +174,23 @@ describe.each(built)('every Jenkinsfile of $env.name', ({ env, catalog, platform
     for (const module of catalog) {
       const text = files.get(module.name)!;
       expect(text).toContain(`MODULE = '${module.name}'`);
-      expect(text).toContain(`SOURCE_URL = '${GITLAB_URL}/${module.source.repository}.git'`);
       expect(text).toContain(`IMAGE = '${env.registry.host}/${env.registry.project}/${module.image ?? module.name}'`);
       expect(text).toContain(`REGISTRY = '${env.registry.host}'`);
-      expect(text).toContain('podman push --tls-verify="$TLS_VERIFY" "$IMAGE:$IMAGE_TAG"');
       expect(text).toContain(`RELEASES_FILE = 'environments/releases/${env.name}.yaml'`);
+      if (env.promotesFrom === undefined) {
+        expect(text).toContain(`SOURCE_URL = '${GITLAB_URL}/${module.source.repository}.git'`);
+        expect(text).toContain('podman push --tls-verify="$TLS_VERIFY" --digestfile .image-digest "$IMAGE:$IMAGE_TAG"');
+      } else {
+        expect(text).toContain(`SOURCE_IMAGE = '${env.promotesFrom.registry.host}/${env.promotesFrom.registry.project}/${module.image ?? module.name}'`);
+        expect(text).toContain('"docker://$SOURCE_IMAGE@$IMAGE_DIGEST" "docker://$IMAGE:$IMAGE_TAG"');
+        expect(text).not.toMatch(/\bpodman\s+(build|push)\b/);
+      }
     }
   });
 
-  it('runs on the agent of the module\'s build stack', () => {
+  it(env.promotesFrom === undefined ? 'runs on the agent of the module\'s build stack' : 'runs on the base agent (skopeo)', () => {
     for (const module of catalog) {
-      const agent = BUILD_RECIPES[module.source.stack].agent;
+      const agent = env.promotesFrom === undefined ? BUILD_RECIPES[module.source.stack].agent : PROMOTION_AGENT;
       const text = files.get(module.name)!;
       expect(text).toContain(`label '${agent}'`);
       expect([...text.matchAll(/container\('([^']+)'\)/g)].every((m) => m[1] === agent)).toBe(true);

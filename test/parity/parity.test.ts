@@ -37,7 +37,7 @@ describe('checkParity on the real environments', () => {
 
   it('attributes each environment difference to the declaration that allows it', () => {
     const paths = (id: string) => new Set(differencesOf(result, id).map((d) => `${d.object} ${d.path}`));
-    const tagged = Object.keys(built[0]!.env.releases).find((m) => built[0]!.env.releases[m] !== built[1]!.env.releases[m])!;
+    const tagged = Object.keys(built[0]!.env.releases).find((m) => built[0]!.env.releases[m]!.tag !== built[1]!.env.releases[m]!.tag)!;
     const deployment = [...paths('release-tags')].find((p) => p.includes(`/${tagged} spec.template.spec.containers`))!;
     expect(deployment).toMatch(/^Deployment\/icv-[a-z]+\/[-a-z]+ spec\.template\.spec\.containers\[name=[-a-z]+\]\.image@tag$/);
     expect([...paths('registry-host')]).toContain(deployment.replace('@tag', '@registry'));
@@ -155,5 +155,32 @@ describe('the parity declarations', () => {
     expect(parsePathPattern('metadata.labels["app.kubernetes.io/version"]').segments).toEqual([{ key: 'metadata' }, { key: 'labels' }, { key: 'app.kubernetes.io/version' }]);
     expect(parsePathPattern('spec.registry.auths.*.certsPath').segments[3]).toEqual({ any: true });
     expect(() => parsePathPattern('spec.image@size')).toThrow("'@' must be followed by one of registry, repository, tag, digest");
+  });
+});
+
+describe('parity understands digests', () => {
+  const [testBuilt, prodBuilt] = built as [(typeof built)[number], (typeof built)[number]];
+  const digest = (c: string) => `sha256:${c.repeat(64)}`;
+  /** Both environments rebuilt with vehicle-access at one tag, with the given digest in each. */
+  async function withDigests(testDigest: string, prodDigest: string) {
+    const { buildPlatform } = await import('../../infra/synth/build-platform.js');
+    const tag = testBuilt.env.releases['vehicle-access']!.tag;
+    const rebuild = (b: typeof testBuilt, d: string) => buildPlatform({ ...b.env, releases: { ...b.env.releases, 'vehicle-access': { tag, digest: d } } }, b.catalog);
+    return checkParity(rebuild(testBuilt, testDigest), rebuild(prodBuilt, prodDigest), PARITY);
+  }
+  const imagePaths = (result: ReturnType<typeof checkParity>, id: string) =>
+    differencesOf(result, id).filter((d) => d.object.endsWith('/vehicle-access') && d.path.includes('.image@')).map((d) => d.path.replace(/^.*\.image/, 'image'));
+
+  it('sees the same digest in two registries as a registry difference only', async () => {
+    const result = await withDigests(digest('a'), digest('a'));
+    expect(result.findings).toEqual([]);
+    expect(imagePaths(result, 'registry-host')).toEqual(['image@registry']);
+    expect(imagePaths(result, 'release-tags')).toEqual([]);
+  });
+
+  it('attributes a different digest (a release still being tested) to release-tags', async () => {
+    const result = await withDigests(digest('a'), digest('b'));
+    expect(result.findings).toEqual([]);
+    expect(imagePaths(result, 'release-tags')).toEqual(['image@digest']);
   });
 });

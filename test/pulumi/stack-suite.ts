@@ -256,7 +256,7 @@ export function describeStackProgram(stack: string): void {
       expect(Object.keys(images)).toHaveLength(modules);
       expect(Object.keys(images)).toEqual(Object.keys(images).sort());
       for (const [module, image] of Object.entries(images)) {
-        expect(image, module).toMatch(new RegExp(`^${env.registry.host.replace(/\./g, '\\.')}/.+/${module}:${env.releases[module]!.replace(/\./g, '\\.')}$`));
+        expect(image, module).toMatch(new RegExp(`^${env.registry.host.replace(/\./g, '\\.')}/.+/${module}:${env.releases[module]!.tag.replace(/\./g, '\\.')}$`));
       }
       const tiers = run.outputs.modulesByTier as Record<string, number>;
       expect(tiers.frontend! + tiers.backend!).toBe(modules);

@@ -19,6 +19,16 @@ export interface FakeProject {
   /** Repositories in the project: Harbor refuses to delete a project that has any. */
   repoCount: number;
   rules: Record<string, unknown>[];
+  /** The registry endpoint of a proxy-cache project. */
+  readonly registry_id?: number;
+}
+
+export interface FakeRegistry {
+  readonly id: number;
+  readonly name: string;
+  readonly type: string;
+  readonly url: string;
+  readonly insecure: boolean;
 }
 
 export interface FakeRobot {
@@ -52,6 +62,8 @@ export class FakeHarbor {
   readonly requests: RecordedRequest[] = [];
   readonly projects = new Map<string, FakeProject>();
   readonly robots = new Map<number, FakeRobot>();
+  /** Registry endpoints by id (`/registries`), as proxy-cache projects use them. */
+  readonly registries = new Map<number, FakeRegistry>();
   #nextId = 1;
   #failures: { remaining: number; status: number; matching: RequestMatcher }[] = [];
 
@@ -133,6 +145,28 @@ export class FakeHarbor {
       }
       if (method === 'DELETE') return this.deleteProject(project);
     }
+    if (collection === 'registries') {
+      if (key === undefined) {
+        if (method === 'GET') return { status: 200, body: [...this.registries.values()] };
+        if (method !== 'POST') return notAllowed();
+        const request = body as Omit<FakeRegistry, 'id'>;
+        if (!request.name || !request.type || !request.url) return error(400, 'BAD_REQUEST', 'name, type and url are required');
+        if ([...this.registries.values()].some((r) => r.name === request.name)) return error(409, 'CONFLICT', `registry ${request.name} already exists`);
+        const registry: FakeRegistry = { id: this.#nextId++, name: request.name, type: request.type, url: request.url, insecure: request.insecure };
+        this.registries.set(registry.id, registry);
+        return { status: 201, headers: { Location: `/api/v2.0/registries/${registry.id}` } };
+      }
+      const registry = this.registries.get(Number(key));
+      if (!registry) return error(404, 'NOT_FOUND', `registry ${key} not found`);
+      if (method === 'DELETE') {
+        if ([...this.projects.values()].some((p) => p.registry_id === registry.id)) {
+          return error(412, 'PRECONDITION', `the registry ${registry.id} is referenced by proxy cache projects, can not be deleted`);
+        }
+        this.registries.delete(registry.id);
+        return { status: 200 };
+      }
+      return notAllowed();
+    }
     if (collection === 'robots') {
       if (key === undefined) return method === 'POST' ? this.createRobot(body) : notAllowed();
       const robot = this.robots.get(Number(key));
@@ -156,8 +190,9 @@ export class FakeHarbor {
   }
 
   private createProject(body: unknown): Answer {
-    const request = body as { project_name?: string; metadata?: Record<string, string> };
+    const request = body as { project_name?: string; metadata?: Record<string, string>; registry_id?: number };
     if (!request.project_name) return error(400, 'BAD_REQUEST', 'project_name is required');
+    if (request.registry_id !== undefined && !this.registries.has(request.registry_id)) return error(400, 'BAD_REQUEST', `registry ${request.registry_id} does not exist`);
     if (this.projects.has(request.project_name)) {
       return error(409, 'CONFLICT', `The project named ${request.project_name} already exists`);
     }
@@ -167,6 +202,7 @@ export class FakeHarbor {
       metadata: { public: 'false', ...request.metadata },
       repoCount: 0,
       rules: [],
+      ...(request.registry_id === undefined ? {} : { registry_id: request.registry_id }),
     };
     this.projects.set(project.name, project);
     return { status: 201, headers: { Location: `/api/v2.0/projects/${project.project_id}` } };

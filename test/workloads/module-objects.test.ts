@@ -44,10 +44,11 @@ describe.each(built)('every module of $env.name', ({ platform, catalog, env }) =
     }
   });
 
-  it('pulls each image from its own Harbor with the release tag of this environment', () => {
+  it('pulls each image from its own Harbor with the release tag of this environment, and its digest once recorded', () => {
     for (const module of catalog) {
       const container = find(platform, 'Deployment', module.name).spec.template.spec.containers[0];
-      expect(container.image).toBe(`${env.registry.host}/icv/${module.image ?? module.name}:${env.releases[module.name]}`);
+      const release = env.releases[module.name]!;
+      expect(container.image).toBe(`${env.registry.host}/icv/${module.image ?? module.name}:${release.tag}${release.digest ? `@${release.digest}` : ''}`);
       expect(container.imagePullPolicy).toBe('IfNotPresent');
     }
   });

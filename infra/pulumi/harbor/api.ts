@@ -33,6 +33,22 @@ export interface HarborProjectMetadata {
 export interface HarborProjectRequest {
   readonly project_name?: string;
   readonly metadata: HarborProjectMetadata;
+  /** The registry endpoint a proxy-cache project pulls through; set only on creation. */
+  readonly registry_id?: number;
+}
+
+/** A registry endpoint (`/registries`): where a proxy-cache project or a replication rule reaches an upstream. */
+export interface HarborRegistryRequest {
+  readonly name: string;
+  /** Harbor's adapter, e.g. `docker-hub`, `docker-registry`, `quay`, `github-ghcr`. */
+  readonly type: string;
+  readonly url: string;
+  readonly insecure: boolean;
+  readonly description?: string;
+}
+
+export interface HarborRegistryInfo extends HarborRegistryRequest {
+  readonly id: number;
 }
 
 /** The fields of Harbor's `Project` the resources read. */
@@ -200,6 +216,25 @@ export class HarborApi {
         'Harbor deletes only empty projects: delete its repositories in Harbor first, ' +
         'or keep the project and drop it from the stack with `pulumi state delete <urn>`',
     }, true);
+  }
+
+  /** The registry endpoint of that name (GET /registries, filtered here), or undefined. */
+  async findRegistry(name: string): Promise<HarborRegistryInfo | undefined> {
+    const all = await this.call<HarborRegistryInfo[]>('GET', '/registries?page_size=100', { subject: `registry endpoint '${name}'` });
+    return (all ?? []).find((r) => r.name === name);
+  }
+
+  /** POST /registries. */
+  async createRegistry(request: HarborRegistryRequest, onConflict: string): Promise<void> {
+    await this.call('POST', '/registries', { subject: `registry endpoint '${request.name}'`, onConflict }, { body: request });
+  }
+
+  /** DELETE /registries/{id}; an endpoint that is already gone counts as deleted. */
+  async deleteRegistry(id: number): Promise<void> {
+    await this.find('DELETE', `/registries/${id}`, {
+      subject: `registry endpoint ${id}`,
+      onPrecondition: 'Harbor keeps an endpoint a project or replication rule still uses: delete those first',
+    });
   }
 
   /** GET /projects/{name}/immutabletagrules. */

@@ -1,7 +1,8 @@
 import type { BuildStack, ModuleSpec } from '../../schema/module.js';
 import type { Environment } from '../../schema/environment.js';
 import { environmentFiles } from '../../schema/validate-environment.js';
-import { moduleImage } from '../../model/names.js';
+import { DIGEST_PATTERN, TAG_PATTERN } from '../../schema/releases.js';
+import { moduleRepository } from '../../model/names.js';
 import { CREDENTIALS, GITLAB_CI_USER } from './pipeline-credentials.js';
 import { WORKSPACE_MANAGER } from './workspace.js';
 
@@ -33,6 +34,50 @@ export interface PipelineParameter {
 export const PIPELINE_PARAMETERS: readonly PipelineParameter[] = [
   { name: 'GIT_REF', type: 'string', defaultValue: 'main', description: 'Branch, tag or commit of the module\'s repository to build' },
   { name: 'RELEASE', type: 'boolean', defaultValue: 'true', description: 'After pushing the image, open the merge request that releases it to this environment' },
+];
+
+/** A promotion pipeline builds nothing, so it has no source ref to pick. */
+export const PROMOTION_PARAMETERS: readonly PipelineParameter[] = [
+  { name: 'RELEASE', type: 'boolean', defaultValue: 'true', description: 'Copy the digest tested in the source environment into this Harbor and open the merge request that releases it' },
+];
+
+/** The parameters of an environment's pipelines: a build pipeline's, or a promotion pipeline's. */
+export function pipelineParameters(env: Pick<Environment, 'promotesFrom'>): readonly PipelineParameter[] {
+  return env.promotesFrom === undefined ? PIPELINE_PARAMETERS : PROMOTION_PARAMETERS;
+}
+
+/**
+ * KubeSphere's `base` agent, where promotions run `skopeo` (the agent image must provide skopeo ≥ 1.7 for
+ * `--preserve-digests`; see README, "Build once, promote the digest").
+ */
+export const PROMOTION_AGENT = 'base';
+
+const RELEASE_WHEN = 'expression { params.RELEASE }';
+/** Where a stage leaves the digest (and, when promoting, the tag) for the next, in the workspace. */
+const DIGEST_FILE = '.image-digest';
+const TAG_FILE = '.image-tag';
+
+/**
+ * The shell lines that change one module's entry of `$RELEASES_FILE` (in the clone of this repository) to
+ * `{ tag: $IMAGE_TAG, digest: $IMAGE_DIGEST }`: the format of `infra/schema/releases.ts`, one line, whatever the
+ * entry was (a plain tag or a tag and digest). test/devops/release-edit.test.ts runs exactly these.
+ */
+export const RELEASE_EDIT_LINES: readonly string[] = [
+  'grep -q "^  $MODULE: " "$RELEASES_FILE" || { echo "$MODULE has no line in $RELEASES_FILE"; exit 1; }',
+  'sed -i "s|^  $MODULE: .*|  $MODULE: { tag: $IMAGE_TAG, digest: $IMAGE_DIGEST }|" "$RELEASES_FILE"',
+];
+
+/**
+ * The shell lines a promotion runs in the clone of this repository: the module's entry in the source environment's
+ * release file (`$SOURCE_RELEASES_FILE`), which must hold a digest, split into `TAG_FILE` and `DIGEST_FILE`.
+ * test/devops/release-edit.test.ts runs exactly these.
+ */
+export const PROMOTION_READ_LINES: readonly string[] = [
+  'ENTRY="$(grep "^  $MODULE: " "$SOURCE_RELEASES_FILE")" || { echo "$MODULE has no line in $SOURCE_RELEASES_FILE"; exit 1; }',
+  'DIGEST="$(echo "$ENTRY" | grep -oE \'digest: "?sha256:[0-9a-f]{64}\')" || { echo "$SOURCE_ENV has recorded no digest for $MODULE (${ENTRY#  }): its pipeline records the digest it pushes; run it first"; exit 1; }',
+  'TAG="$(echo "$ENTRY" | grep -oE \'tag: [A-Za-z0-9_.-]+\')"',
+  `echo "\${TAG#tag: }" > ${TAG_FILE}`,
+  `echo "\${DIGEST#digest: }" | tr -d '"' > ${DIGEST_FILE}`,
 ];
 
 /** How one build stack is built and tested on KubeSphere 3.4's built-in Jenkins agents. */
@@ -124,6 +169,10 @@ export class Jenkinsfile {
   public readonly releasesFile: string;
   /** The whole build's timeout: the build budget, plus the approval window in production. */
   public readonly timeoutMinutes: number;
+  /** The build parameters (the Pipeline resource declares the same). */
+  public readonly parameters: readonly PipelineParameter[];
+  /** Agent label the stages run on: the build stack's, or `base` for a promotion (skopeo). */
+  public readonly agent: string;
   /** Stage names, in order. */
   public readonly stageNames: readonly string[];
   /** The Jenkinsfile. */
@@ -135,38 +184,59 @@ export class Jenkinsfile {
     this.approver = props.approver ?? WORKSPACE_MANAGER;
     this.requiresApproval = env.production;
     this.sourceUrl = `${GITLAB_URL}/${module.source.repository}.git`;
-    // The deployed reference minus its release tag, so the pipeline pushes exactly where the workloads pull from.
-    const deployed = moduleImage(env, module);
-    this.imageRepository = deployed.slice(0, deployed.lastIndexOf(':'));
+    // The repository the workloads pull from (moduleImage), so the pipeline pushes exactly there.
+    this.imageRepository = moduleRepository(env, module);
     this.releasesFile = environmentFiles(env.name).releases;
     this.timeoutMinutes = BUILD_TIMEOUT_MINUTES + (this.requiresApproval ? APPROVAL_TIMEOUT_MINUTES : 0);
 
+    this.parameters = pipelineParameters(env);
+    this.agent = env.promotesFrom === undefined ? this.recipe.agent : PROMOTION_AGENT;
     const stages = this.stages(env);
     this.stageNames = stages.map((s) => s.name);
     this.text = this.render(env, module, stages);
   }
 
   private stages(env: Environment): Stage[] {
-    const inAgent = (steps: readonly string[]) => [`container(${groovy(this.recipe.agent)}) {`, ...indent(steps), '}'];
+    const stages = env.promotesFrom === undefined ? this.buildStages(env) : this.promotionStages(env, env.promotesFrom);
+    if (this.requiresApproval) {
+      // A build is approved once its image is pushed; a promotion before anything reaches this Harbor.
+      stages.splice(env.promotesFrom === undefined ? stages.length : 1, 0, {
+        name: 'Approve release',
+        when: RELEASE_WHEN,
+        timeoutMinutes: APPROVAL_TIMEOUT_MINUTES,
+        steps: [`input(message: "Release \${env.MODULE} \${env.IMAGE_TAG} (\${env.IMAGE_DIGEST}) to ${env.name}?", ok: 'Open the release merge request', submitter: ${groovy(this.approver)})`],
+      });
+    }
+    stages.push(this.releaseStage(env));
+    return stages;
+  }
+
+  private inAgent(steps: readonly string[]): string[] {
+    return [`container(${groovy(this.agent)}) {`, ...indent(steps), '}'];
+  }
+
+  /**
+   * An environment that builds (test): check out, test, build and push once, and record the digest the push
+   * reported (`podman push --digestfile`), or, when the immutable tag is already in Harbor, the digest Harbor holds
+   * for it (the pipeline pulls it back; the local build is not pushed).
+   */
+  private buildStages(env: Environment): Stage[] {
     const sh = (commands: readonly string[]) => commands.map((c) => `sh ${groovy(c)}`);
-    const release = 'expression { params.RELEASE }';
     const imageRef = '"$IMAGE:$IMAGE_TAG"';
     const curlTls = env.registry.tls.trust === 'skipVerify' ? ' --insecure' : '';
-    const gitlabHost = new URL(GITLAB_URL).host;
-
-    const stages: Stage[] = [
+    return [
       {
         name: 'Checkout',
         steps: [
           `checkout([$class: 'GitSCM', branches: [[name: params.GIT_REF]], userRemoteConfigs: [[url: env.SOURCE_URL, credentialsId: ${groovy(CREDENTIALS.gitlab)}]]])`,
-          ...inAgent([
+          ...this.inAgent([
             'script {',
             ...indent([
               `def version = sh(returnStdout: true, script: ${groovy(this.recipe.version)}).trim()`,
               'def commit = sh(returnStdout: true, script: \'git rev-parse --short=7 HEAD\').trim()',
               'env.IMAGE_TAG = "${version}-${commit}"',
-              // The same rule the release-tags file is validated with (infra/schema/releases.ts).
-              'if (!(env.IMAGE_TAG ==~ /[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}/)) {',
+              // The rule the release files are validated with (TAG_PATTERN, infra/schema/releases.ts).
+              `if (!(env.IMAGE_TAG ==~ /${TAG_PATTERN.source.replace(/^\^|\$$/g, '')}/)) {`,
               '  error("version \'${version}\' does not make a valid image tag")',
               '}',
             ]),
@@ -174,48 +244,86 @@ export class Jenkinsfile {
           ]),
         ],
       },
-      { name: 'Unit tests', steps: inAgent(sh(this.recipe.unitTests)) },
-      { name: 'Integration tests', steps: inAgent(sh(this.recipe.integrationTests)) },
+      { name: 'Unit tests', steps: this.inAgent(sh(this.recipe.unitTests)) },
+      { name: 'Integration tests', steps: this.inAgent(sh(this.recipe.integrationTests)) },
       {
         name: 'Build image',
-        steps: inAgent(sh([...this.recipe.package, `podman build --tls-verify="$TLS_VERIFY" --tag ${imageRef} .`])),
+        steps: this.inAgent(sh([...this.recipe.package, `podman build --tls-verify="$TLS_VERIFY" --tag ${imageRef} .`])),
       },
       {
         name: 'Push image',
-        steps: inAgent(
-          withCredentials(CREDENTIALS.harborPush, 'HARBOR_USER', 'HARBOR_PASSWORD', [
+        steps: this.inAgent([
+          ...withCredentials([[CREDENTIALS.harborPush, 'HARBOR_USER', 'HARBOR_PASSWORD']], [
             'echo "$HARBOR_PASSWORD" | podman login --tls-verify="$TLS_VERIFY" --username "$HARBOR_USER" --password-stdin "$REGISTRY"',
             // Harbor's tags are immutable: a rebuild of a commit that is already pushed keeps the pushed image.
             `if curl --fail --silent --output /dev/null${curlTls} --user "$HARBOR_USER:$HARBOR_PASSWORD" "$HARBOR_ARTIFACTS_API/$IMAGE_TAG"; then`,
             '  echo "$IMAGE:$IMAGE_TAG is already in Harbor; tags are immutable, not pushing again"',
+            `  podman pull --tls-verify="$TLS_VERIFY" ${imageRef}`,
+            `  podman image inspect --format '{{.Digest}}' ${imageRef} > ${DIGEST_FILE}`,
             'else',
-            `  podman push --tls-verify="$TLS_VERIFY" ${imageRef}`,
+            `  podman push --tls-verify="$TLS_VERIFY" --digestfile ${DIGEST_FILE} ${imageRef}`,
             'fi',
           ]),
+          ...readDigest(),
+        ]),
+      },
+    ];
+  }
+
+  /**
+   * An environment that promotes (prod): read the entry of the source environment's release file, which must hold a
+   * digest; copy exactly that digest into this environment's Harbor with `skopeo copy --preserve-digests` (which
+   * fails rather than re-encode); check the digest the copy now has. Nothing is built, tested or pushed from source.
+   */
+  private promotionStages(env: Environment, from: NonNullable<Environment['promotesFrom']>): Stage[] {
+    const destTls = env.registry.tls.trust !== 'skipVerify';
+    return [
+      {
+        name: 'Read tested release',
+        steps: this.inAgent([
+          ...withCredentials([[CREDENTIALS.gitlab, 'GITLAB_USER', 'GITLAB_TOKEN']], [
+            ...cloneInfra(),
+            ...PROMOTION_READ_LINES,
+          ]),
+          'script {',
+          `  env.IMAGE_TAG = readFile(${groovy(`infra/${TAG_FILE}`)}).trim()`,
+          '}',
+          ...readDigest(`infra/${DIGEST_FILE}`),
+        ]),
+      },
+      {
+        name: 'Promote image',
+        when: RELEASE_WHEN,
+        steps: this.inAgent(
+          withCredentials(
+            [
+              [CREDENTIALS.harborSource, 'SOURCE_USER', 'SOURCE_PASSWORD'],
+              [CREDENTIALS.harborPush, 'HARBOR_USER', 'HARBOR_PASSWORD'],
+            ],
+            [
+              `echo "$SOURCE_PASSWORD" | skopeo login --tls-verify=${from.registry.tls.verify} --username "$SOURCE_USER" --password-stdin "$SOURCE_REGISTRY"`,
+              `echo "$HARBOR_PASSWORD" | skopeo login --tls-verify=${destTls} --username "$HARBOR_USER" --password-stdin "$REGISTRY"`,
+              `skopeo copy --all --preserve-digests --src-tls-verify=${from.registry.tls.verify} --dest-tls-verify=${destTls} "docker://$SOURCE_IMAGE@$IMAGE_DIGEST" "docker://$IMAGE:$IMAGE_TAG"`,
+              `COPIED="$(skopeo inspect --tls-verify=${destTls} --format '{{.Digest}}' "docker://$IMAGE:$IMAGE_TAG")"`,
+              'if [ "$COPIED" != "$IMAGE_DIGEST" ]; then echo "$IMAGE:$IMAGE_TAG is $COPIED in $REGISTRY, not the tested $IMAGE_DIGEST"; exit 1; fi',
+            ],
+          ),
         ),
       },
     ];
-    if (this.requiresApproval) {
-      stages.push({
-        name: 'Approve release',
-        when: release,
-        timeoutMinutes: APPROVAL_TIMEOUT_MINUTES,
-        steps: [`input(message: "Release \${env.MODULE} \${env.IMAGE_TAG} to ${env.name}?", ok: 'Open the release merge request', submitter: ${groovy(this.approver)})`],
-      });
-    }
-    stages.push({
+  }
+
+  /** Edits this environment's release file to the tag and digest, and opens the merge request that deploys it. */
+  private releaseStage(env: Environment): Stage {
+    const gitlabHost = new URL(GITLAB_URL).host;
+    return {
       name: 'Release merge request',
-      when: release,
-      steps: inAgent(
-        withCredentials(CREDENTIALS.gitlab, 'GITLAB_USER', 'GITLAB_TOKEN', [
-          // The token reaches git through a credential helper that reads the environment: never in a URL or a file.
-          'git config --global credential.helper \'!f() { echo "username=$GITLAB_USER"; echo "password=$GITLAB_TOKEN"; }; f\'',
-          'rm -rf infra',
-          'git clone --depth 1 --branch "$INFRA_BRANCH" "$INFRA_URL" infra',
-          'cd infra',
-          'grep -q "^  $MODULE: " "$RELEASES_FILE" || { echo "$MODULE has no line in $RELEASES_FILE"; exit 1; }',
-          'sed -i "s|^  $MODULE: .*|  $MODULE: $IMAGE_TAG|" "$RELEASES_FILE"',
-          'if git diff --quiet; then echo "$TARGET_ENV already runs $MODULE $IMAGE_TAG"; exit 0; fi',
+      when: RELEASE_WHEN,
+      steps: this.inAgent(
+        withCredentials([[CREDENTIALS.gitlab, 'GITLAB_USER', 'GITLAB_TOKEN']], [
+          ...cloneInfra(),
+          ...RELEASE_EDIT_LINES,
+          'if git diff --quiet; then echo "$TARGET_ENV already runs $MODULE $IMAGE_TAG ($IMAGE_DIGEST)"; exit 0; fi',
           'RELEASE_BRANCH="release/$TARGET_ENV/$MODULE-$IMAGE_TAG"',
           'git checkout -b "$RELEASE_BRANCH"',
           `git -c user.name="$GITLAB_USER" -c user.email="${GITLAB_CI_USER}@users.noreply.${gitlabHost}" commit --quiet --all --message "release($TARGET_ENV): $MODULE $IMAGE_TAG"`,
@@ -224,26 +332,37 @@ export class Jenkinsfile {
             'curl --fail --silent --show-error --request POST --header "PRIVATE-TOKEN: $GITLAB_TOKEN"',
             '--data-urlencode "source_branch=$RELEASE_BRANCH" --data-urlencode "target_branch=$INFRA_BRANCH"',
             '--data-urlencode "title=release($TARGET_ENV): $MODULE $IMAGE_TAG"',
-            '--data-urlencode "description=Built and tested by $BUILD_URL from $SOURCE_URL ($GIT_REF). Merging deploys it to $TARGET_ENV."',
+            `--data-urlencode "description=${env.promotesFrom === undefined ? 'Built and tested by $BUILD_URL from $SOURCE_URL ($GIT_REF), pushed as $IMAGE_DIGEST' : 'Promoted by $BUILD_URL: $IMAGE_DIGEST as tested in $SOURCE_ENV, copied by digest'}. Merging deploys it to $TARGET_ENV."`,
             '--data-urlencode "remove_source_branch=true" "$MERGE_REQUESTS_API"',
           ].join(' '),
         ]),
       ),
-    });
-    return stages;
+    };
   }
 
   private render(env: Environment, module: ModuleSpec, stages: readonly Stage[]): string {
     const image = this.imageRepository.slice(`${env.registry.host}/${env.registry.project}/`.length);
+    const from = env.promotesFrom;
     const environment: Record<string, string> = {
       MODULE: module.name,
       TARGET_ENV: env.name,
-      SOURCE_URL: this.sourceUrl,
-      REGISTRY: env.registry.host,
-      IMAGE: this.imageRepository,
-      // Harbor's API wants the repository name URL-encoded twice when it contains a slash.
-      HARBOR_ARTIFACTS_API: `https://${env.registry.host}/api/v2.0/projects/${env.registry.project}/repositories/${encodeURIComponent(encodeURIComponent(image))}/artifacts`,
-      TLS_VERIFY: String(env.registry.tls.trust !== 'skipVerify'),
+      ...(from === undefined
+        ? {
+            SOURCE_URL: this.sourceUrl,
+            REGISTRY: env.registry.host,
+            IMAGE: this.imageRepository,
+            // Harbor's API wants the repository name URL-encoded twice when it contains a slash.
+            HARBOR_ARTIFACTS_API: `https://${env.registry.host}/api/v2.0/projects/${env.registry.project}/repositories/${encodeURIComponent(encodeURIComponent(image))}/artifacts`,
+            TLS_VERIFY: String(env.registry.tls.trust !== 'skipVerify'),
+          }
+        : {
+            SOURCE_ENV: from.environment,
+            SOURCE_REGISTRY: from.registry.host,
+            SOURCE_IMAGE: moduleRepository(from, module),
+            SOURCE_RELEASES_FILE: environmentFiles(from.environment).releases,
+            REGISTRY: env.registry.host,
+            IMAGE: this.imageRepository,
+          }),
       INFRA_URL: `${GITLAB_URL}/${INFRA_REPOSITORY}.git`,
       INFRA_BRANCH,
       RELEASES_FILE: this.releasesFile,
@@ -252,11 +371,13 @@ export class Jenkinsfile {
     const lines = [
       `// Release pipeline of module '${module.name}' (${module.source.repository}) in environment '${env.name}'.`,
       '// Generated by icv-platform from modules/ and environments/: change those, not this file.',
-      `// It tests, builds and pushes the image, then proposes its tag in ${this.releasesFile}; merging that is the deployment.`,
+      from === undefined
+        ? `// It tests, builds and pushes the image once, then proposes its tag and digest in ${this.releasesFile}; merging that is the deployment.`
+        : `// It builds nothing: it copies the digest ${from.environment}'s pipeline pushed and tested into this Harbor, then proposes it in ${this.releasesFile}; merging that is the deployment.`,
       'pipeline {',
       ...indent([
         'agent {',
-        ...indent(['node {', `  label ${groovy(this.recipe.agent)}`, '}']),
+        ...indent(['node {', `  label ${groovy(this.agent)}`, '}']),
         '}',
         'options {',
         ...indent([
@@ -266,7 +387,7 @@ export class Jenkinsfile {
         ]),
         '}',
         'parameters {',
-        ...indent(PIPELINE_PARAMETERS.map(renderParameter)),
+        ...indent(this.parameters.map(renderParameter)),
         '}',
         'environment {',
         ...indent(Object.entries(environment).map(([key, value]) => `${key} = ${groovy(value)}`)),
@@ -311,19 +432,40 @@ function renderStage(stage: Stage): string[] {
   ];
 }
 
+/** Clones this repository's release branch into `infra` and enters it; the GitLab token reaches git through the environment. */
+function cloneInfra(): string[] {
+  return [
+    // The token reaches git through a credential helper that reads the environment: never in a URL or a file.
+    'git config --global credential.helper \'!f() { echo "username=$GITLAB_USER"; echo "password=$GITLAB_TOKEN"; }; f\'',
+    'rm -rf infra',
+    'git clone --depth 1 --branch "$INFRA_BRANCH" "$INFRA_URL" infra',
+    'cd infra',
+  ];
+}
+
+/** Reads the digest a previous step wrote into `env.IMAGE_DIGEST`, refusing anything but `sha256:<64 hex>`. */
+function readDigest(file: string = DIGEST_FILE): string[] {
+  return [
+    'script {',
+    `  env.IMAGE_DIGEST = readFile(${groovy(file)}).trim()`,
+    // The rule the release files are validated with (DIGEST_PATTERN, infra/schema/releases.ts).
+    `  if (!(env.IMAGE_DIGEST ==~ /${DIGEST_PATTERN.source.replace(/^\^|\$$/g, '')}/)) {`,
+    '    error("\'${env.IMAGE_DIGEST}\' is not an image digest")',
+    '  }',
+    '}',
+  ];
+}
+
 /**
- * Binds a username/password credential to two variables around a shell script. The script is a Groovy `'''` string:
- * the shell, not Groovy, expands the variables, so secrets are never interpolated into the Groovy source.
+ * Binds username/password credentials, each to two variables, around a shell script. The script is a Groovy `'''`
+ * string: the shell, not Groovy, expands the variables, so secrets are never interpolated into the Groovy source.
  */
-function withCredentials(id: string, userVariable: string, passwordVariable: string, script: readonly string[]): string[] {
+function withCredentials(bindings: readonly (readonly [id: string, userVariable: string, passwordVariable: string])[], script: readonly string[]): string[] {
   for (const line of script) {
     if (line.includes("'''") || line.includes('\\')) throw new Error(`shell line cannot go into a ''' string: ${line}`);
   }
-  return [
-    `withCredentials([usernamePassword(credentialsId: ${groovy(id)}, usernameVariable: ${groovy(userVariable)}, passwordVariable: ${groovy(passwordVariable)})]) {`,
-    "  sh '''",
-    ...indent(indent(script)),
-    "  '''",
-    '}',
-  ];
+  const bound = bindings
+    .map(([id, user, password]) => `usernamePassword(credentialsId: ${groovy(id)}, usernameVariable: ${groovy(user)}, passwordVariable: ${groovy(password)})`)
+    .join(', ');
+  return [`withCredentials([${bound}]) {`, "  sh '''", ...indent(indent(script)), "  '''", '}'];
 }

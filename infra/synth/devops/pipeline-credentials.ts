@@ -13,6 +13,8 @@ export const CREDENTIALS = {
   gitlab: 'gitlab',
   /** Harbor robot account with push access to the environment's project. */
   harborPush: 'harbor-push',
+  /** In an environment that promotes: a robot account with pull access to the source environment's Harbor project. */
+  harborSource: 'harbor-source-pull',
 } as const;
 
 /** GitLab user that owns the pipelines' access token; commits and merge requests are made in its name. */

@@ -3,7 +3,7 @@ import type { ModuleSpec } from '../../schema/module.js';
 import type { Environment } from '../../schema/environment.js';
 import { appLabels } from '../../model/names.js';
 import { Pipeline } from '../imports/devops.kubesphere.io.js';
-import { BUILD_RETENTION, Jenkinsfile, PIPELINE_PARAMETERS } from './jenkinsfile.js';
+import { BUILD_RETENTION, Jenkinsfile } from './jenkinsfile.js';
 
 /** Where a module's Jenkinsfile is also written, relative to `dist/<env>/`. */
 export function jenkinsfilePath(module: ModuleSpec): string {
@@ -47,7 +47,7 @@ export class ModulePipeline extends Construct {
           description: module.description,
           discarder: { daysToKeep: String(BUILD_RETENTION.daysToKeep), numToKeep: String(BUILD_RETENTION.numToKeep) },
           disableConcurrent: true,
-          parameters: PIPELINE_PARAMETERS.map((p) => ({ name: p.name, type: p.type, defaultValue: p.defaultValue, description: p.description })),
+          parameters: this.jenkinsfile.parameters.map((p) => ({ name: p.name, type: p.type, defaultValue: p.defaultValue, description: p.description })),
           jenkinsfile: this.jenkinsfile.text,
         },
       },

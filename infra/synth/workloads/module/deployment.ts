@@ -52,7 +52,7 @@ export class ModuleDeployment extends Construct {
     this.portName = module.port.protocol;
     const selector = { ...this.selector };
     // The version label only where it describes what runs, so a release changes the pods, not every object.
-    const podLabels = appLabels(name, module.tier, env.releases[name]);
+    const podLabels = appLabels(name, module.tier, env.releases[name]?.tag);
     const annotations = props.annotations ?? {};
     const exceptionMetadata = Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {};
 
