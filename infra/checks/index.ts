@@ -1,9 +1,11 @@
 import { applyExceptions, sortFindings, type CheckInput, type Finding, type Rule } from './finding.js';
 import { checkNetwork } from './network.js';
 import { checkPodSecurity } from './pss-restricted.js';
+import { checkPodSpecs } from './pod-spec.js';
 import { checkReliability } from './reliability.js';
 import { checkSchema } from './schema.js';
 import { checkSecrets } from './secrets.js';
+import { checkKeyMaterial } from './key-material.js';
 import { checkSupplyChain } from './supply-chain.js';
 import { checkTopology } from './topology.js';
 
@@ -11,14 +13,16 @@ export * from './capacity.js';
 export * from './finding.js';
 export * from './network.js';
 export * from './pss-restricted.js';
+export * from './pod-spec.js';
 export * from './reliability.js';
 export * from './schema.js';
 export * from './secrets.js';
+export * from './key-material.js';
 export * from './supply-chain.js';
 export * from './topology.js';
 
 /** Every rule family, each implemented once. */
-export const RULES: readonly Rule[] = [checkSchema, checkPodSecurity, checkReliability, checkNetwork, checkSupplyChain, checkSecrets, checkTopology];
+export const RULES: readonly Rule[] = [checkSchema, checkPodSecurity, checkReliability, checkPodSpecs, checkNetwork, checkSupplyChain, checkSecrets, checkKeyMaterial, checkTopology];
 
 /** Runs every rule, applies the declared exceptions, and sorts the findings. */
 export function runChecks(input: CheckInput): Finding[] {

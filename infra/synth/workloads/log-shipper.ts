@@ -106,8 +106,10 @@ export class LogShipper extends Construct {
                   requests: { cpu: quantity('100m'), memory: quantity('200Mi') },
                   limits: { cpu: quantity('500m'), memory: quantity('400Mi') },
                 },
-                readinessProbe: { exec: { command: ['filebeat', 'test', 'config', '-c', '/etc/filebeat/filebeat.yml'] }, periodSeconds: 30 },
-                livenessProbe: { exec: { command: ['filebeat', 'test', 'output', '-c', '/etc/filebeat/filebeat.yml'] }, periodSeconds: 60, failureThreshold: 5 },
+                // Readiness reports whether Logstash answers (a not-ready shipper is only shown, never restarted);
+                // liveness tests filebeat itself: a Logstash outage must not restart the shipper on every node.
+                readinessProbe: { exec: { command: ['filebeat', 'test', 'output', '-c', '/etc/filebeat/filebeat.yml'] }, periodSeconds: 30 },
+                livenessProbe: { exec: { command: ['filebeat', 'test', 'config', '-c', '/etc/filebeat/filebeat.yml'] }, periodSeconds: 60, failureThreshold: 5 },
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   privileged: false,
