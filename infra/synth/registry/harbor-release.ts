@@ -1,7 +1,9 @@
 import type { Environment } from '../../schema/environment.js';
 import { secretMarker } from '../../model/secrets.js';
 import type { HelmReleaseSpec } from '../../model/types.js';
-import { HARBOR_CHART, INGRESS_CLASS, TLS_SECRET } from '../../model/names.js';
+import { HARBOR_CHART, INGRESS_CLASS, STATEFUL_NAMESPACE, TLS_SECRET } from '../../model/names.js';
+import { exceptionAnnotation } from '../../model/names.js';
+import type { HarborComponent } from '../../model/harbor-chart.js';
 
 export { HARBOR_CHART };
 
@@ -29,6 +31,24 @@ export interface HarborVolume {
   readonly size: string;
 }
 
+/**
+ * Where the registry keeps images: the S3 API of the VM-hosted MinIO (`persistence.imageChartStorage`, goharbor/harbor-helm
+ * v1.15.1 `values.yaml` and `templates/registry/registry-cm.yaml`). `disableredirect` because MinIO is not reachable by
+ * the clients the registry would redirect to (the chart's comment names MinIO for it).
+ */
+export interface HarborImageStorage {
+  readonly type: 's3';
+  readonly disableredirect: true;
+  readonly s3: {
+    readonly region: string;
+    readonly bucket: string;
+    readonly regionendpoint: string;
+    readonly accesskey: string;
+    readonly secretkey: string;
+    readonly v4auth: true;
+  };
+}
+
 /** The subset of the chart's values.yaml this platform sets; every other value keeps the chart's default. */
 export interface HarborValues {
   readonly expose: {
@@ -45,31 +65,36 @@ export interface HarborValues {
   readonly harborAdminPassword: string;
   /** Encryption key of Harbor's stored credentials (exactly 16 characters). */
   readonly secretKey: string;
-  readonly updateStrategy: { readonly type: 'Recreate' };
+  readonly updateStrategy: { readonly type: 'RollingUpdate' };
   readonly persistence: {
     readonly enabled: true;
     readonly resourcePolicy: 'keep';
     readonly persistentVolumeClaim: {
-      readonly registry: HarborVolume;
-      readonly jobservice: { readonly jobLog: HarborVolume };
       readonly database: HarborVolume;
       readonly redis: HarborVolume;
       readonly trivy: HarborVolume;
     };
+    readonly imageChartStorage: HarborImageStorage;
   };
-  readonly portal: { readonly resources: HarborResources };
-  readonly core: { readonly resources: HarborResources };
-  readonly jobservice: { readonly resources: HarborResources };
+  readonly portal: { readonly replicas: number; readonly resources: HarborResources };
+  readonly core: { readonly replicas: number; readonly resources: HarborResources };
+  /** Job logs go to Harbor's database, so jobservice has no volume and runs more than one replica. */
+  readonly jobservice: { readonly replicas: number; readonly jobLoggers: readonly ['database']; readonly resources: HarborResources };
   readonly registry: {
+    readonly replicas: number;
     readonly registry: { readonly resources: HarborResources };
     readonly controller: { readonly resources: HarborResources };
     /** Basic-auth credentials core uses towards the registry component. */
     readonly credentials: { readonly username: string; readonly password: string };
   };
-  readonly trivy: { readonly enabled: boolean; readonly resources: HarborResources };
+  readonly trivy: { readonly enabled: boolean; readonly podAnnotations: Readonly<Record<string, string>>; readonly resources: HarborResources };
   readonly database: { readonly type: 'internal'; readonly internal: { readonly password: string; readonly resources: HarborResources } };
   readonly redis: { readonly type: 'internal'; readonly internal: { readonly resources: HarborResources } };
 }
+
+/** Why Harbor's scanner may open HTTPS connections to the internet (the registry unit's NetworkPolicy allows it). */
+export const TRIVY_INTERNET_REASON =
+  'Trivy downloads its vulnerability databases (trivy-db, trivy-java-db) from ghcr.io over HTTPS; without them scans report nothing and the prevent-vulnerable policy passes every image';
 
 const resources = (requestCpu: string, requestMemory: string, limitCpu: string, limitMemory: string): HarborResources => ({
   requests: { cpu: requestCpu, memory: requestMemory },
@@ -78,12 +103,16 @@ const resources = (requestCpu: string, requestMemory: string, limitCpu: string, 
 
 /**
  * Harbor through its official Helm chart: exposed by the cluster's ingress at the environment's registry host with
- * the wildcard certificate, persistent volumes on the environment's StorageClass that survive `helm uninstall`,
- * Trivy scanning, and the internal database and Redis sized for one team's ~60 images.
+ * the wildcard certificate, images in the VM-hosted object store, core, portal, registry and jobservice at the
+ * environment's replica floor, persistent volumes (database, Redis, scanner cache) on the environment's
+ * StorageClass that survive `helm uninstall`, Trivy scanning, and the internal database and Redis sized for one
+ * team's ~60 images.
  */
 export class HarborRelease {
   public readonly releaseName: string;
   public readonly trivy: boolean;
+  /** The chart components these values run. */
+  public readonly components: readonly HarborComponent[];
   /** The values handed to the chart, secrets as redaction markers. */
   public readonly values: HarborValues;
   /** The release as Pulumi installs it and `synth` writes it. */
@@ -93,6 +122,7 @@ export class HarborRelease {
     const { env } = props;
     this.releaseName = props.releaseName ?? 'harbor';
     this.trivy = props.trivy ?? true;
+    this.components = ['core', 'portal', 'registry', 'jobservice', 'database', 'redis', ...(this.trivy ? (['trivy'] as const) : [])];
     const host = env.registry.host;
     if (!host.endsWith(`.${env.domain}`) || host.slice(0, -env.domain.length - 1).includes('.')) {
       throw new Error(
@@ -102,6 +132,10 @@ export class HarborRelease {
     }
     const volume = (size: string): HarborVolume => ({ storageClass: env.sizing.storageClass, size });
     const storage = env.sizing.harborStorage;
+    // The stateless components run the environment's replica floor (2 in prod; each has a PodDisruptionBudget in the
+    // registry unit). Database and Redis stay single pods: the chart fixes them at one replica.
+    const replicas = env.sizing.replicaFloor;
+    const objectStore = env.statefulServices.objectstore;
 
     this.values = {
       expose: {
@@ -118,30 +152,49 @@ export class HarborRelease {
       harborAdminPassword: secretMarker('harborAdminPassword'),
       // The chart's defaults for these are public strings ('not-a-secure-key', 'changeit', 'harbor_registry_password').
       secretKey: secretMarker('harborSecretKey'),
-      // The volumes are ReadWriteOnce: a rolling update would start the new registry and jobservice pods while the
-      // old ones still hold their volumes (the chart says to use Recreate when ReadWriteMany is not available).
-      updateStrategy: { type: 'Recreate' },
+      // Neither registry nor jobservice holds a ReadWriteOnce volume (images in the object store, job logs in the
+      // database), so their pods roll one at a time instead of all stopping at once.
+      updateStrategy: { type: 'RollingUpdate' },
       persistence: {
         enabled: true,
-        // `helm uninstall` (or replacing the release) must never delete the images.
+        // `helm uninstall` (or replacing the release) must never delete the database, Redis or scanner volumes.
         resourcePolicy: 'keep',
         persistentVolumeClaim: {
-          registry: volume(storage.registry),
-          jobservice: { jobLog: volume(storage.jobLog) },
           database: volume(storage.database),
           redis: volume(storage.redis),
           trivy: volume(storage.trivy),
         },
+        // Images off the nodes' local disks: a node lost loses no image, and two registry pods share one store.
+        // The endpoint is the object store's in-cluster Service (its EndpointSlice lists the MinIO VMs); plain HTTP
+        // inside the hosts' network, as for the other VM-hosted services.
+        imageChartStorage: {
+          type: 's3',
+          disableredirect: true,
+          s3: {
+            region: 'us-east-1',
+            bucket: 'harbor',
+            regionendpoint: `http://objectstore.${STATEFUL_NAMESPACE}.svc.cluster.local:${objectStore.port}`,
+            accesskey: secretMarker('harborObjectStoreAccessKey'),
+            secretkey: secretMarker('harborObjectStoreSecretKey'),
+            v4auth: true,
+          },
+        },
       },
-      portal: { resources: resources('50m', '64Mi', '200m', '256Mi') },
-      core: { resources: resources('100m', '256Mi', '1000m', '1Gi') },
-      jobservice: { resources: resources('100m', '256Mi', '500m', '512Mi') },
+      portal: { replicas, resources: resources('50m', '64Mi', '200m', '256Mi') },
+      core: { replicas, resources: resources('100m', '256Mi', '1000m', '1Gi') },
+      jobservice: { replicas, jobLoggers: ['database'], resources: resources('100m', '256Mi', '500m', '512Mi') },
       registry: {
+        replicas,
         registry: { resources: resources('100m', '256Mi', '1000m', '1Gi') },
         controller: { resources: resources('50m', '64Mi', '200m', '256Mi') },
         credentials: { username: 'harbor_registry_user', password: secretMarker('harborRegistryPassword') },
       },
-      trivy: { enabled: this.trivy, resources: resources('200m', '512Mi', '1000m', '1Gi') },
+      trivy: {
+        enabled: this.trivy,
+        // The scanner downloads its vulnerability databases from the internet (the chart's `trivy.skipUpdate` false).
+        podAnnotations: { [exceptionAnnotation('network.egress-internet')]: TRIVY_INTERNET_REASON },
+        resources: resources('200m', '512Mi', '1000m', '1Gi'),
+      },
       database: { type: 'internal', internal: { password: secretMarker('harborDatabasePassword'), resources: resources('100m', '256Mi', '1000m', '1Gi') } },
       redis: { type: 'internal', internal: { resources: resources('50m', '64Mi', '500m', '512Mi') } },
     };
