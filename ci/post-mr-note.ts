@@ -53,6 +53,15 @@ export async function upsertMergeRequestNote(target: MergeRequestTarget, body: s
   return { action: 'created', noteId: created.id };
 }
 
+/**
+ * The merge requests a commit belongs to (GitLab's `GET /projects/:id/repository/commits/:sha/merge_requests`):
+ * on the default branch after a merge, the one that was merged.
+ */
+export async function mergeRequestsOfCommit(target: Omit<MergeRequestTarget, 'mergeRequestIid'>, sha: string): Promise<{ iid: number; state: string }[]> {
+  const path = `/projects/${encodeURIComponent(target.projectId)}/repository/commits/${encodeURIComponent(sha)}/merge_requests`;
+  return call<{ iid: number; state: string }[]>({ ...target, mergeRequestIid: '' }, 'GET', path);
+}
+
 async function findNote(target: MergeRequestTarget, notesPath: string, marker: string): Promise<Note | undefined> {
   let page = '1';
   for (let i = 0; i < MAX_PAGES && page; i++) {

@@ -1,6 +1,8 @@
 import { applyExceptions, sortFindings, type CheckInput, type Finding, type Rule } from './finding.js';
+import { checkInstallTime } from './install-time.js';
 import { checkNetwork } from './network.js';
 import { checkNodePorts } from './node-ports.js';
+import { checkProvenance } from './provenance.js';
 import { checkPodSecurity } from './pss-restricted.js';
 import { checkPodSpecs } from './pod-spec.js';
 import { checkReliability } from './reliability.js';
@@ -13,8 +15,10 @@ import { checkTopology } from './topology.js';
 export * from './capacity.js';
 export * from './chart-pods.js';
 export * from './finding.js';
+export * from './install-time.js';
 export * from './network.js';
 export * from './node-ports.js';
+export * from './provenance.js';
 export * from './pss-restricted.js';
 export * from './pod-spec.js';
 export * from './reliability.js';
@@ -25,7 +29,7 @@ export * from './supply-chain.js';
 export * from './topology.js';
 
 /** Every rule family, each implemented once. */
-export const RULES: readonly Rule[] = [checkSchema, checkPodSecurity, checkReliability, checkPodSpecs, checkNetwork, checkNodePorts, checkSupplyChain, checkSecrets, checkKeyMaterial, checkTopology];
+export const RULES: readonly Rule[] = [checkSchema, checkPodSecurity, checkReliability, checkPodSpecs, checkNetwork, checkNodePorts, checkSupplyChain, checkSecrets, checkKeyMaterial, checkTopology, checkInstallTime, checkProvenance];
 
 /** Runs every rule, applies the declared exceptions, and sorts the findings. */
 export function runChecks(input: CheckInput): Finding[] {

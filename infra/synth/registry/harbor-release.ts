@@ -84,8 +84,13 @@ export interface HarborValues {
     readonly replicas: number;
     readonly registry: { readonly resources: HarborResources };
     readonly controller: { readonly resources: HarborResources };
-    /** Basic-auth credentials core uses towards the registry component. */
-    readonly credentials: { readonly username: string; readonly password: string };
+    /**
+     * Basic-auth credentials core uses towards the registry component. `htpasswdString` is set because
+     * goharbor/harbor-helm v1.15.1 `templates/registry/registry-secret.yaml` otherwise renders
+     * `htpasswd username password` (bcrypt, random salt) on every render: every values change would change the
+     * registry's Secret and restart its pods. The Pulumi program computes it from the secret.
+     */
+    readonly credentials: { readonly username: string; readonly password: string; readonly htpasswdString: string };
   };
   readonly trivy: { readonly enabled: boolean; readonly podAnnotations: Readonly<Record<string, string>>; readonly resources: HarborResources };
   readonly database: { readonly type: 'internal'; readonly internal: { readonly password: string; readonly resources: HarborResources } };
@@ -95,6 +100,9 @@ export interface HarborValues {
 /** Why Harbor's scanner may open HTTPS connections to the internet (the registry unit's NetworkPolicy allows it). */
 export const TRIVY_INTERNET_REASON =
   'Trivy downloads its vulnerability databases (trivy-db, trivy-java-db) from ghcr.io over HTTPS; without them scans report nothing and the prevent-vulnerable policy passes every image';
+
+/** The user core authenticates as towards the registry component. */
+export const REGISTRY_USER = 'harbor_registry_user';
 
 const resources = (requestCpu: string, requestMemory: string, limitCpu: string, limitMemory: string): HarborResources => ({
   requests: { cpu: requestCpu, memory: requestMemory },
@@ -187,7 +195,7 @@ export class HarborRelease {
         replicas,
         registry: { resources: resources('100m', '256Mi', '1000m', '1Gi') },
         controller: { resources: resources('50m', '64Mi', '200m', '256Mi') },
-        credentials: { username: 'harbor_registry_user', password: secretMarker('harborRegistryPassword') },
+        credentials: { username: REGISTRY_USER, password: secretMarker('harborRegistryPassword'), htpasswdString: secretMarker('harborRegistryHtpasswd') },
       },
       trivy: {
         enabled: this.trivy,
