@@ -77,7 +77,8 @@ async function call<T>(target: MergeRequestTarget, method: string, path: string,
   return (await request<T>(target, method, path, payload)).data;
 }
 
-async function request<T>(target: MergeRequestTarget, method: string, path: string, payload?: unknown): Promise<{ data: T; nextPage: string }> {
+/** One GitLab API call with the token as `PRIVATE-TOKEN`; errors name the call and status, with the token masked. */
+export async function request<T>(target: Pick<MergeRequestTarget, 'apiUrl' | 'token'>, method: string, path: string, payload?: unknown): Promise<{ data: T; nextPage: string }> {
   const url = `${target.apiUrl.replace(/\/+$/, '')}${path}`;
   const what = `GitLab API ${method} ${path.split('?')[0]}`;
   const mask = (text: string) => (target.token ? text.split(target.token).join('[masked]') : text);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Pulumi for one environment in CI:  ci/pulumi.sh preview|plan|up <env> [--plan <file>]
+# Runs Pulumi for one environment in CI:  ci/pulumi.sh preview|plan|up|drift|status <env> [--plan <file>]
 #   preview  pulumi preview --json --stack <env> > pulumi-preview-<env>.json   (merge requests; the note summarizes it)
 #   plan     pulumi preview --save-plan plan-<env>.json --json --stack <env> > pulumi-preview-<env>.json, and
 #            plan-<env>.sha (the commit it was previewed at): the plan a person reviews (protected pipelines)
@@ -7,6 +7,8 @@
 #            operation the plan did not preview. Environments in PULUMI_PLAN_REQUIRED (default: prod) are applied
 #            ONLY through a saved plan: without --plan, with a missing or empty plan, or with a plan previewed at
 #            another commit, the script refuses and never runs pulumi.
+#   drift    npm run drift -- --env <env>          (the nightly schedule; writes drift.md, drift.json, drift-events.jsonl)
+#   status   npm run status -- --env <env>         with the stack outputs and drift.json when present (dist/<env>/status.*)
 # Needs a state backend, either PULUMI_BACKEND_URL (self-managed: s3://…, azblob://…, gs://…, file://…; with the
 # passphrase secrets provider also PULUMI_CONFIG_PASSPHRASE) or PULUMI_ACCESS_TOKEN (Pulumi Cloud), and
 # KUBECONFIG_<ENV> (a file-type CI/CD variable; a plain variable holding the kubeconfig itself works too).
@@ -17,7 +19,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: ci/pulumi.sh preview|plan|up <env> [--plan <file>]" >&2
+  echo "usage: ci/pulumi.sh preview|plan|up|drift|status <env> [--plan <file>]" >&2
   exit 2
 }
 
@@ -29,7 +31,7 @@ if [[ $# -eq 4 ]]; then
   [[ "$3" == --plan && "$action" == up ]] || usage
   plan_file="$4"
 fi
-[[ "$action" == preview || "$action" == plan || "$action" == up ]] || usage
+[[ "$action" == preview || "$action" == plan || "$action" == up || "$action" == drift || "$action" == status ]] || usage
 [[ "$env_name" =~ ^[a-z][a-z0-9-]*$ ]] || { echo "error: environment name '$env_name' must be lowercase letters, digits and dashes" >&2; exit 2; }
 
 # Refuse before touching credentials: a prod apply without a reviewed plan must not even start.
@@ -94,5 +96,12 @@ case "$action" in
     else
       pulumi up --yes --non-interactive --stack "$stack"
     fi
+    ;;
+  drift) npm run --silent drift -- --env "$env_name" --stack "$stack" --out drift.md --json-out drift.json --event-log drift-events.jsonl ;;
+  status)
+    pulumi stack output --json --stack "$stack" >stack-outputs.json
+    drift_args=()
+    [[ -f drift.json ]] && drift_args=(--drift drift.json)
+    npm run --silent status -- --env "$env_name" --outputs stack-outputs.json "${drift_args[@]}"
     ;;
 esac

@@ -48,9 +48,12 @@ describe('.gitlab-ci.yml', () => {
     expect(jobs['mr-diff']!.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
     expect(jobs['preview-test']!.rules![0]!.if).toContain('($PULUMI_BACKEND_URL || $PULUMI_ACCESS_TOKEN) && $KUBECONFIG_TEST');
     expect(jobs['preview-prod']).toBeUndefined();
-    expect(jobs['plan-prod']!.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && ($PULUMI_BACKEND_URL || $PULUMI_ACCESS_TOKEN) && $KUBECONFIG_PROD' }]);
-    expect(jobs['deploy-test']!.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && ($PULUMI_BACKEND_URL || $PULUMI_ACCESS_TOKEN) && $KUBECONFIG_TEST' }]);
-    expect(jobs['deploy-prod']!.rules![0]).toMatchObject({ if: expect.stringContaining('$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'), when: 'manual' });
+    // Scheduled (nightly drift) pipelines never plan or deploy: an up would undo the drift they are there to report.
+    const never = { if: '$CI_PIPELINE_SOURCE == "schedule"', when: 'never' };
+    expect(jobs['plan-prod']!.rules).toEqual([never, { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && ($PULUMI_BACKEND_URL || $PULUMI_ACCESS_TOKEN) && $KUBECONFIG_PROD' }]);
+    expect(jobs['deploy-test']!.rules).toEqual([never, { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && ($PULUMI_BACKEND_URL || $PULUMI_ACCESS_TOKEN) && $KUBECONFIG_TEST' }]);
+    expect(jobs['deploy-prod']!.rules![0]).toEqual(never);
+    expect(jobs['deploy-prod']!.rules![1]).toMatchObject({ if: expect.stringContaining('$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'), when: 'manual' });
     expect(jobs['deploy-prod']!.environment!.name).toBe('prod');
     expect(jobs['deploy-test']!.script).toEqual(['bash ci/pulumi.sh up test']);
     expect(jobs['preview-test']!.script).toEqual(['bash ci/pulumi.sh preview test']);
