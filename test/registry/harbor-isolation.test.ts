@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chartWorkloads, runChecks } from '../../infra/checks/index.js';
+import { chartWorkloads, planCapacity, runChecks } from '../../infra/checks/index.js';
 import { HARBOR_COMPONENTS, HARBOR_EDGES, harborPodSelector, type HarborComponent } from '../../infra/model/harbor-chart.js';
 import { HARBOR_CHART } from '../../infra/model/names.js';
 import { selectorMatches } from '../../infra/checks/kube.js';
@@ -102,6 +102,13 @@ describe.each(built)('Harbor in $env.name', ({ env, platform }) => {
     }
     const findings = runChecks({ objects, env, helmReleases: releases }).filter((f) => f.object.startsWith('PodDisruptionBudget/harbor/'));
     expect(findings).toEqual([]);
+  });
+
+  it('the capacity plan counts every Harbor pod at its replicas', () => {
+    const plan = planCapacity(env, objects, releases);
+    const harborPods = Object.fromEntries(plan.workloads.filter((w) => w.workload.startsWith('HelmRelease/harbor/')).map((w) => [w.workload.replace('HelmRelease/harbor/harbor-', ''), w.pods]));
+    const floor = env.sizing.replicaFloor;
+    expect(harborPods).toEqual({ portal: floor, core: floor, jobservice: floor, registry: floor, trivy: 1, database: 1, redis: 1 });
   });
 
   it('enforces the restricted Pod Security level in the harbor namespace', () => {
