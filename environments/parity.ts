@@ -44,7 +44,7 @@ export const PARITY_DECLARATIONS: readonly ParityDeclaration[] = [
       'Each environment has its own Harbor (registry.host), so that an image reaches prod\'s registry only once it is released there; ' +
       'image references, pull secrets, Harbor\'s URL and KubeKey\'s registry settings name it',
     where: [
-      { kinds: ['Deployment', 'DaemonSet'], paths: ['spec.template.spec.containers[*].image@registry', 'spec.template.spec.initContainers[*].image@registry'] },
+      { kinds: ['Deployment'], paths: ['spec.template.spec.containers[*].image@registry'] },
       { kinds: ['Secret'], paths: ['stringData[".dockerconfigjson"]'] },
       { kinds: ['HelmRelease'], paths: ['values.externalURL', 'values.expose.ingress.hosts.core'] },
       { artifacts: ['kubekey/cluster.yaml'], paths: ['spec.registry.privateRegistry', 'spec.registry.auths'] },
