@@ -53,7 +53,7 @@ const clusterBase = {
 const sizingBase = {
   // KubeKey installs OpenEBS LocalPV with the default StorageClass `local` when it installs KubeSphere.
   storageClass: 'local',
-  harborStorage: { registry: '200Gi', database: '10Gi', redis: '2Gi', jobLog: '2Gi', trivy: '10Gi' },
+  harborStorage: { database: '10Gi', redis: '2Gi', trivy: '10Gi' },
 } as const;
 
 /** Ports of the VM-hosted stateful services; only their addresses differ per environment. */
@@ -65,6 +65,8 @@ const statefulPorts = {
   flink: 8081,
   elasticsearch: 9200,
   logstash: 5044,
+  // MinIO's S3 API: the storage of Harbor's images (infra/synth/registry/harbor-release.ts)
+  objectstore: 9000,
 } as const;
 
 const registryBase = { project: 'icv' } as const;

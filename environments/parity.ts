@@ -61,11 +61,14 @@ export const PARITY_DECLARATIONS: readonly ParityDeclaration[] = [
     id: 'vm-addresses',
     reason:
       'Each environment runs on its own private network, and prod runs more VMs per stateful service for redundancy ' +
-      '(cluster.hosts, statefulServices): Endpoint slices list the VMs, network policies allow egress to exactly those addresses, ' +
+      '(cluster.hosts, statefulServices): Endpoint slices list the VMs, network policies allow egress to exactly those addresses ' +
+      'and the device-facing modules ingress from the environment\'s host network, ' +
       'KubeSphere logs to the environment\'s Elasticsearch, and KubeKey installs the environment\'s nodes',
     where: [
       { kinds: ['EndpointSlice'], paths: ['endpoints'] },
       { kinds: ['NetworkPolicy'], paths: ['spec.egress[*].to[*].ipBlock'] },
+      // device-facing modules admit the forwarding nodes' network (cluster.network.hostCidr), see ModuleNetworkPolicy
+      { kinds: ['NetworkPolicy'], paths: ['spec.ingress[*].from[*].ipBlock'] },
       { artifacts: ['kubekey/cluster.yaml'], paths: ['spec.hosts[*].address', 'spec.hosts[*].internalAddress'] },
       { artifacts: ['kubekey/cluster-configuration.yaml'], paths: ['spec.common.es.externalElasticsearchHost'] },
     ],
@@ -80,11 +83,12 @@ export const PARITY_DECLARATIONS: readonly ParityDeclaration[] = [
   {
     id: 'replica-floor',
     reason:
-      'Prod runs at least two replicas of every module so that one keeps serving through a node drain; test runs one, to fit ' +
-      'the scarce test hardware (sizing.replicaFloor)',
+      'Prod runs at least two replicas of every module and of Harbor\'s stateless components so that one keeps serving through ' +
+      'a node drain; test runs one, to fit the scarce test hardware (sizing.replicaFloor)',
     where: [
       { kinds: ['Deployment'], paths: ['spec.replicas'] },
       { kinds: ['HorizontalPodAutoscaler'], paths: ['spec.minReplicas', 'spec.maxReplicas'] },
+      { kinds: ['HelmRelease'], paths: ['values.core.replicas', 'values.portal.replicas', 'values.registry.replicas', 'values.jobservice.replicas'] },
     ],
   },
   {

@@ -28,6 +28,9 @@ export const prod = environment({
     flink: ['192.168.16.225'],
     elasticsearch: ['192.168.16.231', '192.168.16.232', '192.168.16.233'],
     logstash: ['192.168.16.235'],
+    // MinIO, distributed over four VMs with erasure coding (any server answers any request; one VM may fail):
+    // Harbor's images, off the cluster's node-local disks
+    objectstore: ['192.168.16.241', '192.168.16.242', '192.168.16.243', '192.168.16.244'],
   },
   replicaFloor: 2,
   // Prod's pipelines never build: they copy the digest test's pipeline pushed and tested from test's Harbor.

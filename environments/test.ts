@@ -28,6 +28,8 @@ export const test = environment({
     flink: ['192.168.17.225'],
     elasticsearch: ['192.168.17.231'],
     logstash: ['192.168.17.235'],
+    // one MinIO server holding Harbor's images
+    objectstore: ['192.168.17.241'],
   },
   replicaFloor: 1,
 });

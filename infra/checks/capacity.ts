@@ -180,7 +180,7 @@ const HARBOR_PODS: readonly HarborPod[] = [
   { component: 'redis', containers: [['redis', 'internal']], runs: (values) => asObject(values.redis)?.type !== 'external' },
 ];
 
-/** One single-replica pod per Harbor component, with the requests its Helm values give. */
+/** One workload per Harbor component, with the requests and replicas its Helm values give (database and redis: 1). */
 function harborWorkloads(release: HelmReleaseSpec): Workload[] {
   if (release.chart !== HARBOR_CHART.chart || release.repository !== HARBOR_CHART.repository) return [];
   const values = release.values;
@@ -189,7 +189,8 @@ function harborWorkloads(release: HelmReleaseSpec): Workload[] {
       const container = path.reduce<Json | undefined>((node, key) => asObject(node?.[key]), values);
       return asObject(asObject(container?.resources)?.requests) ?? {};
     });
-    return installedWorkload(`HelmRelease/${release.namespace}/${release.name}-${component}`, `Helm release ${release.name}`, requests, 1, { kind: 'free' });
+    const replicas = asObject(values[component])?.replicas;
+    return installedWorkload(`HelmRelease/${release.namespace}/${release.name}-${component}`, `Helm release ${release.name}`, requests, typeof replicas === 'number' ? replicas : 1, { kind: 'free' });
   });
 }
 

@@ -1,29 +1,36 @@
 import { applyExceptions, sortFindings, type CheckInput, type Finding, type Rule } from './finding.js';
 import { checkInstallTime } from './install-time.js';
 import { checkNetwork } from './network.js';
+import { checkNodePorts } from './node-ports.js';
 import { checkProvenance } from './provenance.js';
 import { checkPodSecurity } from './pss-restricted.js';
+import { checkPodSpecs } from './pod-spec.js';
 import { checkReliability } from './reliability.js';
 import { checkSchema } from './schema.js';
 import { checkSecrets } from './secrets.js';
+import { checkKeyMaterial } from './key-material.js';
 import { checkSupplyChain } from './supply-chain.js';
 import { checkTopology } from './topology.js';
 
 export * from './capacity.js';
+export * from './chart-pods.js';
 export * from './finding.js';
 export * from './install-time.js';
 export * from './promotion.js';
 export * from './network.js';
+export * from './node-ports.js';
 export * from './provenance.js';
 export * from './pss-restricted.js';
+export * from './pod-spec.js';
 export * from './reliability.js';
 export * from './schema.js';
 export * from './secrets.js';
+export * from './key-material.js';
 export * from './supply-chain.js';
 export * from './topology.js';
 
 /** Every rule family, each implemented once. */
-export const RULES: readonly Rule[] = [checkSchema, checkPodSecurity, checkReliability, checkNetwork, checkSupplyChain, checkSecrets, checkTopology, checkInstallTime, checkProvenance];
+export const RULES: readonly Rule[] = [checkSchema, checkPodSecurity, checkReliability, checkPodSpecs, checkNetwork, checkNodePorts, checkSupplyChain, checkSecrets, checkKeyMaterial, checkTopology, checkInstallTime, checkProvenance];
 
 /** Runs every rule, applies the declared exceptions, and sorts the findings. */
 export function runChecks(input: CheckInput): Finding[] {

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../model/types.js';
 import { cidrContains, isIPv4Cidr } from '../model/cidr.js';
 import { exceptionReason, finding, type CheckInput, type Finding } from './finding.js';
+import { unrenderedChartWorkloads } from './chart-pods.js';
 import {
   asArray,
   asLabels,
@@ -22,7 +23,8 @@ import {
 
 export function checkNetwork(input: CheckInput): Finding[] {
   const { objects } = input;
-  const pods = podTemplates(objects);
+  // Helm releases' pods count as pods: their namespace's policies must select and isolate them too.
+  const pods = podTemplates([...objects, ...unrenderedChartWorkloads(input.helmReleases ?? [], objects)]);
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
   return [
     ...pods.flatMap((pod) => checkPolicyCoverage(pod, policies)),

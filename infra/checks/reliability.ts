@@ -162,11 +162,13 @@ function checkBudget(budget: KubeObject, replicas: number, autoscaler: KubeObjec
 
 function spreadsAcrossHosts(template: PodTemplate): boolean {
   const spec = template.spec;
-  if (asArray(spec.topologySpreadConstraints).some((c) => asObject(c)?.topologyKey === HOSTNAME_KEY)) return true;
+  // A constraint or term counts only when it selects the pods that carry it (reliability.anti-affinity-selector).
+  const own = (selector: unknown) => selectorMatches(selector, template.labels);
+  if (asArray(spec.topologySpreadConstraints).some((c) => asObject(c)?.topologyKey === HOSTNAME_KEY && own(asObject(c)?.labelSelector))) return true;
   const antiAffinity = asObject(asObject(spec.affinity)?.podAntiAffinity) ?? {};
   const required = asArray(antiAffinity.requiredDuringSchedulingIgnoredDuringExecution).map(asObject);
   const preferred = asArray(antiAffinity.preferredDuringSchedulingIgnoredDuringExecution).map((p) => asObject(asObject(p)?.podAffinityTerm));
-  return [...required, ...preferred].some((term) => term?.topologyKey === HOSTNAME_KEY);
+  return [...required, ...preferred].some((term) => term?.topologyKey === HOSTNAME_KEY && own(term.labelSelector));
 }
 
 function checkAutoscaler(hpa: KubeObject, objects: readonly KubeObject[]): Finding[] {

@@ -13,6 +13,7 @@ import type { Environment } from '../schema/environment.js';
 import {
   capacityFindings,
   checkPromotion,
+  finding,
   checkStackConfig,
   countFindings,
   objectRef,
@@ -25,6 +26,7 @@ import {
   type FindingCounts,
 } from '../checks/index.js';
 import { readCustomResourceDefinitions } from './crds.js';
+import { renderReleases, type ReleaseRendering } from './render-charts.js';
 import { projectRoot } from './project-root.js';
 import { readManifests } from './read-manifests.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
@@ -50,6 +52,8 @@ export interface SuiteContext {
   readonly objects: readonly KubeObject[];
   /** Repository root (stack config files live there). */
   readonly root: string;
+  /** How each Helm release was checked, with the objects `--chart-dir` rendered for it. */
+  readonly releases: readonly ReleaseRendering[];
 }
 
 /** A check over one environment. */
@@ -70,7 +74,8 @@ export const ENVIRONMENT_SUITES: EnvironmentSuite[] = [
     name: 'rules',
     run: (c) =>
       runChecks({
-        objects: c.objects,
+        // The objects the Helm releases render, when their charts are at --chart-dir.
+        objects: [...c.objects, ...c.releases.flatMap((r) => r.objects)],
         env: c.env,
         envFile: c.envFile,
         helmReleases: c.platform.units.flatMap((u) => u.helmReleases),
@@ -78,6 +83,13 @@ export const ENVIRONMENT_SUITES: EnvironmentSuite[] = [
         mirrors,
         customResourceDefinitions: readCustomResourceDefinitions(),
       }),
+  },
+  {
+    name: 'helm-render',
+    run: (c) =>
+      c.releases
+        .filter((r) => r.failed !== undefined)
+        .map((r) => finding(`HelmRelease/${r.release}`, 'helm.render', 'error', 'values', r.failed!, 'fix the values so that the chart renders (pulumi up runs the same template)')),
   },
   {
     name: 'stack-config',
@@ -133,6 +145,8 @@ export interface RunReport {
   readonly skipped?: readonly { readonly file: string; readonly document: number }[];
   /** A suite's own text report (the parity report). */
   readonly report?: string;
+  /** How each Helm release was checked: rendered (`--chart-dir`) or values only. */
+  readonly releases?: readonly { readonly release: string; readonly checked: 'rendered' | 'values-only'; readonly detail: string; readonly objects: number }[];
 }
 
 export interface CheckReport {
@@ -144,6 +158,7 @@ interface CheckOptions {
   env?: string[];
   format: 'text' | 'json';
   manifests?: string;
+  chartDir?: string;
 }
 
 export async function main(argv: string[], sources: InputSources = {}): Promise<number> {
@@ -153,6 +168,7 @@ export async function main(argv: string[], sources: InputSources = {}): Promise<
       .option('--env <names...>', 'environments to check (comma-separated or repeated); default: all')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
       .option('--manifests <dir>', 'check a directory of Kubernetes YAML instead of building the environments')
+      .option('--chart-dir <dir>', 'render each Helm release from its chart in DIR/<chart>-<version>/ (ci/tools/build-tools.sh chart) and check the objects too')
       .allowExcessArguments(false);
     program.parse(argv, { from: 'user' });
     const options = program.opts<CheckOptions>();
@@ -183,12 +199,14 @@ function checkEnvironments(options: CheckOptions, sources: InputSources, root: s
   const contexts: SuiteContext[] = inputs.map(({ env, catalog }) => {
     const platform = buildPlatform(env, catalog);
     const objects = [...platform.units.flatMap((u) => u.objects), ...configObjects(platform)];
-    return { env, envFile: environmentFiles(env.name).declaration, catalog, platform, objects, root };
+    const releases = renderReleases(platform.units.flatMap((u) => u.helmReleases), options.chartDir);
+    return { env, envFile: environmentFiles(env.name).declaration, catalog, platform, objects, root, releases };
   });
   const runs: RunReport[] = contexts.map((context) => {
     const capacity = platformCapacity(context.env, context.platform);
     const findings = sortFindings([...ENVIRONMENT_SUITES.flatMap((suite) => suite.run(context)), ...capacityFindings(capacity)]);
-    return { target: context.env.name, env: context.env.name, findings, capacity };
+    const releases = context.releases.map(({ release, checked, detail, objects }) => ({ release, checked, detail, objects: objects.length }));
+    return { target: context.env.name, env: context.env.name, findings, capacity, releases };
   });
   if (contexts.length > 1) {
     for (const suite of CROSS_ENVIRONMENT_SUITES) {
@@ -259,6 +277,13 @@ export function renderText(report: CheckReport): string {
       if (group.length > 0) lines.push(`${title} (${group.length}):`, ...group.flatMap(renderFinding));
     }
     if (run.skipped && run.skipped.length > 0) lines.push(`skipped, not Kubernetes objects: ${run.skipped.map((s) => `${displayPath(s.file)} (document ${s.document})`).join(', ')}`);
+    for (const r of run.releases ?? []) {
+      lines.push(
+        r.checked === 'rendered'
+          ? `Helm release ${r.release}: ${r.objects} rendered objects checked (${r.detail})`
+          : `Helm release ${r.release}: ONLY ITS VALUES were checked, not the objects it renders (${r.detail}; see --chart-dir)`,
+      );
+    }
     if (run.capacity) lines.push('', renderCapacityTable(run.capacity));
     if (run.report) lines.push(run.report.trimEnd());
     lines.push(`${run.target}: ${countLine(countFindings(run.findings))}`, '');

@@ -10,6 +10,8 @@ export const SECRET_KEYS = {
   harborSecretKey: 'Harbor\'s encryption key for stored credentials: exactly 16 characters (Helm value secretKey)',
   harborDatabasePassword: 'Password of Harbor\'s internal PostgreSQL (Helm value database.internal.password)',
   harborRegistryPassword: 'Password core uses towards Harbor\'s registry component (Helm value registry.credentials.password)',
+  harborObjectStoreAccessKey: 'Access key of Harbor\'s user on the MinIO object store that holds the images (Helm value persistence.imageChartStorage.s3.accesskey)',
+  harborObjectStoreSecretKey: 'Secret key of that MinIO user (Helm value persistence.imageChartStorage.s3.secretkey)',
   mysqlPassword: 'Password of the platform\'s MySQL account on the VM-hosted MySQL',
   redisPassword: 'Password of the VM-hosted Redis (requirepass)',
   clickhousePassword: 'Password of the platform\'s ClickHouse user',

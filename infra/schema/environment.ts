@@ -41,7 +41,7 @@ export const hostSchema = z.strictObject({
 });
 export type Host = z.infer<typeof hostSchema>;
 
-export const STATEFUL_SERVICES = ['mysql', 'redis', 'clickhouse', 'hdfs', 'flink', 'elasticsearch', 'logstash'] as const;
+export const STATEFUL_SERVICES = ['mysql', 'redis', 'clickhouse', 'hdfs', 'flink', 'elasticsearch', 'logstash', 'objectstore'] as const;
 export type StatefulServiceName = (typeof STATEFUL_SERVICES)[number];
 
 const statefulService = z.strictObject({
@@ -127,12 +127,13 @@ export const environmentSchema = z.strictObject({
     replicaFloor: z.number().int().min(1),
     /** StorageClass for persistent volumes (Harbor). */
     storageClass: dnsLabel,
-    /** Harbor persistent volume sizes, e.g. "200Gi". */
+    /**
+     * Harbor persistent volume sizes, e.g. "10Gi". The images are not among them: they live in the object store
+     * (`statefulServices.objectstore`), and job logs in Harbor's database.
+     */
     harborStorage: z.strictObject({
-      registry: z.string().regex(/^\d+Gi$/),
       database: z.string().regex(/^\d+Gi$/),
       redis: z.string().regex(/^\d+Gi$/),
-      jobLog: z.string().regex(/^\d+Gi$/),
       trivy: z.string().regex(/^\d+Gi$/),
     }),
   }),

@@ -159,11 +159,12 @@ export function fixtureEnv(overrides: { production?: boolean; workerCapacity?: R
       flink: service(8081),
       elasticsearch: service(9200),
       logstash: service(5044),
+      objectstore: service(9000),
     },
     sizing: {
       replicaFloor: overrides.production ? 2 : 1,
       storageClass: 'local-path',
-      harborStorage: { registry: '10Gi', database: '1Gi', redis: '1Gi', jobLog: '1Gi', trivy: '1Gi' },
+      harborStorage: { database: '1Gi', redis: '1Gi', trivy: '1Gi' },
     },
     releases: {},
   };

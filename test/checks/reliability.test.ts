@@ -98,11 +98,12 @@ describe('reliability', () => {
     expect(finding.severity).toBe('warning');
   });
 
-  it('spread: preferred host anti-affinity counts as spreading', () => {
+  it('spread: preferred host anti-affinity that selects its own pods counts as spreading', () => {
     const objects = moduleObjects();
     const pod = get(objects, 'Deployment').spec.template.spec;
     delete pod.topologySpreadConstraints;
-    pod.affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } };
+    const labelSelector = get(objects, 'Deployment').spec.selector;
+    pod.affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector } }] } };
     expect(checkReliability({ objects })).toEqual([]);
   });
 

@@ -60,7 +60,8 @@ describe('checkParity on the real environments', () => {
     expect(report).toContain('PASS: no undeclared difference');
     expect(report).toMatch(/\n {2}registry-host: \d+ difference\(s\) in \d+ object\(s\)\n {4}why: Each environment has its own Harbor/);
     expect(report).toContain('    HelmRelease/harbor/harbor values.externalURL: test "https://harbor.test.icv.example.cn" → prod "https://harbor.icv.example.cn"');
-    expect(report).toContain('  replica-floor: no difference at present');
+    expect(report).toMatch(/\n {2}replica-floor: 4 difference\(s\) in 1 object\(s\)\n/);
+    expect(report).toContain('    HelmRelease/harbor/harbor values.core.replicas: test 1 → prod 2');
   });
 });
 

@@ -26,14 +26,29 @@ describe.each(built)('Harbor in $env.name', ({ env, platform }) => {
     expect(values.externalURL).toBe(`https://${env.registry.host}`);
   });
 
-  it('keeps its volumes on uninstall and sizes them from the environment', () => {
+  it('keeps its volumes on uninstall and sizes them from the environment; images and job logs hold no volume', () => {
     expect(values.persistence.enabled).toBe(true);
     expect(values.persistence.resourcePolicy).toBe('keep');
     const claims = values.persistence.persistentVolumeClaim;
     const storage = env.sizing.harborStorage;
-    const expected = { registry: storage.registry, database: storage.database, redis: storage.redis, trivy: storage.trivy };
-    for (const [claim, size] of Object.entries(expected)) expect(claims[claim]).toEqual({ storageClass: env.sizing.storageClass, size });
-    expect(claims.jobservice.jobLog).toEqual({ storageClass: env.sizing.storageClass, size: storage.jobLog });
+    expect(Object.keys(claims).sort()).toEqual(['database', 'redis', 'trivy']);
+    for (const [claim, size] of Object.entries(storage)) expect(claims[claim]).toEqual({ storageClass: env.sizing.storageClass, size });
+    expect(values.jobservice.jobLoggers).toEqual(['database']);
+  });
+
+  it('stores images in the environment\'s object store (S3 API of the MinIO VMs), keys as redaction markers', () => {
+    const storage = values.persistence.imageChartStorage;
+    expect(storage.type).toBe('s3');
+    expect(storage.s3.regionendpoint).toBe(`http://objectstore.icv-stateful.svc.cluster.local:${env.statefulServices.objectstore.port}`);
+    expect(storage.s3.accesskey).toBe('<redacted:secret:harborObjectStoreAccessKey>');
+    expect(storage.s3.secretkey).toBe('<redacted:secret:harborObjectStoreSecretKey>');
+    expect(storage.disableredirect).toBe(true);
+    expect(values.updateStrategy.type).toBe('RollingUpdate');
+  });
+
+  it('runs core, portal, registry and jobservice at the replica floor (2 or more in prod)', () => {
+    for (const component of ['core', 'portal', 'registry', 'jobservice']) expect(values[component].replicas).toBe(env.sizing.replicaFloor);
+    if (env.production) expect(values.core.replicas).toBeGreaterThanOrEqual(2);
   });
 
   it('takes the admin password as a redaction marker, never a value', () => {
@@ -57,15 +72,15 @@ describe.each(built)('Harbor in $env.name', ({ env, platform }) => {
     expect(parse(file)).toEqual(values);
   });
 
-  it('puts the namespace in the workspace at the baseline Pod Security level, with the reason, and serves the wildcard certificate', () => {
+  it('puts the namespace in the workspace at the restricted Pod Security level, and serves the wildcard certificate', () => {
     const namespace: any = unit.objects.find((o) => o.kind === 'Namespace');
     expect(namespace.metadata.name).toBe('harbor');
     expect(namespace.metadata.labels).toMatchObject({
       'kubesphere.io/workspace': 'icv-platform',
-      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/warn': 'restricted',
     });
-    expect(namespace.metadata.annotations['icv.io/pod-security-reason']).toMatch(/not restricted-compliant/);
+    expect(namespace.metadata.annotations?.['icv.io/pod-security-reason']).toBeUndefined();
     const tls: any = unit.objects.find((o) => o.kind === 'Secret');
     expect(tls).toMatchObject({
       metadata: { name: values.expose.tls.secret.secretName, namespace: 'harbor' },

@@ -58,7 +58,7 @@ describe('ModuleService and ModuleExternalExposure', () => {
     expect(service.metadata.name).toBe('vehicle-access');
     expect(service.spec).toMatchObject({ type: 'ClusterIP', selector: SELECTOR, ports: [{ name: vehicleAccess.port.protocol, port: 9000, targetPort: vehicleAccess.port.protocol, appProtocol: 'tcp' }] });
     expect(external.metadata.name).toBe('vehicle-access-external');
-    expect(external.spec).toMatchObject({ type: 'NodePort', externalTrafficPolicy: 'Local', selector: SELECTOR, ports: [{ nodePort: 30900, port: 9000 }] });
+    expect(external.spec).toMatchObject({ type: 'NodePort', externalTrafficPolicy: 'Cluster', selector: SELECTOR, ports: [{ nodePort: 30900, port: 9000 }] });
   });
 });
 

@@ -7,19 +7,16 @@ import type { Unit } from '../../model/types.js';
 import { TLS_SECRET } from '../../model/names.js';
 import { PodSecurityLevel } from '../workloads/app-namespace.js';
 import { HARBOR_NAMESPACE, HarborRelease } from './harbor-release.js';
+import { HarborNetworkPolicy } from './harbor-network-policy.js';
+import { harborObjectName, harborPodSelector, type HarborComponent } from '../../model/harbor-chart.js';
+
+/** The chart components that keep no state in their pod: each runs the replica floor behind a disruption budget. */
+export const HARBOR_STATELESS: readonly HarborComponent[] = ['core', 'portal', 'registry', 'jobservice'];
 
 /**
- * Why Harbor's namespace enforces only the baseline Pod Security level: the chart's database runs an init container
- * as root that chowns its data volume, and its pods do not all set seccompProfile, runAsNonRoot and dropped
- * capabilities, so restricted would reject them. Baseline still refuses privileged pods, host namespaces and hostPath.
- */
-const HARBOR_POD_SECURITY_REASON =
-  'the Harbor chart\'s pods are not restricted-compliant (the database init container runs as root to chown its volume; ' +
-  'not every pod sets seccompProfile, runAsNonRoot and drops capabilities)';
-
-/**
- * The registry unit: Harbor's namespace (in the platform's KubeSphere workspace), the wildcard certificate its ingress
- * serves, and the Harbor Helm release. Projects and robot accounts inside Harbor are Pulumi dynamic resources, not
+ * The registry unit: Harbor's namespace (in the platform's KubeSphere workspace, at the restricted Pod Security
+ * level), the wildcard certificate its ingress serves, the NetworkPolicies that fence the chart's pods, the
+ * disruption budgets of its stateless components, and the Harbor Helm release. Projects and robot accounts inside Harbor are Pulumi dynamic resources, not
  * Kubernetes objects, so they are not part of this unit.
  */
 export function registryUnit(env: Environment): Unit {
@@ -35,12 +32,25 @@ export function registryUnit(env: Environment): Unit {
           labels: {
             ...labels,
             'kubesphere.io/workspace': WORKSPACE,
-            'pod-security.kubernetes.io/enforce': PodSecurityLevel.BASELINE,
+            // Chart 1.15.1 renders every container with the restricted profile's fields (infra/model/harbor-chart.ts).
+            'pod-security.kubernetes.io/enforce': PodSecurityLevel.RESTRICTED,
             'pod-security.kubernetes.io/warn': PodSecurityLevel.RESTRICTED,
           },
-          annotations: { 'icv.io/pod-security-reason': HARBOR_POD_SECURITY_REASON },
         },
       });
+      new HarborNetworkPolicy(scope, 'network', {
+        namespace: HARBOR_NAMESPACE,
+        releaseName: harbor.releaseName,
+        components: harbor.components,
+        objectStore: env.statefulServices.objectstore,
+        labels,
+      });
+      for (const component of HARBOR_STATELESS) {
+        new k8s.KubePodDisruptionBudget(scope, `pdb-${component}`, {
+          metadata: { name: harborObjectName(harbor.releaseName, component), namespace: HARBOR_NAMESPACE, labels },
+          spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: harborPodSelector(harbor.releaseName, component) } },
+        });
+      }
       new k8s.KubeSecret(scope, 'tls', {
         metadata: { name: TLS_SECRET, namespace: HARBOR_NAMESPACE, labels },
         type: 'kubernetes.io/tls',

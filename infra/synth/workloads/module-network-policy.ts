@@ -19,6 +19,14 @@ export interface ModuleNetworkPolicyProps {
 /** Private ranges kept out of the internet egress exception: it must never open the cluster's own networks. */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
+/** HTTPS to the internet and nowhere private: what the `network-egress-internet` exception allows. */
+export function internetHttpsEgress(): k8s.NetworkPolicyEgressRule {
+  return {
+    to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }],
+    ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(443) }],
+  };
+}
+
 /** A peer: the pods of one module, wherever its namespace is. */
 export function modulePeer(module: ModuleSpec): k8s.NetworkPolicyPeer {
   return {
@@ -72,7 +80,12 @@ export class ModuleNetworkPolicy extends Construct {
     }
 
     if (module.external) {
-      ingress.push({ from: module.external.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: [port(module)] });
+      // The NodePort Service forwards with externalTrafficPolicy Cluster: device connections arrive source-NATed to
+      // the address of the node that received them (in the hosts' network), or to its Calico tunnel address (inside
+      // the pod network) when the pod runs on another node. The devices' own ranges (external.sourceRanges) are
+      // no longer visible here; they are what the hosts' network admits to the node port.
+      const { hostCidr, podCidr } = env.cluster.network;
+      ingress.push({ from: [hostCidr, podCidr].map((cidr) => ({ ipBlock: { cidr } })), ports: [port(module)] });
     }
 
     const egress: k8s.NetworkPolicyEgressRule[] = [dnsEgress()];
@@ -82,10 +95,7 @@ export class ModuleNetworkPolicy extends Construct {
       egress.push(addressesEgress(addresses, servicePort));
     }
     if (module.exceptions.some((e) => e.rule === 'network-egress-internet')) {
-      egress.push({
-        to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(443) }],
-      });
+      egress.push(internetHttpsEgress());
     }
 
     new k8s.KubeNetworkPolicy(this, 'policy', {

@@ -21,8 +21,11 @@ export class ModuleExternalExposure extends Construct {
       metadata: objectMetadata(props.identity, `${props.identity.name}-external`),
       spec: {
         type: 'NodePort',
-        // Local keeps the client's source address, which the NetworkPolicy's ipBlock rules match on.
-        externalTrafficPolicy: 'Local',
+        // Cluster: every node answers and forwards to a ready pod wherever it runs. There is no load balancer in front
+        // to health-check nodes, and the pods do not run on every node (nor ever on the control plane, which also
+        // opens the port), so Local would drop a device's connection on a node without a local pod. The price: the
+        // pod sees the forwarding node's address instead of the device's (see ModuleNetworkPolicy).
+        externalTrafficPolicy: 'Cluster',
         selector: { ...deployment.selector },
         ports: [{ name: deployment.portName, port: props.port, targetPort: k8s.IntOrString.fromString(deployment.portName), nodePort: props.nodePort, protocol: 'TCP' }],
       },
