@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError, problemsFromZod } from '../model/errors.js';
 import { environmentSchema, type Environment } from './environment.js';
+import { migrationFieldProblems } from './cutover.js';
 import { validateTopology } from './topology.js';
 
 /** A loaded environment, the file it was declared in, and the warnings its validation produced. */
@@ -41,6 +42,7 @@ export function validateEnvironment(declaration: unknown, releases: Record<strin
   const parsed = environmentSchema.safeParse({ ...(declaration as object), releases });
   if (!parsed.success) throw new InputError(problemsFromZod(file, parsed.error.issues));
   const { problems, warnings } = validateTopology(parsed.data, file);
-  if (problems.length > 0) throw new InputError(problems);
+  const all = [...problems, ...migrationFieldProblems(parsed.data, file)];
+  if (all.length > 0) throw new InputError(all);
   return { env: parsed.data, file, warnings: warnings.map((w) => `${w.file}: ${w.path}: ${w.message}`) };
 }
