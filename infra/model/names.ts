@@ -70,6 +70,27 @@ export function moduleImage(env: NamedEnvironment, module: Pick<NamedModule, 'na
  */
 export const HARBOR_CHART = { repository: 'https://helm.goharbor.io', chart: 'harbor', version: '1.15.1' } as const;
 
+/**
+ * A module's cutover, as its objects carry it. The primary Ingress is annotated with the stage and the percent of
+ * requests Kubernetes serves, so that a review of the objects (the diff, the status page) reads the stage off them;
+ * every object that exists only because of the cutover carries the role label.
+ */
+export const CUTOVER_STAGE_ANNOTATION = 'cutover.icv.io/stage';
+export const CUTOVER_WEIGHT_ANNOTATION = 'cutover.icv.io/kubernetes-weight';
+export const CUTOVER_ROLE_LABEL = 'cutover.icv.io/role';
+/** Header testers send (`<header>: always`) to reach the Deployment during a canary, unless the cutover names another. */
+export const DEFAULT_CANARY_HEADER = 'X-Canary';
+
+/** The selector-less Service in front of a module's legacy deployment. */
+export function legacyServiceName(module: string): string {
+  return `${module}-legacy`;
+}
+
+/** The host a module's Deployment is smoke-tested on while the public route still goes to its legacy deployment. */
+export function smokeHost(env: Pick<NamedEnvironment, 'domain'>, subdomain: string): string {
+  return `${subdomain}-smoke.${env.domain}`;
+}
+
 /** Public host of a route. */
 export function routeHost(env: Pick<NamedEnvironment, 'domain'>, subdomain: string): string {
   return `${subdomain}.${env.domain}`;
