@@ -1,5 +1,6 @@
 import type { ParitySource } from '../infra/parity/check-parity.js';
 import type { ParityDeclaration } from '../infra/parity/declaration.js';
+import { CUTOVER_ROLE_LABEL } from '../infra/model/names.js';
 
 /** This file, as findings and the parity report name it. */
 export const PARITY_FILE = 'environments/parity.ts';
@@ -83,6 +84,25 @@ export const PARITY_DECLARATIONS: readonly ParityDeclaration[] = [
     where: [
       { kinds: ['Deployment'], paths: ['spec.replicas'] },
       { kinds: ['HorizontalPodAutoscaler'], paths: ['spec.minReplicas', 'spec.maxReplicas'] },
+    ],
+  },
+  {
+    id: 'cutover-stages',
+    reason:
+      'A module moves from its legacy deployment to Kubernetes one environment at a time, test usually ahead of prod (cutover in ' +
+      'environments/<env>.ts): while the stages differ, the public route goes to the legacy upstream in one and to the Deployment in ' +
+      'the other, and only the environment in legacy or canary has the legacy upstream, the canary or the smoke Ingress',
+    where: [
+      {
+        kinds: ['Ingress'],
+        paths: [
+          'metadata.annotations["cutover.icv.io/stage"]',
+          'metadata.annotations["cutover.icv.io/kubernetes-weight"]',
+          'metadata.annotations["nginx.ingress.kubernetes.io/service-upstream"]',
+          'spec.rules[*].http.paths[*].backend.service.name',
+        ],
+      },
+      { presence: ['Ingress', 'Service', 'EndpointSlice'], labels: { [CUTOVER_ROLE_LABEL]: '*' } },
     ],
   },
   {

@@ -13,8 +13,14 @@ export interface ParityDeclaration {
   readonly where: readonly ParityScope[];
 }
 
-/** Paths inside some of the compared documents. */
+/** Paths inside some of the compared documents, or objects that may exist in one environment only. */
 export type ParityScope =
+  | {
+      /** Object kinds that may exist in one environment and not the other… */
+      readonly presence: readonly string[];
+      /** …when they carry every one of these labels (`'*'`: any value). */
+      readonly labels: Readonly<Record<string, string>>;
+    }
   | {
       /** Object kinds (`Deployment`), or `HelmRelease` for the values of a Helm release. */
       readonly kinds: readonly string[];
@@ -101,6 +107,11 @@ function segmentMatches(pattern: PatternSegment, segment: PathSegment): boolean 
   return typeof segment === 'object' && segment.by === pattern.by && (pattern.value === '*' || segment.value === pattern.value);
 }
 
+/** Whether a presence scope covers an object: its kind is listed and it carries every label. */
+export function presenceCovers(scope: { readonly presence: readonly string[]; readonly labels: Readonly<Record<string, string>> }, kind: string, labels: Readonly<Record<string, unknown>>): boolean {
+  return scope.presence.includes(kind) && Object.entries(scope.labels).every(([key, value]) => typeof labels[key] === 'string' && (value === '*' || labels[key] === value));
+}
+
 /** Whether an artifact path matches a glob whose `*` stays within one path segment. */
 export function artifactMatches(glob: string, path: string): boolean {
   const regex = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
@@ -118,6 +129,10 @@ export function validateDeclarations(declarations: readonly ParityDeclaration[],
     if (declaration.reason.trim().length < 20) throw new Error(`${where}: 'reason' must say why the environments differ here`);
     if (declaration.where.length === 0) throw new Error(`${where}: 'where' must list at least one scope`);
     for (const scope of declaration.where) {
+      if ('presence' in scope) {
+        if (scope.presence.length === 0 || Object.keys(scope.labels).length === 0) throw new Error(`${where}: a presence scope needs kinds and labels`);
+        continue;
+      }
       if (scope.paths.length === 0) throw new Error(`${where}: every scope needs 'paths'`);
       for (const path of scope.paths) {
         try {
