@@ -1,6 +1,8 @@
 import type { ParitySource } from '../infra/parity/check-parity.js';
 import type { ParityDeclaration } from '../infra/parity/declaration.js';
-import { CUTOVER_ROLE_LABEL } from '../infra/model/names.js';
+import { CUTOVER_ROLE_LABEL, STATEFUL_NAMESPACE } from '../infra/model/names.js';
+import { IN_CLUSTER_STATEFUL_COMPONENT } from '../infra/synth/workloads/stateful/in-cluster-stateful-service.js';
+import { VM_STATEFUL_COMPONENT } from '../infra/synth/workloads/vm-stateful-service.js';
 
 /** This file, as findings and the parity report name it. */
 export const PARITY_FILE = 'environments/parity.ts';
@@ -103,6 +105,24 @@ export const PARITY_DECLARATIONS: readonly ParityDeclaration[] = [
         ],
       },
       { presence: ['Ingress', 'Service', 'EndpointSlice'], labels: { [CUTOVER_ROLE_LABEL]: '*' } },
+    ],
+  },
+  {
+    id: 'stateful-modes',
+    reason:
+      'A stateful service moves from its VMs into the cluster one environment at a time, test first (statefulServices.<name>.mode ' +
+      'and .cluster in environments/<env>.ts): the environment that runs it in the cluster has its StatefulSet, claims, config, ' +
+      'disruption budget and policy, the stateful namespace\'s default-deny policy and pull secret, a Service that selects the pods ' +
+      'instead of the VMs\' EndpointSlice, and modules whose egress names the pods instead of the VM addresses',
+    where: [
+      { kinds: ['Service'], paths: ['spec.selector', 'metadata.labels["app.kubernetes.io/component"]'] },
+      { kinds: ['NetworkPolicy'], paths: ['spec.egress[*].to[*].namespaceSelector', 'spec.egress[*].to[*].podSelector'] },
+      {
+        presence: ['StatefulSet', 'Service', 'Secret', 'PersistentVolumeClaim', 'PodDisruptionBudget', 'NetworkPolicy'],
+        labels: { 'app.kubernetes.io/component': IN_CLUSTER_STATEFUL_COMPONENT },
+      },
+      { presence: ['EndpointSlice'], labels: { 'app.kubernetes.io/component': VM_STATEFUL_COMPONENT } },
+      { presence: ['NetworkPolicy', 'Secret'], labels: { 'app.kubernetes.io/name': STATEFUL_NAMESPACE, 'app.kubernetes.io/component': 'namespace' } },
     ],
   },
   {
