@@ -235,8 +235,20 @@ const KUBESPHERE_PODS: readonly KubeSpherePod[] = [
 ];
 
 /**
+ * KubeSphere logging (`spec.logging.enabled`), the platform's one log pipeline, from kubesphere/ks-installer v3.4.1
+ * `roles/common/tasks/fluentbit-install.yaml`: fluent-bit 10m/25Mi on every node, tolerating every taint
+ * (`roles/common/templates/custom-fluentbit-fluentBit.yaml.j2`), and fluentbit-operator 10m/20Mi, one replica
+ * (`roles/common/templates/custom-fluentbit-operator-deployment.yaml.j2`). The log-sidecar injector stays off.
+ */
+const LOGGING_PODS: readonly KubeSpherePod[] = [
+  { pod: 'kubesphere-logging-system/fluent-bit', containers: [{ cpu: '10m', memory: '25Mi' }], spread: { kind: 'free' } },
+  { pod: 'kubesphere-logging-system/fluentbit-operator', containers: [{ cpu: '10m', memory: '20Mi' }], replicas: () => 1, spread: { kind: 'free' } },
+];
+
+/**
  * What ks-installer runs when the ClusterConfiguration is among the objects: Jenkins (`devops-jenkins`) as
- * `spec.devops` sizes it (`jenkinsCpuReq` counts 0 when absent), and KubeSphere's core and monitoring pods.
+ * `spec.devops` sizes it (`jenkinsCpuReq` counts 0 when absent), KubeSphere's core and monitoring pods, and
+ * fluent-bit when logging is on.
  */
 function kubeSphereWorkloads(env: Environment, objects: readonly KubeObject[]): Workload[] {
   const config = objects.find((o) => o.apiVersion === CLUSTER_CONFIGURATION.apiVersion && o.kind === CLUSTER_CONFIGURATION.kind);
@@ -248,7 +260,11 @@ function kubeSphereWorkloads(env: Environment, objects: readonly KubeObject[]): 
       : [];
   const cluster = { controlPlaneNodes: env.cluster.roleGroups.controlPlane.length, nodes: env.cluster.hosts.length };
   const core = KUBESPHERE_PODS.map(({ pod, containers, replicas, spread }) => installedWorkload(`KubeSphere/${pod}`, 'KubeSphere 3.4 defaults', containers, replicas?.(cluster), spread));
-  return [...jenkins, ...core];
+  const logging =
+    asObject(asObject(config.spec)?.logging)?.enabled === true
+      ? LOGGING_PODS.map(({ pod, containers, replicas, spread }) => installedWorkload(`KubeSphere/${pod}`, 'ClusterConfiguration logging', containers, replicas?.(cluster), spread))
+      : [];
+  return [...jenkins, ...core, ...logging];
 }
 
 /** A workload without a manifest: `ref` is `Source/namespace/name`; `replicas` undefined makes it a DaemonSet. */

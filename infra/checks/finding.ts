@@ -1,5 +1,6 @@
 import { exceptionAnnotation } from '../model/names.js';
-import type { HelmReleaseSpec, KubeObject } from '../model/types.js';
+import type { MirrorImage } from '../model/mirrors.js';
+import type { Artifact, HelmReleaseSpec, KubeObject } from '../model/types.js';
 import type { Environment } from '../schema/environment.js';
 
 /**
@@ -35,6 +36,10 @@ export interface CheckInput {
   readonly envFile?: string;
   /** Helm releases Pulumi installs; their values are checked for plain-text secrets. */
   readonly helmReleases?: readonly HelmReleaseSpec[];
+  /** Files the platform writes beside the manifests (KubeKey and installer configs); rules that need them skip without. */
+  readonly artifacts?: readonly Artifact[];
+  /** Declared third-party images (`modules/mirrors.ts`), for `supply-chain.provenance`. @default [] */
+  readonly mirrors?: readonly MirrorImage[];
   /**
    * CustomResourceDefinitions (parsed YAML) KubeSphere objects are validated against; the shell reads them from
    * `infra/checks/crds/`. Without them, custom resources are reported as kinds the schema check does not know.

@@ -1,5 +1,7 @@
 import { applyExceptions, sortFindings, type CheckInput, type Finding, type Rule } from './finding.js';
+import { checkInstallTime } from './install-time.js';
 import { checkNetwork } from './network.js';
+import { checkProvenance } from './provenance.js';
 import { checkPodSecurity } from './pss-restricted.js';
 import { checkReliability } from './reliability.js';
 import { checkSchema } from './schema.js';
@@ -9,7 +11,9 @@ import { checkTopology } from './topology.js';
 
 export * from './capacity.js';
 export * from './finding.js';
+export * from './install-time.js';
 export * from './network.js';
+export * from './provenance.js';
 export * from './pss-restricted.js';
 export * from './reliability.js';
 export * from './schema.js';
@@ -18,7 +22,7 @@ export * from './supply-chain.js';
 export * from './topology.js';
 
 /** Every rule family, each implemented once. */
-export const RULES: readonly Rule[] = [checkSchema, checkPodSecurity, checkReliability, checkNetwork, checkSupplyChain, checkSecrets, checkTopology];
+export const RULES: readonly Rule[] = [checkSchema, checkPodSecurity, checkReliability, checkNetwork, checkSupplyChain, checkSecrets, checkTopology, checkInstallTime, checkProvenance];
 
 /** Runs every rule, applies the declared exceptions, and sorts the findings. */
 export function runChecks(input: CheckInput): Finding[] {

@@ -29,6 +29,7 @@ import { readManifests } from './read-manifests.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 import { PARITY } from '../../environments/parity.js';
 import { checkParity, parityReport } from '../parity/index.js';
+import { mirrors } from '../../modules/mirrors.js';
 
 /**
  * `npm run check [-- --env prod] [--format json] [--manifests DIR]`: schema, policy and capacity checks.
@@ -71,6 +72,8 @@ export const ENVIRONMENT_SUITES: EnvironmentSuite[] = [
         env: c.env,
         envFile: c.envFile,
         helmReleases: c.platform.units.flatMap((u) => u.helmReleases),
+        artifacts: c.platform.units.flatMap((u) => u.artifacts),
+        mirrors,
         customResourceDefinitions: readCustomResourceDefinitions(),
       }),
   },

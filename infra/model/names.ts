@@ -28,8 +28,6 @@ export function moduleNamespace(domain: string): string {
 
 /** Namespace of the selector-less Services that front the VM-hosted stateful services. */
 export const STATEFUL_NAMESPACE = 'icv-stateful';
-/** Namespace of the log shipper: the one workload allowed to read the node's logs. */
-export const LOGGING_NAMESPACE = 'icv-logging';
 /** Image pull secret present in every application namespace. */
 export const PULL_SECRET = 'harbor-pull';
 /** Wildcard TLS certificate for `*.<domain>`, present in every namespace that has public routes. */

@@ -10,7 +10,7 @@ import type { KubeObject } from './types.js';
  * re-created from the code in seconds, and protecting them would turn every replacement into a manual step. The
  * Harbor project and robot accounts are not protected either: Harbor itself refuses to delete a project that still
  * holds repositories, and a replaced robot only rotates the secret that Pulumi writes into the pull secrets anyway.
- * The test environment protects nothing, so it can be torn down and rebuilt at will.
+ * The test environment protects only `ALWAYS_PROTECTED_KINDS`, so it can otherwise be torn down and rebuilt at will.
  */
 export const PROTECTED_KINDS: Readonly<Record<string, string>> = {
   Namespace: 'deleting a namespace deletes every object in it, the DevOps credentials and the application data included',
@@ -19,9 +19,23 @@ export const PROTECTED_KINDS: Readonly<Record<string, string>> = {
   WorkspaceTemplate: 'deleting it deletes the workspace, its members and role bindings, and KubeSphere\'s link to every namespace in it',
 };
 
+/**
+ * Kinds protected in every environment, test included. kubesphere/ks-devops v3.4.1
+ * `controllers/jenkins/devopsproject/devopsproject_controller.go` (`syncHandler`) adopts the namespace labelled
+ * `kubesphere.io/devopsproject: <project>` (the one this platform declares) with `controllerutil.SetControllerReference`:
+ * the DevOpsProject becomes the namespace's controlling owner. Deleting or replacing the DevOpsProject therefore
+ * garbage-collects the namespace, its Pipelines and credential Secrets behind Pulumi's back (Pulumi's state still
+ * lists them). So Pulumi never deletes it without a deliberate `pulumi state unprotect`, and everything in its
+ * namespace is created after it (and so deleted before it: a deliberate destroy removes the Pipelines and
+ * Secrets first, then the project, whose garbage collection takes the then-empty namespace).
+ */
+export const ALWAYS_PROTECTED_KINDS: Readonly<Record<string, string>> = {
+  DevOpsProject: 'its controller owns the DevOps namespace: deleting the project garbage-collects the namespace, the Pipelines and the credentials from under Pulumi',
+};
+
 /** Whether an object is protected in this environment. */
 export function isProtected(env: { readonly production: boolean }, obj: Pick<KubeObject, 'kind'>): boolean {
-  return env.production && Object.hasOwn(PROTECTED_KINDS, obj.kind);
+  return Object.hasOwn(ALWAYS_PROTECTED_KINDS, obj.kind) || (env.production && Object.hasOwn(PROTECTED_KINDS, obj.kind));
 }
 
 /**

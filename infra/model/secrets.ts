@@ -27,7 +27,13 @@ export const DERIVED_SECRETS = {
 } as const;
 export type DerivedSecret = keyof typeof DERIVED_SECRETS;
 
-export type SecretName = SecretKey | DerivedSecret;
+/** Secrets the Pulumi program computes from other secret config, never stored anywhere. */
+export const COMPUTED_SECRETS = {
+  harborRegistryHtpasswd: 'htpasswd line (bcrypt) of Harbor\'s registry credentials, computed from harborRegistryPassword with a salt derived from it, so every render gives the same line',
+} as const;
+export type ComputedSecret = keyof typeof COMPUTED_SECRETS;
+
+export type SecretName = SecretKey | DerivedSecret | ComputedSecret;
 
 const MARKER = /<redacted:secret:([A-Za-z0-9]+)>/g;
 

@@ -8,6 +8,8 @@ import type { Environment } from '../schema/environment.js';
 import { HarborRegistry } from './harbor-registry.js';
 import { PlatformUnit } from './platform-unit.js';
 import type { SecretSource } from './secret-values.js';
+import { registryHtpasswd } from './htpasswd.js';
+import { REGISTRY_USER } from '../synth/registry/harbor-release.js';
 import type { StackConfig } from './stack-config.js';
 import { NamespaceIndex, type UnitContext } from './unit-resources.js';
 
@@ -75,6 +77,7 @@ export class PlatformStack extends pulumi.ComponentResource {
 
     let derived: Readonly<Record<DerivedSecret, pulumi.Output<string>>> | undefined;
     const secrets: SecretSource = (secret) => {
+      if (secret === 'harborRegistryHtpasswd') return pulumi.secret(config.secrets.harborRegistryPassword.apply((password) => registryHtpasswd(REGISTRY_USER, password)));
       if (!Object.hasOwn(DERIVED_SECRETS, secret)) return config.secrets[secret as SecretKey];
       if (derived === undefined) throw new Error(`secret '${secret}' is produced by the registry unit, which is not created yet`);
       return derived[secret as DerivedSecret];

@@ -72,20 +72,29 @@ export class NamespaceIndex {
  * objects can wait for them), then every other object, then the releases.
  */
 export function registerUnitResources(unit: Unit, context: UnitContext, parent: pulumi.Resource): UnitResources {
-  const namespacesFirst = [...unit.objects.filter(isNamespace), ...unit.objects.filter((o) => !isNamespace(o))];
+  const isProject = (o: KubeObject) => o.kind === 'DevOpsProject';
+  const ordered = [...unit.objects.filter(isNamespace), ...unit.objects.filter(isProject), ...unit.objects.filter((o) => !isNamespace(o) && !isProject(o))];
   const created = new Map<KubeObject, pulumi.CustomResource>();
-  for (const obj of namespacesFirst) {
+  /** DevOpsProjects by the namespace their controller owns (the project's own name). */
+  const projects = new Map<string, pulumi.CustomResource>();
+  for (const obj of ordered) {
+    const project = obj.metadata.namespace === undefined ? undefined : projects.get(obj.metadata.namespace);
     const resource = createKubeResource(obj, resolveObjectSecrets(obj, context.secrets), {
       parent,
       provider: context.provider,
       protect: isProtected(context.env, obj),
       ...(isRetainedOnDelete(obj) ? { retainOnDelete: true } : {}),
       // A DevOpsProject is cluster-scoped but owns the namespace of its own name: created first, the controller
-      // would create that namespace itself and Pulumi's Namespace would then fail with AlreadyExists.
-      dependsOn: context.namespaces.dependencyOf(obj.kind === 'DevOpsProject' ? obj.metadata.name : obj.metadata.namespace, objectRef(obj)),
+      // would create that namespace itself and Pulumi's Namespace would then fail with AlreadyExists. What lives in
+      // that namespace waits for the project, so a destroy deletes it before the project (see infra/model/protection.ts).
+      dependsOn: [
+        ...context.namespaces.dependencyOf(isProject(obj) ? obj.metadata.name : obj.metadata.namespace, objectRef(obj)),
+        ...(project ? [project] : []),
+      ],
       ...(obj.kind === 'Secret' ? { additionalSecretOutputs: ['data', 'stringData'] } : {}),
     });
     if (resource instanceof k8s.core.v1.Namespace) context.namespaces.add(obj.metadata.name, resource);
+    if (isProject(obj)) projects.set(obj.metadata.name, resource);
     created.set(obj, resource);
   }
   return {

@@ -6,10 +6,9 @@ import { KUBEKEY_CLUSTER_PATH, KubeKeyCluster } from './cluster/kubekey-cluster.
 import { KUBESPHERE_CONFIGURATION_PATH, KubeSphereInstaller } from './cluster/kubesphere-installer.js';
 import { devopsUnit } from './devops/devops-unit.js';
 import { k8s } from 'cdk8s-plus-27';
-import { INGRESS_CLASS, LOGGING_NAMESPACE, moduleNamespace, STATEFUL_NAMESPACE } from '../model/names.js';
+import { INGRESS_CLASS, moduleNamespace, STATEFUL_NAMESPACE } from '../model/names.js';
 import { appLabels } from '../model/names.js';
-import { AppNamespace, PodSecurityLevel } from './workloads/app-namespace.js';
-import { LogShipper } from './workloads/log-shipper.js';
+import { AppNamespace } from './workloads/app-namespace.js';
 import { ModuleWorkload } from './workloads/module-workload.js';
 import { VmStatefulService } from './workloads/vm-stateful-service.js';
 import { InClusterFront, InClusterStatefulService } from './workloads/stateful/in-cluster-stateful-service.js';
@@ -78,7 +77,7 @@ function clusterUnit(env: Environment): Unit {
   };
 }
 
-/** Namespaces, their default-deny policies and pull secrets, the VM-hosted stateful services, the log shipper. */
+/** Namespaces, their default-deny policies and pull secrets, the VM-hosted stateful services, the IngressClass. */
 function sharedInfraUnit(env: Environment, catalog: readonly ModuleSpec[]): Unit {
   const routed = new Set(catalog.filter((m) => m.routes.length > 0).map((m) => moduleNamespace(m.domain)));
   const domainNamespaces = [...new Set(catalog.map((m) => moduleNamespace(m.domain)))].sort();
@@ -94,13 +93,8 @@ function sharedInfraUnit(env: Environment, catalog: readonly ModuleSpec[]): Unit
       const clients = catalog.filter((m) => m.dependsOn.stateful.includes(service));
       new InClusterStatefulService(scope, `stateful-${service}-cluster`, { service, env, clients });
     }
-    new AppNamespace(scope, LOGGING_NAMESPACE, {
-      name: LOGGING_NAMESPACE,
-      env,
-      podSecurity: PodSecurityLevel.PRIVILEGED,
-      podSecurityReason: 'the log shipper mounts the node\'s /var/log (hostPath), which only the privileged level admits',
-    });
-    new LogShipper(scope, 'log-shipper', { env });
+    // Container logs reach the environment's Elasticsearch through KubeSphere's own fluent-bit (ClusterConfiguration
+    // `logging`), whose index the console's log search reads; no second shipper runs here.
     // KubeSphere's gateway (ingress-nginx) serves class nginx but does not create the IngressClass object, without
     // which ingress-nginx ignores Ingresses that name their class (every route here, and Harbor's).
     new k8s.KubeIngressClass(scope, 'ingress-class', {

@@ -21,8 +21,10 @@ describe.each(built)('ks-installer ClusterConfiguration of $env.name', ({ env, p
   });
 
   it('enables logging into the environment\'s own Elasticsearch instead of the built-in OpenSearch', () => {
-    expect(config.spec.logging).toMatchObject({ enabled: true, containerruntime: 'containerd' });
-    expect(config.spec.common.opensearch).toEqual({ enabled: false });
+    expect(config.spec.logging).toMatchObject({ enabled: true, containerruntime: 'containerd', logsidecar: { enabled: false } });
+    expect(config.spec.common.opensearch).toMatchObject({ enabled: false });
+    expect(config.spec.common.opensearch).not.toHaveProperty('opensearchPrefix');
+    expect(config.spec.common.opensearch).not.toHaveProperty('basicAuth');
     expect(config.spec.common.es).toMatchObject({
       enabled: true,
       externalElasticsearchHost: env.statefulServices.elasticsearch.addresses[0],
@@ -41,8 +43,8 @@ describe('KubeSphereInstaller', () => {
   it('applies its defaults once and takes overrides', () => {
     const env = built[0]!.env;
     expect(new KubeSphereInstaller({ env })).toMatchObject({ version: 'v3.4.1', jenkinsMemoryRequest: '4Gi', jenkinsMemoryLimit: '8Gi', jenkinsVolumeSize: '16Gi', logMaxAge: 7 });
-    const larger = new KubeSphereInstaller({ env, jenkinsMemoryLimit: '12Gi', version: 'v3.4.0' });
+    const larger = new KubeSphereInstaller({ env, jenkinsMemoryLimit: '12Gi' });
     expect((larger.config.spec as any).devops.jenkinsMemoryLim).toBe('12Gi');
-    expect(larger.toYaml()).toContain('--with-kubesphere v3.4.0');
+    expect(larger.toYaml()).toContain('WITHOUT --with-kubesphere');
   });
 });

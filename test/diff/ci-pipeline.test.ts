@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -36,14 +36,18 @@ describe('.gitlab-ci.yml', () => {
     expect(jobs.test!.script).toEqual(['npm test']);
     expect(jobs['synth-check']!.script).toEqual(['npm run synth', 'npm run check']);
     expect(pipeline.default).toMatchObject({ image: 'node:20', before_script: [expect.stringMatching(/^npm ci/)] });
+    // Pulumi jobs run in the image that carries the CLI (ci/image/Dockerfile), pinned to the SDK's version.
+    expect(pipeline['.pulumi']).toMatchObject({ image: '$PULUMI_IMAGE' });
+    expect((pipeline.variables as Record<string, string>).PULUMI_IMAGE).toBe(`$CI_REGISTRY_IMAGE/ci-pulumi:${(pipeline.variables as Record<string, string>).PULUMI_VERSION}`);
+    expect(readFileSync(join(repoRoot, 'ci/image/Dockerfile'), 'utf8')).toContain(`ARG PULUMI_VERSION=${(pipeline.variables as Record<string, string>).PULUMI_VERSION}`);
     expect((pipeline['synth-check'] as { artifacts: { paths: string[] } }).artifacts.paths).toEqual(['dist/']);
   });
 
   it('diffs merge requests only, and runs Pulumi only with its credentials: prod by hand in a protected environment', () => {
     expect(jobs['mr-diff']!.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
-    expect(jobs['preview-test']!.rules![0]!.if).toContain('$PULUMI_ACCESS_TOKEN && $KUBECONFIG_TEST');
-    expect(jobs['preview-prod']!.rules![0]!.if).toContain('$PULUMI_ACCESS_TOKEN && $KUBECONFIG_PROD');
-    expect(jobs['deploy-test']!.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $PULUMI_ACCESS_TOKEN && $KUBECONFIG_TEST' }]);
+    expect(jobs['preview-test']!.rules![0]!.if).toContain('($PULUMI_BACKEND_URL || $PULUMI_ACCESS_TOKEN) && $KUBECONFIG_TEST');
+    expect(jobs['preview-prod']!.rules![0]!.if).toContain('($PULUMI_BACKEND_URL || $PULUMI_ACCESS_TOKEN) && $KUBECONFIG_PROD');
+    expect(jobs['deploy-test']!.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && ($PULUMI_BACKEND_URL || $PULUMI_ACCESS_TOKEN) && $KUBECONFIG_TEST' }]);
     expect(jobs['deploy-prod']!.rules![0]).toMatchObject({ if: expect.stringContaining('$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'), when: 'manual' });
     expect(jobs['deploy-prod']!.environment!.name).toBe('prod');
     expect(jobs['deploy-test']!.script).toEqual(['bash ci/pulumi.sh up test']);
@@ -78,10 +82,36 @@ describe('ci/pulumi.sh', () => {
     expect(result.status).toBe(0);
   });
 
+  it('works with a self-managed backend (PULUMI_BACKEND_URL) and no Pulumi Cloud token', () => {
+    const result = run(['preview', 'test'], { PULUMI_BACKEND_URL: 's3://icv-pulumi-state', KUBECONFIG_TEST: 'apiVersion: v1' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('pulumi preview --diff --non-interactive --stack test\nkubeconfig: apiVersion: v1\n');
+  });
+
+  it('uses the CLI baked into the CI image: exits 2 when none is on PATH or its version is not PULUMI_VERSION, never downloading one', () => {
+    const bin = temporaryDirectory('icv-no-pulumi-');
+    // Only what the script needs besides pulumi; curl is a trap that fails the test if the script tries a download.
+    for (const tool of ['tr', 'mktemp', 'rm', 'cat', 'sed']) symlinkSync(spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool));
+    writeFileSync(join(bin, 'curl'), '#!/bin/sh\necho "curl called" >&2\nexit 99\n', { mode: 0o755 });
+    const none = spawnSync('/bin/bash', ['ci/pulumi.sh', 'up', 'test'], { cwd: repoRoot, encoding: 'utf8', env: { PATH: bin, HOME: tmpdir(), PULUMI_BACKEND_URL: 'file:///tmp/state', KUBECONFIG_TEST: 'x', PULUMI_VERSION: '3.248.0' } });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('no pulumi CLI on PATH: run this job in the CI image built from ci/image/Dockerfile');
+    expect(none.stderr).not.toContain('curl called');
+    const versioned = temporaryDirectory('icv-old-pulumi-');
+    writeFileSync(join(versioned, 'pulumi'), '#!/usr/bin/env bash\n[[ "$1" == version ]] && { echo v3.200.0; exit 0; }\necho "pulumi $*"\n', { mode: 0o755 });
+    const old = spawnSync('bash', ['ci/pulumi.sh', 'up', 'test'], { cwd: repoRoot, encoding: 'utf8', env: { PATH: `${versioned}:${process.env.PATH}`, HOME: tmpdir(), PULUMI_BACKEND_URL: 'file:///tmp/state', KUBECONFIG_TEST: 'x', PULUMI_VERSION: '3.248.0' } });
+    expect(old.status).toBe(2);
+    expect(old.stderr).toContain('the image\'s pulumi is v3.200.0, PULUMI_VERSION wants 3.248.0');
+    expect(old.stdout).toBe('');
+  });
+
   it('exits 2 without credentials or with bad arguments, without running pulumi', () => {
     const missing = run(['up', 'prod'], { PULUMI_ACCESS_TOKEN: 'pul-x' });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('KUBECONFIG_PROD not set');
+    const noBackend = run(['up', 'prod'], { KUBECONFIG_PROD: 'x' });
+    expect(noBackend.status).toBe(2);
+    expect(noBackend.stderr).toContain('PULUMI_BACKEND_URL or PULUMI_ACCESS_TOKEN not set');
     expect(missing.stdout).toBe('');
     expect(run(['destroy', 'prod'], {}).status).toBe(2);
     expect(run(['up'], {}).status).toBe(2);

@@ -1,3 +1,5 @@
+import bcrypt from 'bcryptjs';
+import { registryHtpasswd } from '../../infra/pulumi/htpasswd.js';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPlatform } from '../../infra/synth/build-platform.js';
@@ -19,6 +21,8 @@ import {
   type Registration,
 } from './stack-harness.js';
 
+/** Protected in every environment: the DevOpsProject's controller owns the DevOps namespace. */
+const PROTECTED_EVERYWHERE = ['DevOpsProject'];
 const RELEASE_TYPE = 'kubernetes:helm.sh/v3:Release';
 const DYNAMIC_TYPE = 'pulumi-nodejs:dynamic:Resource';
 
@@ -132,10 +136,11 @@ export function describeStackProgram(stack: string): void {
       ]);
     });
 
-    it(`protects ${stack === 'prod' ? 'exactly what holds data or identity' : 'nothing'}`, () => {
+    it(`protects ${stack === 'prod' ? 'exactly what holds data or identity' : 'only the DevOpsProject'}`, () => {
       const expected = env.production
         ? [...objects.filter((o) => Object.hasOwn(PROTECTED_KINDS, o.kind)).map((o) => `${expectedType(o)}::${regOf(o).name}`), `${RELEASE_TYPE}::harbor/harbor`]
-        : [];
+        : objects.filter((o) => PROTECTED_EVERYWHERE.includes(o.kind)).map((o) => `${expectedType(o)}::${regOf(o).name}`);
+      expect(expected.some((e) => e.includes(':DevOpsProject::'))).toBe(true);
       const protectedNow = run.registrations.filter((r) => r.protect).map((r) => `${r.type}::${r.name}`);
       expect(protectedNow.sort()).toEqual(expected.sort());
       if (env.production) expect(protectedNow.filter((p) => p.includes(':Namespace::')).length).toBe(objects.filter((o) => o.kind === 'Namespace').length);
@@ -157,6 +162,17 @@ export function describeStackProgram(stack: string): void {
       // The DevOpsProject's controller would otherwise create the namespace of its own name first.
       const project = objects.find((o) => o.kind === 'DevOpsProject')!;
       expect(regOf(project).dependencies).toContain(namespaces.get(project.metadata.name));
+    });
+
+    it('destroying the DevOps unit is refused while the DevOpsProject is protected, and then removes what is in its namespace before it', () => {
+      // ks-devops v3.4.1 devopsproject_controller.go makes the DevOpsProject the namespace's controlling owner:
+      // deleting it first would garbage-collect the Pipelines and Secrets behind Pulumi's back. Pulumi deletes in
+      // reverse dependency order, so every object in the namespace depending on the project is deleted before it.
+      const project = objects.find((o) => o.kind === 'DevOpsProject')!;
+      expect(regOf(project).protect).toBe(true);
+      const inNamespace = objects.filter((o) => o.metadata.namespace === project.metadata.name);
+      expect(inNamespace.map((o) => o.kind)).toEqual(expect.arrayContaining(['Pipeline', 'Secret']));
+      for (const o of inNamespace) expect(regOf(o).dependencies, objectId(o)).toContain(regOf(project).urn);
     });
 
     it('manages Harbor\'s project and robots only once the Harbor release is installed', () => {
@@ -203,6 +219,16 @@ export function describeStackProgram(stack: string): void {
         for (const secret of run.secretValues) expect(visible.includes(secret), `${r.type} ${r.name} shows ${secret}`).toBe(false);
         expect(visible.includes('<redacted:secret:'), `${r.type} ${r.name} keeps a marker`).toBe(false);
       }
+    });
+
+    it("sets Harbor's registry htpasswdString from the secret config, the same line on every run (no restart on re-render)", () => {
+      const values = unwrapSecrets(named(RELEASE_TYPE, 'harbor/harbor').inputs.values) as any;
+      const password = testSecrets(stack)['icv:harborRegistryPassword']!;
+      const line = values.registry.credentials.htpasswdString as string;
+      expect(line).toMatch(/^harbor_registry_user:\$2b\$10\$[./A-Za-z0-9]{53}$/);
+      expect(bcrypt.compareSync(password, line.slice(line.indexOf(':') + 1))).toBe(true);
+      expect(line).toBe(registryHtpasswd('harbor_registry_user', password));
+      expect(registryHtpasswd('harbor_registry_user', `${password}x`)).not.toBe(line);
     });
 
     it('exports the public hosts, the registry, the KubeSphere names and the counts as stack outputs', () => {

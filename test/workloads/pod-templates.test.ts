@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { built, objectsOf } from '../support/platforms.js';
 
 const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
-/** The one workload allowed below the restricted profile, and why: it reads the node's container logs. */
-const NAMED_EXCEPTION = 'DaemonSet/icv-logging/filebeat';
 
 describe.each(built)('every pod template of $env.name', ({ platform, env }) => {
   const workloads = objectsOf(platform).filter((o) => ['Deployment', 'DaemonSet', 'StatefulSet', 'Job'].includes(o.kind)) as any[];
@@ -16,9 +14,8 @@ describe.each(built)('every pod template of $env.name', ({ platform, env }) => {
   for (const workload of workloads) {
     const pod = workload.spec.template.spec;
     const containers = [...(pod.initContainers ?? []), ...pod.containers];
-    const exception = id(workload) === NAMED_EXCEPTION;
 
-    it(`${id(workload)} passes Pod Security Standards restricted${exception ? ' (except its named, annotated hostPath and UID 0)' : ''}`, () => {
+    it(`${id(workload)} passes Pod Security Standards restricted`, () => {
       expect(pod.hostNetwork ?? false).toBe(false);
       expect(pod.hostPID ?? false).toBe(false);
       expect(pod.hostIPC ?? false).toBe(false);
@@ -32,12 +29,6 @@ describe.each(built)('every pod template of $env.name', ({ platform, env }) => {
         expect((c.ports ?? []).every((p: any) => p.hostPort === undefined)).toBe(true);
       }
       const volumeTypes = (pod.volumes ?? []).map((v: any) => Object.keys(v).find((k) => k !== 'name'));
-      if (exception) {
-        expect(workload.metadata.annotations['exceptions.icv.io/pss-restricted.volume-types']).toMatch(/hostPath/);
-        expect(volumeTypes.filter((t: string) => !RESTRICTED_VOLUMES.includes(t))).toEqual(['hostPath', 'hostPath']);
-        expect((pod.volumes as any[]).filter((v) => v.hostPath).map((v) => v.hostPath.path)).toEqual(['/var/log', '/var/lib/filebeat-data']);
-        return;
-      }
       expect(volumeTypes.every((t: string) => RESTRICTED_VOLUMES.includes(t))).toBe(true);
       for (const securityContext of [pod.securityContext, ...containers.map((c) => c.securityContext)]) {
         expect(securityContext.runAsNonRoot).toBe(true);

@@ -17,7 +17,7 @@ describe.each(built)('every synthesized object of $env.name', ({ platform }) => 
     const unknown = checkSchema({ customResourceDefinitions: CRDS, objects }).filter((f) => f.rule === 'schema.unknown-kind');
     expect(unknown).toEqual([]);
     const kinds = new Set(objects.map((o) => o.kind));
-    for (const kind of ['Deployment', 'Service', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Ingress', 'EndpointSlice', 'DaemonSet', 'Pipeline', 'DevOpsProject', 'WorkspaceTemplate']) {
+    for (const kind of ['Deployment', 'Service', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Ingress', 'EndpointSlice', 'Pipeline', 'DevOpsProject', 'WorkspaceTemplate']) {
       expect(kinds).toContain(kind);
     }
   });

@@ -63,13 +63,21 @@ export interface HarborValues {
   readonly registry: {
     readonly registry: { readonly resources: HarborResources };
     readonly controller: { readonly resources: HarborResources };
-    /** Basic-auth credentials core uses towards the registry component. */
-    readonly credentials: { readonly username: string; readonly password: string };
+    /**
+     * Basic-auth credentials core uses towards the registry component. `htpasswdString` is set because
+     * goharbor/harbor-helm v1.15.1 `templates/registry/registry-secret.yaml` otherwise renders
+     * `htpasswd username password` (bcrypt, random salt) on every render: every values change would change the
+     * registry's Secret and restart it (strategy Recreate: downtime). The Pulumi program computes it from the secret.
+     */
+    readonly credentials: { readonly username: string; readonly password: string; readonly htpasswdString: string };
   };
   readonly trivy: { readonly enabled: boolean; readonly resources: HarborResources };
   readonly database: { readonly type: 'internal'; readonly internal: { readonly password: string; readonly resources: HarborResources } };
   readonly redis: { readonly type: 'internal'; readonly internal: { readonly resources: HarborResources } };
 }
+
+/** The user core authenticates as towards the registry component. */
+export const REGISTRY_USER = 'harbor_registry_user';
 
 const resources = (requestCpu: string, requestMemory: string, limitCpu: string, limitMemory: string): HarborResources => ({
   requests: { cpu: requestCpu, memory: requestMemory },
@@ -139,7 +147,7 @@ export class HarborRelease {
       registry: {
         registry: { resources: resources('100m', '256Mi', '1000m', '1Gi') },
         controller: { resources: resources('50m', '64Mi', '200m', '256Mi') },
-        credentials: { username: 'harbor_registry_user', password: secretMarker('harborRegistryPassword') },
+        credentials: { username: REGISTRY_USER, password: secretMarker('harborRegistryPassword'), htpasswdString: secretMarker('harborRegistryHtpasswd') },
       },
       trivy: { enabled: this.trivy, resources: resources('200m', '512Mi', '1000m', '1Gi') },
       database: { type: 'internal', internal: { password: secretMarker('harborDatabasePassword'), resources: resources('100m', '256Mi', '1000m', '1Gi') } },

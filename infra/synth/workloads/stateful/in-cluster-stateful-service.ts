@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { appLabels, PULL_SECRET, selectorLabels, STATEFUL_NAMESPACE } from '../../../model/names.js';
 import { secretMarker } from '../../../model/secrets.js';
+import { mirrorReference } from '../../../model/mirrors.js';
 import type { Environment, InClusterService } from '../../../schema/environment.js';
 import type { ModuleSpec } from '../../../schema/module.js';
 import { addressesEgress, dnsEgress, modulePeer } from '../module-network-policy.js';
@@ -111,7 +112,7 @@ export class InClusterStatefulService extends Construct {
             containers: [
               {
                 name: service,
-                image: `${env.registry.host}/${env.registry.project}/${profile.image.repository}:${profile.image.tag}`,
+                image: mirrorReference(env.registry.host, env.registry.project, profile.image),
                 imagePullPolicy: 'IfNotPresent',
                 command: profile.command({ configFile, primaryHost, port }),
                 ports: [{ name: profile.portName, containerPort: port, protocol: 'TCP' }],

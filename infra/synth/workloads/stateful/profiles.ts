@@ -1,5 +1,6 @@
 import type { InClusterService } from '../../../schema/environment.js';
 import type { SecretKey } from '../../../model/secrets.js';
+import { REDIS_MIRROR, type MirrorImage } from '../../../model/mirrors.js';
 
 /**
  * How a stateful service runs inside the cluster: everything its StatefulSet needs that the environment does not
@@ -13,10 +14,10 @@ import type { SecretKey } from '../../../model/secrets.js';
  */
 export interface StatefulProfile {
   /**
-   * The image, as the environment's Harbor holds it (`<harbor>/<project>/<repository>:<tag>`), and where it is mirrored
-   * from. Third-party: no pipeline of ours builds it.
+   * The image: third-party, so declared once as a mirror (listed in `modules/mirrors.ts`) and pulled from the
+   * environment's Harbor by digest (`<harbor>/<project>/mirror/<name>@<digest>`).
    */
-  readonly image: { readonly repository: string; readonly tag: string; readonly upstream: string };
+  readonly image: MirrorImage;
   /** The container port clients and replicas connect to (the environment's port for the service). */
   readonly portName: string;
   /** Where the data volume is mounted. */
@@ -51,7 +52,7 @@ export interface StatefulProfile {
  * appears in a process's arguments.
  */
 const REDIS: StatefulProfile = {
-  image: { repository: 'mirror/redis', tag: '7.2.5-alpine', upstream: 'docker.io/library/redis:7.2.5-alpine' },
+  image: REDIS_MIRROR,
   portName: 'redis',
   dataPath: '/data',
   configPath: '/etc/redis',
