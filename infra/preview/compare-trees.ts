@@ -5,6 +5,7 @@ import { RISK_FLAGS, type ArtifactTarget, type Change, type DiffReport, type Env
 import { redact, redactLine } from '../compare/redaction.js';
 import { artifactRisks, flagsOf, objectRisks, type RiskOptions } from './risk-flags.js';
 import { diffLines } from '../compare/text-diff.js';
+import { cutoverChanges, type CutoverChange } from './cutover.js';
 
 export interface DiffOptions {
   /** What the `before` tree is, for the report: a directory or a git ref. */
@@ -35,13 +36,15 @@ export function diffTrees(before: DistTree, after: DistTree, options: DiffOption
   const risk: RiskOptions = { protectedEnvs: options.protectedEnvs ?? ['prod'] };
   const environments: EnvSummary[] = [];
   const changes: Change[] = [];
+  const cutovers: CutoverChange[] = [];
   for (const env of envs) {
+    cutovers.push(...cutoverChanges(before.envs.get(env) ?? EMPTY_ENV(env), after.envs.get(env) ?? EMPTY_ENV(env)));
     const { changes: envChanges, unchanged } = diffEnv(before.envs.get(env) ?? EMPTY_ENV(env), after.envs.get(env) ?? EMPTY_ENV(env), risk);
     envChanges.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
     changes.push(...envChanges);
     environments.push(summarize(env, envChanges, unchanged));
   }
-  return { from: options.from, to: options.to, environments, changes };
+  return { from: options.from, to: options.to, environments, cutovers, changes };
 }
 
 function diffEnv(before: DistEnv, after: DistEnv, risk: RiskOptions): { changes: Change[]; unchanged: number } {

@@ -1,5 +1,6 @@
 import type { FieldChange } from '../compare/field-diff.js';
 import type { TextHunk } from '../compare/text-diff.js';
+import type { CutoverChange } from './cutover.js';
 
 export type { FieldChange, TextHunk };
 
@@ -9,7 +10,19 @@ export type { FieldChange, TextHunk };
  */
 
 /** Why a reviewer should look twice at a change, most severe first (the order flags are listed in). */
-export const RISK_FLAGS = ['deleted', 'replacement', 'protected', 'network-widened', 'public-route', 'image', 'prod'] as const;
+export const RISK_FLAGS = [
+  'deleted',
+  'replacement',
+  'protected',
+  // A change to an object that holds data: a claim, a StatefulSet with volume claim templates.
+  'data.change',
+  // A route that jumps from its legacy deployment straight to Kubernetes in a protected environment.
+  'cutover.skip-canary',
+  'network-widened',
+  'public-route',
+  'image',
+  'prod',
+] as const;
 export type RiskFlag = (typeof RISK_FLAGS)[number];
 
 /** `replaced` is a change Kubernetes or Pulumi can only make by deleting and re-creating the object. */
@@ -81,6 +94,8 @@ export interface DiffReport {
   readonly from: string;
   readonly to: string;
   readonly environments: readonly EnvSummary[];
+  /** Modules whose route stage changes, one line per route (see cutover.ts). */
+  readonly cutovers: readonly CutoverChange[];
   /** Every change, ordered by environment, unit, then object. */
   readonly changes: readonly Change[];
 }

@@ -61,6 +61,13 @@ export function renderMarkdown(report: DiffReport, options: MarkdownOptions = {}
   return out + note(flagLines.length - shownFlags, blocks.length - shown);
 }
 
+/** Route stage changes, one line per route and environment: what the cutover objects' changes mean. */
+function cutoverSection(report: DiffReport): string[] {
+  const cutovers = report.cutovers ?? [];
+  if (cutovers.length === 0) return [];
+  return ['### Cutover', '', ...cutovers.flatMap((c) => c.lines.map((line) => `- **${c.env}** ${c.module}: ${line}`)), ''];
+}
+
 function renderHead(report: DiffReport): string {
   const rows = report.environments.map((e) => `| ${e.env} | ${e.added} | ${e.changed} | ${e.replaced} | ${e.deleted} | ${e.flagged} |`);
   const anything = report.changes.length > 0;
@@ -74,6 +81,7 @@ function renderHead(report: DiffReport): string {
     '|---|--:|--:|--:|--:|--:|',
     ...(rows.length > 0 ? rows : ['| (none) | 0 | 0 | 0 | 0 | 0 |']),
     '',
+    ...cutoverSection(report),
     anything ? '' : 'No changes: the synthesized manifests and artifacts are identical.\n',
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import { RISK_FLAGS, type FlagReason, type RiskFlag } from './model.js';
 import { networkPolicyWidening } from './network-policy.js';
 import { parseQuantity } from '../model/quantity.js';
 import { PROTECTED_KINDS } from '../model/protection.js';
+import { isPrimaryIngress, skippedCanary } from './cutover.js';
 
 export interface RiskOptions {
   /** Environments where every change is flagged `prod`. */
@@ -55,6 +56,12 @@ export function objectRisks(input: ObjectChangeInput, options: RiskOptions): Fla
     for (const reason of imageChanges(before.body, after.body)) add('image', reason);
   }
   for (const object of new Set([before, after])) if (object) for (const reason of protectedReasons(object)) add('protected', reason);
+  const data = dataBearing(before, after);
+  if (data) add('data.change', `${!after ? 'deletes' : !before ? 'creates' : 'changes'} ${data}`);
+  if (options.protectedEnvs.includes(input.env) && isPrimaryIngress(current)) {
+    const skipped = skippedCanary(before?.body, after?.body);
+    if (skipped) add('cutover.skip-canary', `route ${skipped} in ${input.env}`);
+  }
   if (current.kind === 'NetworkPolicy') for (const reason of networkPolicyWidening(before?.body, after?.body)) add('network-widened', reason);
   for (const reason of publicRoutes(before?.body, after?.body, current.kind)) add('public-route', reason);
   if (options.protectedEnvs.includes(input.env)) add('prod', `a change in ${input.env}`);
@@ -123,6 +130,17 @@ function replacementReasons(before: DistObject, after: DistObject, changes: read
     }
   }
   return reasons;
+}
+
+/** What makes an object data-bearing: a claim, or a StatefulSet whose pods own claims. */
+function dataBearing(before: DistObject | undefined, after: DistObject | undefined): string | undefined {
+  const current = (after ?? before)!;
+  if (current.kind === 'PersistentVolumeClaim') return `the claim ${current.name}, which holds a volume's data`;
+  const templates = (o: DistObject | undefined) => valueAt(o?.body, ['spec', 'volumeClaimTemplates']);
+  if (current.kind === 'StatefulSet' && (Array.isArray(templates(before)) || Array.isArray(templates(after)))) {
+    return `the StatefulSet ${current.name}, whose pods write to their volume claims`;
+  }
+  return undefined;
 }
 
 function protectedReasons(object: DistObject): string[] {
