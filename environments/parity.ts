@@ -1,8 +1,6 @@
 import type { ParitySource } from '../infra/parity/check-parity.js';
 import type { ParityDeclaration } from '../infra/parity/declaration.js';
-import { CUTOVER_ROLE_LABEL, STATEFUL_NAMESPACE } from '../infra/model/names.js';
-import { IN_CLUSTER_STATEFUL_COMPONENT } from '../infra/synth/workloads/stateful/in-cluster-stateful-service.js';
-import { VM_STATEFUL_COMPONENT } from '../infra/synth/workloads/vm-stateful-service.js';
+import { CUTOVER_ROLE_LABEL, IN_CLUSTER_STATEFUL_COMPONENT, STATEFUL_NAMESPACE, VM_STATEFUL_COMPONENT } from '../infra/model/names.js';
 
 /** This file, as findings and the parity report name it. */
 export const PARITY_FILE = 'environments/parity.ts';

@@ -42,6 +42,11 @@ export const NODE_LOCAL_DNS = '169.254.25.10';
 /** Non-root identity every pod runs as (kube-score asks for ≥ 10000). */
 export const POD_UID = 10001;
 
+/** The `app.kubernetes.io/component` of the objects that front a stateful service's VMs. */
+export const VM_STATEFUL_COMPONENT = 'vm-stateful-service';
+/** The `app.kubernetes.io/component` of every object of a stateful service run in the cluster. */
+export const IN_CLUSTER_STATEFUL_COMPONENT = 'stateful-service';
+
 /** Stable in-cluster DNS name of a VM-hosted stateful service. */
 export function statefulHost(service: string): string {
   return `${service}.${STATEFUL_NAMESPACE}.svc.cluster.local`;

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { Environment, StatefulServiceName } from '../../schema/environment.js';
 import { appLabels } from '../../model/names.js';
-import { STATEFUL_NAMESPACE } from '../../model/names.js';
+import { STATEFUL_NAMESPACE, VM_STATEFUL_COMPONENT } from '../../model/names.js';
 import { ExternalEndpoints } from './external-endpoints.js';
 
 export interface VmStatefulServiceProps {
@@ -29,6 +29,3 @@ export class VmStatefulService extends Construct {
     });
   }
 }
-
-/** The `app.kubernetes.io/component` of the objects that front a service's VMs. */
-export const VM_STATEFUL_COMPONENT = 'vm-stateful-service';

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { appLabels, PULL_SECRET, selectorLabels, STATEFUL_NAMESPACE } from '../../../model/names.js';
+import { appLabels, IN_CLUSTER_STATEFUL_COMPONENT, PULL_SECRET, selectorLabels, STATEFUL_NAMESPACE } from '../../../model/names.js';
 import { secretMarker } from '../../../model/secrets.js';
 import { mirrorReference } from '../../../model/mirrors.js';
 import type { Environment, InClusterService } from '../../../schema/environment.js';
@@ -16,8 +16,6 @@ export interface InClusterStatefulServiceProps {
   readonly clients: readonly ModuleSpec[];
 }
 
-/** The `app.kubernetes.io/component` of every object of an in-cluster stateful service. */
-export const IN_CLUSTER_STATEFUL_COMPONENT = 'stateful-service';
 /** Name of the data volume claim template; a pod's claim is `<template>-<service>-<ordinal>`. */
 export const DATA_VOLUME = 'data';
 
