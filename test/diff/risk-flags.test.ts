@@ -82,7 +82,8 @@ describe('risk flags: one change of each class', () => {
     expect(find(report, 'test', /^Namespace icv-vehicle$/).flags).toEqual(['protected']);
     const claim = find(report, 'test', /^PersistentVolumeClaim harbor-registry$/);
     expect(claim.status).toBe('changed');
-    expect(claim.flags).toEqual(['protected']);
+    // A claim holds data: any change to it is flagged data.change as well (issue 18).
+    expect(claim.flags).toEqual(['protected', 'data.change']);
   });
 
   it('flags a NetworkPolicy peer that opens ingress to all namespaces', () => {
