@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -68,7 +68,8 @@ async function main(): Promise<void> {
       results.push({ factor, ours, naive, serialize, kustomize, pulumi });
     }
     const cold = coldStart(work);
-    lines.push(...synthesisTable(results), '', ...pulumiTable(results), '', ...coldTable(cold), '', ...goals(results, cold));
+    const diff = diffFigure(work);
+    lines.push(...synthesisTable(results), '', ...pulumiTable(results), '', ...coldTable(cold), '', ...diffTable(diff), '', ...goals(results, cold), ...diffGoal(diff));
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -189,6 +190,71 @@ function coldStart(work: string): ColdFigure[] {
     progress(`cold: ${label}: ${fmtMs(median(times))}`);
     return { label, ms: median(times) };
   });
+}
+
+const DIFF_RUNS = 3;
+
+interface DiffFigure {
+  /** Median wall time of `npm run diff -- --base HEAD`, ms. */
+  readonly ms: number;
+  readonly runs: number;
+  /** Changes the report found (both environments). */
+  readonly changes: number;
+  readonly loadBefore: number;
+}
+
+/**
+ * `npm run diff -- --base HEAD` of a one-module change, as a merge request runs it: in a clean worktree of HEAD
+ * whose catalog has the example of issue 16 (vehicle-access drops vehicle-registry and may scale to four), so the
+ * base is synthesized in a temporary git worktree and the working tree beside it. Wall time of the whole command.
+ */
+function diffFigure(work: string): DiffFigure {
+  const tree = join(work, 'diff-worktree');
+  const git = (...args: string[]) => {
+    const child = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${child.stderr}`);
+  };
+  git('worktree', 'add', '--detach', '--quiet', tree, 'HEAD');
+  try {
+    symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'), 'dir');
+    const file = join(tree, 'modules', 'vehicle.ts');
+    const source = readFileSync(file, 'utf8');
+    const edited = source
+      .replace("dependsOn: { modules: ['vehicle-registry', 'vehicle-telemetry']", "dependsOn: { modules: ['vehicle-telemetry']")
+      .replace('scaling: { min: 2, max: 3, targetCpu: 65 }', 'scaling: { min: 2, max: 4, targetCpu: 65 }');
+    if (edited === source) throw new Error('bench: the vehicle-access entry of modules/vehicle.ts no longer reads as the diff benchmark expects');
+    writeFileSync(file, edited);
+    const loadBefore = loadavg()[0]!;
+    const times: number[] = [];
+    let changes = 0;
+    for (let run = 0; run < DIFF_RUNS; run += 1) {
+      const out = join(work, `diff-${run}.json`);
+      const start = performance.now();
+      const child = spawnSync('npm', ['run', '--silent', 'diff', '--', '--base', 'HEAD', '--format', 'json', '--out', out], { cwd: tree, encoding: 'utf8' });
+      times.push(performance.now() - start);
+      if (child.status !== 0) throw new Error(`npm run diff failed (exit ${child.status}):\n${child.stderr}`);
+      changes = (JSON.parse(readFileSync(out, 'utf8')) as { changes: unknown[] }).changes.length;
+    }
+    progress(`diff: one-module change: ${fmtMs(median(times))}`);
+    return { ms: median(times), runs: DIFF_RUNS, changes, loadBefore };
+  } finally {
+    rmSync(join(tree, 'node_modules'), { force: true });
+    git('worktree', 'remove', '--force', tree);
+  }
+}
+
+function diffTable(diff: DiffFigure): string[] {
+  return [
+    `## Merge-request diff of a one-module change (median of ${diff.runs}, load average ${diff.loadBefore.toFixed(1)} before)`,
+    '',
+    '| command | wall | changes found |',
+    '|---|---|---|',
+    `| \`npm run diff -- --base HEAD\` (base synthesized in a git worktree and the working tree beside it, both bundled) | ${fmtMs(diff.ms)} | ${diff.changes} |`,
+  ];
+}
+
+function diffGoal(diff: DiffFigure): string[] {
+  return ['', '## Goals (issue 16)', '', `- \`npm run diff\` of a one-module change < 5 s: ${fmtMs(diff.ms)} — ${diff.ms < 5000 ? 'met' : '**not met**'}`];
 }
 
 type Result = {

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { main as diff } from '../infra/cli/diff.js';
 import { runCommand, runIfEntryPoint, testableProgram } from '../infra/cli/cli-support.js';
@@ -16,6 +18,27 @@ export function mergeRequestBase(env: NodeJS.ProcessEnv): string {
   if (!target) throw InputError.single('environment', 'CI_MERGE_REQUEST_TARGET_BRANCH_NAME', 'not set: run in a merge request pipeline');
   if (env.CI_MERGE_REQUEST_EVENT_TYPE === 'merged_result' && env.CI_MERGE_REQUEST_TARGET_BRANCH_SHA) return env.CI_MERGE_REQUEST_TARGET_BRANCH_SHA;
   return env.CI_MERGE_REQUEST_DIFF_BASE_SHA || `origin/${target}`;
+}
+
+/** The environments whose real preview the note reports: each has a stack. */
+export const PREVIEWED_ENVS = ['test', 'prod'] as const;
+
+/**
+ * What the note says of the real previews: the JSON of each preview job that ran in this pipeline
+ * (`pulumi-preview-<env>.json`, an artifact of `preview-<env>`), and why the others did not run. Prod never runs
+ * in a merge-request pipeline: its credentials are protected variables, and its plan is saved on the target branch.
+ */
+export function previewArguments(env: NodeJS.ProcessEnv, cwd: string): string[] {
+  const args: string[] = [];
+  for (const name of PREVIEWED_ENVS) {
+    const file = `pulumi-preview-${name}.json`;
+    if (existsSync(join(cwd, file))) args.push('--pulumi-preview', `${name}=${file}`);
+    else if (name === 'prod') {
+      args.push('--pulumi-not-run', 'prod=merge-request pipelines get no protected variables; after the merge, plan-prod previews prod in the protected pipeline of the target branch, saves the plan and posts it here, and deploy-prod applies exactly that plan');
+    } else args.push('--pulumi-not-run', `${name}=the preview-${name} job did not run in this pipeline (PULUMI_ACCESS_TOKEN and KUBECONFIG_${name.toUpperCase()} are needed)`);
+  }
+  if (env.PULUMI_STACK_PREFIX) args.push('--stack-prefix', env.PULUMI_STACK_PREFIX);
+  return args;
 }
 
 /**
@@ -37,7 +60,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     if (fetched.status !== 0) process.stderr.write(`warning: git fetch of ${target} failed, using the commits at hand: ${fetched.stderr.trim()}\n`);
 
     const link = env.CI_JOB_URL ? ['--json-link', `${env.CI_JOB_URL}/artifacts/file/${options.jsonOut}`] : [];
-    const code = await diff(['--base', base, '--out', options.out, '--json-out', options.jsonOut, ...link], { cwd });
+    const code = await diff(['--base', base, '--out', options.out, '--json-out', options.jsonOut, ...link, ...previewArguments(env, cwd)], { cwd });
     if (code !== ExitCode.OK) return code;
     if (!env.GITLAB_API_TOKEN) {
       process.stderr.write('warning: GITLAB_API_TOKEN is not set; the diff is in the job artifacts but not posted on the merge request\n');

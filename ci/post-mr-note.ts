@@ -53,6 +53,15 @@ export async function upsertMergeRequestNote(target: MergeRequestTarget, body: s
   return { action: 'created', noteId: created.id };
 }
 
+/**
+ * The merge requests a commit belongs to (GitLab's `GET /projects/:id/repository/commits/:sha/merge_requests`):
+ * on the default branch after a merge, the one that was merged.
+ */
+export async function mergeRequestsOfCommit(target: Omit<MergeRequestTarget, 'mergeRequestIid'>, sha: string): Promise<{ iid: number; state: string }[]> {
+  const path = `/projects/${encodeURIComponent(target.projectId)}/repository/commits/${encodeURIComponent(sha)}/merge_requests`;
+  return call<{ iid: number; state: string }[]>({ ...target, mergeRequestIid: '' }, 'GET', path);
+}
+
 async function findNote(target: MergeRequestTarget, notesPath: string, marker: string): Promise<Note | undefined> {
   let page = '1';
   for (let i = 0; i < MAX_PAGES && page; i++) {
@@ -68,7 +77,8 @@ async function call<T>(target: MergeRequestTarget, method: string, path: string,
   return (await request<T>(target, method, path, payload)).data;
 }
 
-async function request<T>(target: MergeRequestTarget, method: string, path: string, payload?: unknown): Promise<{ data: T; nextPage: string }> {
+/** One GitLab API call with the token as `PRIVATE-TOKEN`; errors name the call and status, with the token masked. */
+export async function request<T>(target: Pick<MergeRequestTarget, 'apiUrl' | 'token'>, method: string, path: string, payload?: unknown): Promise<{ data: T; nextPage: string }> {
   const url = `${target.apiUrl.replace(/\/+$/, '')}${path}`;
   const what = `GitLab API ${method} ${path.split('?')[0]}`;
   const mask = (text: string) => (target.token ? text.split(target.token).join('[masked]') : text);

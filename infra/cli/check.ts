@@ -154,6 +154,11 @@ function configObjects(platform: Platform): KubeObject[] {
     .filter((o): o is KubeObject => o !== null && typeof o === 'object');
 }
 
+/** The capacity plan `npm run check` reports for an environment: its objects, the installer configs, its Helm releases. */
+export function platformCapacity(env: Environment, platform: Platform): CapacityPlan {
+  return planCapacity(env, [...platform.units.flatMap((u) => u.objects), ...configObjects(platform)], platform.units.flatMap((u) => u.helmReleases));
+}
+
 function checkEnvironments(options: CheckOptions, sources: InputSources, root: string): RunReport[] {
   const inputs = loadInputs(selectEnvironments(options.env), sources);
   const contexts: SuiteContext[] = inputs.map(({ env, catalog }) => {
@@ -162,7 +167,7 @@ function checkEnvironments(options: CheckOptions, sources: InputSources, root: s
     return { env, envFile: environmentFiles(env.name).declaration, catalog, platform, objects, root };
   });
   const runs: RunReport[] = contexts.map((context) => {
-    const capacity = planCapacity(context.env, context.objects, context.platform.units.flatMap((u) => u.helmReleases));
+    const capacity = platformCapacity(context.env, context.platform);
     const findings = sortFindings([...ENVIRONMENT_SUITES.flatMap((suite) => suite.run(context)), ...capacityFindings(capacity)]);
     return { target: context.env.name, env: context.env.name, findings, capacity };
   });

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { InputError } from '../model/errors.js';
-import { distEnvFromFiles, type DistEnv, type DistTree } from '../preview/dist-tree.js';
+import { distEnvFromFiles, type DistEnv, type DistTree, type ParseCache } from '../preview/dist-tree.js';
 
 /** The folders `synth` writes in `dist/<env>/`; a directory holding none of them is not an environment. */
 const ENV_FOLDERS = ['manifests', 'helm', 'kubekey', 'pipelines'];
@@ -11,7 +11,7 @@ const ENV_FOLDERS = ['manifests', 'helm', 'kubekey', 'pipelines'];
  * A malformed YAML file or a manifest document that is not a Kubernetes object is an InputError naming the file
  * and the line.
  */
-export function loadDistTree(dir: string, envs?: readonly string[]): DistTree {
+export function loadDistTree(dir: string, envs?: readonly string[], cache?: ParseCache): DistTree {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw InputError.single(dir, '', 'is not a directory (expected a tree written by `npm run synth`, holding <env>/manifests/…)');
   }
@@ -21,12 +21,12 @@ export function loadDistTree(dir: string, envs?: readonly string[]): DistTree {
     .filter((name) => ENV_FOLDERS.some((f) => existsSync(join(dir, name, f))))
     .filter((name) => !envs || envs.includes(name))
     .sort();
-  return { root: dir, envs: new Map(names.map((env) => [env, loadEnv(dir, env)])) };
+  return { root: dir, envs: new Map(names.map((env) => [env, loadEnv(dir, env, cache)])) };
 }
 
-function loadEnv(root: string, env: string): DistEnv {
+function loadEnv(root: string, env: string, cache: ParseCache | undefined): DistEnv {
   const envDir = join(root, env);
-  return distEnvFromFiles(root, env, listFiles(envDir).map((file) => [file, readFileSync(join(envDir, file), 'utf8')] as const));
+  return distEnvFromFiles(root, env, listFiles(envDir).map((file) => [file, readFileSync(join(envDir, file), 'utf8')] as const), cache);
 }
 
 /** Files under `dir`, relative with forward slashes, in name order. */

@@ -1,6 +1,6 @@
 import { CUTOVER_STAGE_ANNOTATION, CUTOVER_WEIGHT_ANNOTATION } from '../model/names.js';
 import { isRecord, valueAt } from '../model/json.js';
-import type { DistEnv, DistObject } from './dist-tree.js';
+import type { DistObject } from './dist-tree.js';
 
 /**
  * A module's cutover as a reviewer reads it: the stage of each public route and the share Kubernetes serves, taken from
@@ -15,18 +15,6 @@ export interface RouteStage {
   readonly stage: RouteStageName;
   /** Percent of requests the Deployment serves. */
   readonly kubernetesWeight: number;
-}
-
-export interface CutoverChange {
-  readonly env: string;
-  readonly module: string;
-  /** `host/path` of each public route of the module. */
-  readonly routes: readonly string[];
-  /** Undefined when the module or its route is new or gone. */
-  readonly before?: RouteStage;
-  readonly after?: RouteStage;
-  /** One line per route. */
-  readonly lines: readonly string[];
 }
 
 /** The stage a primary Ingress is on. */
@@ -46,33 +34,18 @@ export function describeStage(stage: RouteStage): string {
   return `${stage.stage} ${stage.kubernetesWeight}%`;
 }
 
-/** Every module whose route stage differs between two syntheses of one environment. */
-export function cutoverChanges(before: DistEnv, after: DistEnv): CutoverChange[] {
-  const primaries = (env: DistEnv) => new Map([...env.objects.values()].filter(isPrimaryIngress).map((o) => [o.module!, o]));
-  const old = primaries(before);
-  const next = primaries(after);
-  const changes: CutoverChange[] = [];
-  for (const module of [...new Set([...old.keys(), ...next.keys()])].sort()) {
-    const a = old.get(module);
-    const b = next.get(module);
-    const stageA = a === undefined ? undefined : ingressStage(a.body);
-    const stageB = b === undefined ? undefined : ingressStage(b.body);
-    if (stageA && stageB && stageA.stage === stageB.stage && stageA.kubernetesWeight === stageB.kubernetesWeight) continue;
-    // A new or removed module on stage kubernetes is not a cutover; the object changes say it all.
-    if ((stageA ?? stageB)!.stage === 'kubernetes' && (!stageA || !stageB)) continue;
-    const routes = ingressRoutes((b ?? a)!.body);
-    const from = stageA === undefined ? '(no route)' : describeStage(stageA);
-    const to = stageB === undefined ? '(no route)' : describeStage(stageB);
-    changes.push({
-      env: after.env,
-      module,
-      routes,
-      ...(stageA && { before: stageA }),
-      ...(stageB && { after: stageB }),
-      lines: routes.map((route) => `route ${route}: ${from} → ${to}`),
-    });
-  }
-  return changes;
+/**
+ * The stage change of a primary Ingress, one line per route; none when the stage and weight stay, or for an Ingress
+ * that appears or goes on stage kubernetes (a new or removed module, which the object changes describe).
+ */
+export function cutoverLines(before: unknown, after: unknown): string[] {
+  const stageA = before === undefined ? undefined : ingressStage(before);
+  const stageB = after === undefined ? undefined : ingressStage(after);
+  if (stageA && stageB && stageA.stage === stageB.stage && stageA.kubernetesWeight === stageB.kubernetesWeight) return [];
+  if ((stageA ?? stageB)!.stage === 'kubernetes' && (!stageA || !stageB)) return [];
+  const from = stageA === undefined ? '(no route)' : describeStage(stageA);
+  const to = stageB === undefined ? '(no route)' : describeStage(stageB);
+  return ingressRoutes(after ?? before).map((route) => `route ${route}: ${from} → ${to}`);
 }
 
 /** Whether an object is a module's primary Ingress: the Ingress named after the module in its unit. */

@@ -51,13 +51,19 @@ export interface DistTree {
  * order; the shell reads them). `root` only names files in messages. A malformed YAML file or a manifest document
  * that is not a Kubernetes object is an InputError naming the file and the line.
  */
-export function distEnvFromFiles(root: string, env: string, files: Iterable<readonly [string, string]>): DistEnv {
+/**
+ * Parsed documents by file text, shared by the trees of one comparison: a file the change does not touch has the
+ * same text on both sides and is parsed once (its objects are then the same values, which the diff skips at once).
+ */
+export type ParseCache = Map<string, readonly ParsedDocument[]>;
+
+export function distEnvFromFiles(root: string, env: string, files: Iterable<readonly [string, string]>, cache?: ParseCache): DistEnv {
   const objects = new Map<string, DistObject>();
   const artifacts = new Map<string, DistArtifact>();
   for (const [file, text] of files) {
     const shown = join(root, env, file);
     if (file.startsWith('manifests/') && /\.ya?ml$/.test(file)) {
-      for (const object of readObjects(shown, file, text)) {
+      for (const object of readObjects(shown, file, text, cache)) {
         const other = objects.get(object.key);
         if (other) {
           throw InputError.single(shown, `line ${object.line}`, `duplicate object ${object.kind} '${object.name}' (also in ${other.file} line ${other.line})`);
@@ -65,13 +71,13 @@ export function distEnvFromFiles(root: string, env: string, files: Iterable<read
         objects.set(object.key, object);
       }
     } else {
-      artifacts.set(file, readArtifact(shown, file, text));
+      artifacts.set(file, readArtifact(shown, file, text, cache));
     }
   }
   return { env, objects, artifacts };
 }
 
-interface ParsedDocument {
+export interface ParsedDocument {
   readonly value: unknown;
   readonly line: number;
 }
@@ -95,9 +101,18 @@ export function parseYamlDocuments(shownFile: string, text: string): ParsedDocum
   return out;
 }
 
-function readObjects(shownFile: string, file: string, text: string): DistObject[] {
+/** Parses a file's documents, or takes them from `cache` when the same text was parsed before. */
+function parseCached(shownFile: string, text: string, cache: ParseCache | undefined): readonly ParsedDocument[] {
+  const cached = cache?.get(text);
+  if (cached) return cached;
+  const parsed = parseYamlDocuments(shownFile, text);
+  cache?.set(text, parsed);
+  return parsed;
+}
+
+function readObjects(shownFile: string, file: string, text: string, cache: ParseCache | undefined): DistObject[] {
   const { unit, module } = unitOfManifest(file);
-  return parseYamlDocuments(shownFile, text).map(({ value, line }) => {
+  return parseCached(shownFile, text, cache).map(({ value, line }) => {
     const metadata = isRecord(value) ? value.metadata : undefined;
     const name = isRecord(metadata) ? metadata.name : undefined;
     const namespace = isRecord(metadata) ? metadata.namespace : undefined;
@@ -131,13 +146,13 @@ function unitOfManifest(file: string): { unit: string; module?: string } {
   return module === undefined ? { unit } : { unit, module };
 }
 
-function readArtifact(shownFile: string, file: string, text: string): DistArtifact {
+function readArtifact(shownFile: string, file: string, text: string, cache: ParseCache | undefined): DistArtifact {
   const pipeline = /^pipelines\/(.+)\.Jenkinsfile$/.exec(file);
   if (pipeline) return { file, kind: 'jenkinsfile', format: 'text', unit: `module/${pipeline[1]}`, module: pipeline[1]!, text };
   const helm = /^helm\/(.+)\.values\.ya?ml$/.exec(file);
   const kind: ArtifactKind = helm ? 'helm-values' : file.startsWith('kubekey/') ? 'kubekey' : 'other';
   const unit = helm ? `helm/${helm[1]}` : kind === 'kubekey' ? 'cluster' : file.split('/')[0]!;
   if (!/\.(ya?ml|json)$/.test(file)) return { file, kind, format: 'text', unit, text };
-  const documents = parseYamlDocuments(shownFile, text).map((d) => d.value);
+  const documents = parseCached(shownFile, text, cache).map((d) => d.value);
   return { file, kind, format: 'yaml', unit, text, document: documents.length === 1 ? documents[0] : documents };
 }

@@ -13,3 +13,6 @@ export * from './render-json.js';
 export * from './render-markdown.js';
 export * from './risk-flags.js';
 export * from '../compare/text-diff.js';
+export * from './group.js';
+export * from './intent.js';
+export * from './pulumi-preview.js';

@@ -12,14 +12,40 @@ interface Rule {
   readonly ports: readonly Record<string, unknown>[];
 }
 
+export interface WideningOptions {
+  /**
+   * Leave out new peers that name one workload (a pod selector with labels, in the policy's namespace or one named
+   * namespace) or one known VM address, on listed ports: a new declared dependency, which the intents show as an
+   * edge. New ipBlocks, namespaces, namespace-wide or port-wide peers are still widenings. @default false
+   */
+  readonly narrowPeers?: boolean;
+  /** Addresses of the environment's stateful VMs (from its EndpointSlices): a `/32` to one of them is narrow. */
+  readonly knownAddresses?: ReadonlySet<string>;
+}
+
+function isNarrowPeer(peer: Peer, knownAddresses: ReadonlySet<string> | undefined): boolean {
+  if (peer === ANYWHERE) return false;
+  if (isRecord(peer.ipBlock)) {
+    const host = /^(\d+\.\d+\.\d+\.\d+)\/32$/.exec(String(peer.ipBlock.cidr))?.[1];
+    return host !== undefined && knownAddresses !== undefined && knownAddresses.has(host);
+  }
+  if (peer.podSelector === undefined || isEmptySelector(peer.podSelector)) return false;
+  if (peer.namespaceSelector === undefined) return true;
+  const labels = isRecord(peer.namespaceSelector) && isRecord(peer.namespaceSelector.matchLabels) ? peer.namespaceSelector.matchLabels : {};
+  return Object.keys(labels).length === 1 && typeof labels['kubernetes.io/metadata.name'] === 'string';
+}
+
 /**
  * Why a NetworkPolicy change lets more traffic through, if it does: a new rule or peer not covered by an old one,
  * a peer selector losing a label, a rule losing its port list, a direction no longer restricted, the policy applying
  * to more pods; a new policy with allow rules; a deleted policy (which can lift the isolation of its pods).
  */
-export function networkPolicyWidening(before: unknown, after: unknown): string[] {
+export function networkPolicyWidening(before: unknown, after: unknown, options: WideningOptions = {}): string[] {
+  const narrow = (peer: Peer, ports: readonly Record<string, unknown>[]) => options.narrowPeers === true && ports.length > 0 && isNarrowPeer(peer, options.knownAddresses);
   if (before === undefined) {
-    return directions(after).flatMap((d) => rules(after, d).flatMap((rule) => rule.peers.map((peer) => `new NetworkPolicy allows ${describe(d, peer, rule.ports)}`)));
+    return directions(after).flatMap((d) =>
+      rules(after, d).flatMap((rule) => rule.peers.filter((peer) => !narrow(peer, rule.ports)).map((peer) => `new NetworkPolicy allows ${describe(d, peer, rule.ports)}`)),
+    );
   }
   if (after === undefined) return ['deleting a NetworkPolicy can lift the isolation of the pods it selects'];
   const reasons: string[] = [];
@@ -31,6 +57,7 @@ export function networkPolicyWidening(before: unknown, after: unknown): string[]
     const old = rules(before, d);
     for (const rule of rules(after, d)) {
       for (const peer of rule.peers) {
+        if (narrow(peer, rule.ports)) continue;
         if (!old.some((o) => o.peers.some((p) => peerCovers(p, peer)) && portsCover(o.ports, rule.ports))) {
           reasons.push(`now allows ${describe(d, peer, rule.ports)}`);
         }

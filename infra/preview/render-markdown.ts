@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import { changeTitle, RISK_FLAGS, type Change, type DiffReport, type FieldChange, type RiskFlag } from './model.js';
+import { groupIntents } from './group.js';
+import type { Change, ChangeGroup, DiffReport, FieldChange, FlagRow, Intent, PulumiPreviewSummary } from './model.js';
 
 /** GitLab rejects notes above 1,000,000 characters; reviewers stop reading long before. */
 export const MARKDOWN_LIMIT = 65_536;
@@ -11,69 +12,106 @@ export interface MarkdownOptions {
   readonly fullReport?: string;
   /** The markdown stays shorter than this many characters. @default MARKDOWN_LIMIT */
   readonly maxLength?: number;
+  /** The hidden first line that identifies the note. @default NOTE_MARKER */
+  readonly marker?: string;
+  /** Markdown under the marker, before the summary table. @default '## Infra diff' */
+  readonly heading?: string;
+  /** What the note says when there is no change. @default - the synthesized manifests and artifacts are identical */
+  readonly emptyText?: string;
+}
+
+/**
+ * One section of the note, most important first: the raised rules, the intent-level changes, the field-level details.
+ * Blocks are the units the note is cut by when it would be too long; `more` says what a cut leaves out.
+ */
+export interface NoteSection {
+  readonly id: 'flags' | 'changes' | 'details';
+  readonly heading: string;
+  readonly blocks: readonly string[];
+  readonly more: (left: number) => string;
 }
 
 const MAX_FIELDS = 80;
 const MAX_LINES = 150;
 const MAX_VALUE = 160;
-const MAX_REASONS_PER_FLAG = 3;
+const MAX_INTENTS = 40;
+const ENV_ORDER = ['test', 'prod'];
 
 /**
- * The merge-request note: a summary table per environment, the flagged changes, then details per unit in
- * collapsible blocks. Past `maxLength`, details are left out by whole objects (then flagged lines, if need be),
- * and a closing note says how many and where the full report is.
+ * The sections of a report (a pure function of it, shared by the merge-request note and the drift report): a table of
+ * raised rules with the environment as a column; the changes per unit as intents (edges, verbs, exposure, images,
+ * replicas), each shown once for the environments it is identical in, one-environment changes called out; then the
+ * field-level details in collapsed blocks.
+ */
+export function previewSections(report: DiffReport): NoteSection[] {
+  const compared = report.environments.map((e) => e.env);
+  const flagRows = report.flags.map((row) => flagRow(row, compared));
+  const changeBlocks = unitBlocks(report.groups, (group) => changeLine(group, compared));
+  const detailBlocks = unitBlocks(report.groups, (group) => detailBlock(group, report.changes, compared));
+  return [
+    {
+      id: 'flags',
+      heading: report.flags.length === 0 ? '' : `### Risk flags (${report.flags.length})\n\n| Rule | Environment | Object | Why |\n|---|---|---|---|\n`,
+      blocks: flagRows,
+      more: (left) => `| … | | | ${left} more flags in the full report |\n`,
+    },
+    {
+      id: 'changes',
+      heading: report.groups.length === 0 ? '' : `### Changes (${report.groups.length})\n\n`,
+      blocks: changeBlocks,
+      more: (left) => `- … and ${left} more changes in the full report\n`,
+    },
+    {
+      id: 'details',
+      heading: report.groups.length === 0 ? '' : '### Details\n\n',
+      blocks: detailBlocks,
+      more: (left) => `_… the details of ${left} more changes are in the full report._\n`,
+    },
+  ];
+}
+
+/**
+ * The merge-request note: the summary table and the real Pulumi previews, then `previewSections`. Past `maxLength`,
+ * later blocks are left out first (details, then changes, then flags), whole, and a closing note says how many and
+ * where the full report is.
  */
 export function renderMarkdown(report: DiffReport, options: MarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? MARKDOWN_LIMIT;
-  const flagged = report.changes.filter((c) => c.flags.length > 0).sort(bySeverity);
-  const flagLines = flagged.map(flagLine);
-  const blocks = detailBlocks(report);
-  const note = (flagsLeft: number, detailsLeft: number) => truncationNote(flagsLeft, detailsLeft, blocks.length, maxLength, options.fullReport);
-  // The longest note there can be, so whatever is cut, the note still fits.
-  const budget = maxLength - 1 - note(flagLines.length, blocks.length).length;
-
-  const flagSection = (shown: number) => {
-    if (flagged.length === 0) return '';
-    const more = shown < flagLines.length ? `- … and ${flagLines.length - shown} more flagged changes in the full report\n` : '';
-    return `### Flagged changes (${flagged.length})\n\n${flagLines.slice(0, shown).join('\n')}${shown > 0 ? '\n' : ''}${more}\n`;
-  };
-  const head = renderHead(report);
-  let shownFlags = flagLines.length;
-  if (head.length + flagSection(shownFlags).length > budget) {
-    // flagSection(0) carries the longest "… and N more" line there can be.
-    let size = head.length + flagSection(0).length + 1;
-    shownFlags = 0;
-    while (shownFlags < flagLines.length && size + flagLines[shownFlags]!.length + 1 <= budget) size += flagLines[shownFlags++]!.length + 1;
+  const sections = previewSections(report);
+  const total = sections.reduce((n, s) => n + s.blocks.length, 0);
+  const note = (left: number) => truncationNote(left, total, maxLength, options.fullReport);
+  const budget = maxLength - 1 - note(total).length;
+  let out = renderHead(report, options);
+  let left = 0;
+  for (const section of sections) {
+    if (section.blocks.length === 0) continue;
+    const reserve = section.more(section.blocks.length).length + 2;
+    if (left > 0 || out.length + section.heading.length + reserve > budget) {
+      left += section.blocks.length;
+      continue;
+    }
+    out += section.heading;
+    let shown = 0;
+    for (const block of section.blocks) {
+      if (out.length + block.length + reserve > budget) break;
+      out += block;
+      shown++;
+    }
+    if (shown < section.blocks.length) {
+      out += section.more(section.blocks.length - shown);
+      left += section.blocks.length - shown;
+    }
+    out += '\n';
   }
-  let out = head + flagSection(shownFlags);
-
-  let details = '';
-  let group = '';
-  let shown = 0;
-  for (const block of blocks) {
-    const header = (details ? '' : '### Details\n\n') + (block.group === group ? '' : `#### ${block.group}\n\n`);
-    if (out.length + details.length + header.length + block.text.length > budget) break;
-    details += header + block.text;
-    group = block.group;
-    shown++;
-  }
-  out += details;
-  return out + note(flagLines.length - shownFlags, blocks.length - shown);
+  return out + note(left);
 }
 
-/** Route stage changes, one line per route and environment: what the cutover objects' changes mean. */
-function cutoverSection(report: DiffReport): string[] {
-  const cutovers = report.cutovers ?? [];
-  if (cutovers.length === 0) return [];
-  return ['### Cutover', '', ...cutovers.flatMap((c) => c.lines.map((line) => `- **${c.env}** ${c.module}: ${line}`)), ''];
-}
-
-function renderHead(report: DiffReport): string {
+function renderHead(report: DiffReport, options: MarkdownOptions): string {
   const rows = report.environments.map((e) => `| ${e.env} | ${e.added} | ${e.changed} | ${e.replaced} | ${e.deleted} | ${e.flagged} |`);
   const anything = report.changes.length > 0;
   return [
-    NOTE_MARKER,
-    '## Infra diff',
+    options.marker ?? NOTE_MARKER,
+    options.heading ?? '## Infra diff',
     '',
     `${code(report.from)} → ${code(report.to)}`,
     '',
@@ -81,52 +119,86 @@ function renderHead(report: DiffReport): string {
     '|---|--:|--:|--:|--:|--:|',
     ...(rows.length > 0 ? rows : ['| (none) | 0 | 0 | 0 | 0 | 0 |']),
     '',
-    ...cutoverSection(report),
-    anything ? '' : 'No changes: the synthesized manifests and artifacts are identical.\n',
+    pulumiSection(report.pulumi ?? []),
+    anything ? '' : `${options.emptyText ?? 'No changes: the synthesized manifests and artifacts are identical.'}\n`,
   ].join('\n');
 }
 
-/** Most severe first (`prod` alone counts least); the report's order (environment, unit) within a severity. */
-function bySeverity(a: Change, b: Change): number {
-  const rank = (c: Change) => RISK_FLAGS.indexOf(c.flags[0]!);
-  return rank(a) - rank(b);
+/** What the real engine previewed, per stack, or why it did not run. */
+export function pulumiSection(previews: readonly PulumiPreviewSummary[]): string {
+  if (previews.length === 0) return '**Pulumi preview:** did not run in this pipeline; the tables above are the offline diff of the synthesized manifests.\n';
+  const ran = previews.filter((p) => p.ran);
+  const lines = ['**Pulumi preview** (the engine against each stack, beside the offline diff above):', ''];
+  if (ran.length > 0) {
+    lines.push('| Stack | Create | Update | Replace | Delete | Unchanged | Saved plan |', '|---|--:|--:|--:|--:|--:|---|');
+    for (const p of ran) {
+      const c = p.counts ?? { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
+      const plan = p.plan === undefined ? '—' : /^https?:\/\//.test(p.plan) ? `[plan](${p.plan})` : code(p.plan);
+      lines.push(`| ${p.stack} | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} | ${c.same} | ${plan} |`);
+    }
+    lines.push('');
+  }
+  for (const p of previews.filter((x) => !x.ran)) lines.push(`- ${code(p.stack)}: **not run**${p.note ? ` — ${escapeMarkdown(p.note)}` : ''}`);
+  for (const p of ran.filter((x) => x.note)) lines.push(`- ${code(p.stack)}: ${escapeMarkdown(p.note!)}`);
+  return `${lines.join('\n').trimEnd()}\n`;
 }
 
-function flagLine(change: Change): string {
-  const byFlag = new Map<RiskFlag, string[]>();
-  for (const { flag, reason } of change.reasons) byFlag.set(flag, [...(byFlag.get(flag) ?? []), reason]);
-  const why = [...byFlag]
-    .map(([flag, reasons]) => {
-      const shown = reasons.slice(0, MAX_REASONS_PER_FLAG).map((r) => clip(r, MAX_VALUE)).join('; ');
-      const more = reasons.length > MAX_REASONS_PER_FLAG ? `; +${reasons.length - MAX_REASONS_PER_FLAG} more` : '';
-      return `**${flag}**: ${escapeMarkdown(shown)}${more}`;
-    })
-    .join(' · ');
-  return `- ${change.env} · ${change.status} ${code(changeTitle(change))} (${unitLabel(change.unit)}) — ${why}`;
+function flagRow(row: FlagRow, compared: readonly string[]): string {
+  const object = `${code(row.title)}${unitSuffix(row.unit)}`;
+  return `| ${code(row.flag)} | ${envLabel(row.envs, compared)} | ${object} | ${escapeCell(clip(row.reason, 400))} |\n`;
 }
 
-interface Block {
-  readonly group: string;
-  readonly text: string;
-}
-
-function detailBlocks(report: DiffReport): Block[] {
-  return report.changes.map((change) => {
-    const flags = change.flags.length > 0 ? ` · ${change.flags.join(', ')}` : '';
-    const summary = `<summary>${change.status} <code>${escapeHtml(changeTitle(change))}</code>${flags}</summary>`;
-    return { group: `${change.env} · ${unitLabel(change.unit)}`, text: `<details>${summary}\n\n${blockBody(change)}\n</details>\n\n` };
+/** One block per group, with a unit heading before the first group of each unit. */
+function unitBlocks(groups: readonly ChangeGroup[], render: (group: ChangeGroup) => string): string[] {
+  let unit = '';
+  return groups.map((group) => {
+    const header = group.unit === unit ? '' : `${unit === '' ? '' : '\n'}**${escapeMarkdown(unitLabel(group.unit))}**\n\n`;
+    unit = group.unit;
+    return header + render(group);
   });
 }
 
-function blockBody(change: Change): string {
-  const lines: string[] = [];
-  const target = change.target;
-  if (change.previous) lines.push(`Was ${code(`${change.previous.apiVersion} ${change.previous.kind}`)} in ${code(change.previous.file)}.`, '');
-  if (change.reasons.length > 0) {
-    lines.push(...change.reasons.map((r) => `- **${r.flag}**: ${escapeMarkdown(clip(r.reason, 300))}`), '');
+function changeLine(group: ChangeGroup, compared: readonly string[]): string {
+  const lines = [`- ${group.status} ${code(group.title)} · ${scope(group, compared)}`];
+  for (const { env, intents } of groupIntents(group)) {
+    const shown = intents.slice(0, MAX_INTENTS);
+    const prefix = env === undefined ? '' : `${env}: `;
+    for (const intent of shown) lines.push(`  - ${prefix}${intentText(intent)}`);
+    if (intents.length > MAX_INTENTS) lines.push(`  - ${prefix}… and ${intents.length - MAX_INTENTS} more`);
   }
-  // A deletion says all in its reasons; the removed content is in the JSON report.
-  if (change.status === 'deleted') return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n`;
+}
+
+function scope(group: ChangeGroup, compared: readonly string[]): string {
+  const label = envLabel(group.envs, compared);
+  if (!group.onlyIn) return label;
+  if (group.onlyIn.declared.length > 0) return `${label} only (declared difference: ${group.onlyIn.declared.map(code).join(', ')})`;
+  return `**${label} only: breaks parity**`;
+}
+
+const OP_MARK: Readonly<Record<Intent['op'], string>> = { added: '➕', removed: '➖', changed: '✏️' };
+
+function intentText(intent: Intent): string {
+  return `${OP_MARK[intent.op]} ${escapeMarkdown(clip(intent.text, 300))}`;
+}
+
+function detailBlock(group: ChangeGroup, changes: readonly Change[], compared: readonly string[]): string {
+  const members = group.changes.map((i) => changes[i]!);
+  const order = envLabel(group.envs, compared).split(' + ');
+  const first = members.find((m) => m.env === order[0]) ?? members[0]!;
+  const others = order.filter((e) => e !== first.env);
+  const summary = `<summary>${group.status} <code>${escapeHtml(group.title)}</code> · ${escapeHtml(envLabel(group.envs, compared))}</summary>`;
+  const lines: string[] = [];
+  if (others.length > 0) lines.push(`Fields as in ${first.env}; ${others.join(', ')} the same apart from declared parity differences.`, '');
+  if (first.previous) lines.push(`Was ${code(`${first.previous.apiVersion} ${first.previous.kind}`)} in ${code(first.previous.file)}.`, '');
+  if (first.replacement) lines.push(...first.replacement.map((r) => `- replaced: ${escapeMarkdown(clip(r, 300))}`), '');
+  lines.push(detailBody(first));
+  return `<details>${summary}\n\n${lines.join('\n').trimEnd()}\n\n</details>\n\n`;
+}
+
+function detailBody(change: Change): string {
+  const lines: string[] = [];
+  if (change.status === 'deleted') return `Deleted from ${code(change.target.file)}; its content is in the JSON report.`;
   if (change.fields.length > 0) {
     lines.push(...change.fields.slice(0, MAX_FIELDS).map(fieldLine));
     if (change.fields.length > MAX_FIELDS) lines.push(`- … and ${change.fields.length - MAX_FIELDS} more fields in the full report`);
@@ -134,9 +206,9 @@ function blockBody(change: Change): string {
     const diff = change.hunks.flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines]);
     lines.push(fenced('diff', diff));
   } else if (change.status === 'added' && change.body !== undefined) {
-    lines.push(`In ${code(target.file)}:`, '', fenced('yaml', stringify(change.body, { lineWidth: 0 }).trimEnd().split('\n')));
+    lines.push(`In ${code(change.target.file)}:`, '', fenced('yaml', stringify(change.body, { lineWidth: 0 }).trimEnd().split('\n')));
   }
-  return `${lines.join('\n')}\n`;
+  return lines.join('\n');
 }
 
 function fieldLine(field: FieldChange): string {
@@ -155,14 +227,21 @@ function fenced(language: string, lines: readonly string[]): string {
   return `${fence}${language}\n${text}\n${fence}`;
 }
 
-function truncationNote(flagsLeft: number, detailsLeft: number, total: number, maxLength: number, fullReport: string | undefined): string {
-  if (flagsLeft === 0 && detailsLeft === 0) return '';
+function truncationNote(left: number, total: number, maxLength: number, fullReport: string | undefined): string {
+  if (left === 0) return '';
   const where = fullReport ? `The full report is ${/^https?:\/\//.test(fullReport) ? `[${escapeMarkdown(fullReport)}](${fullReport})` : code(fullReport)}.` : 'Run `npm run diff -- --format json` for the full report.';
-  const parts = [
-    detailsLeft > 0 ? `the details of ${detailsLeft} of ${total} objects and files were left out` : '',
-    flagsLeft > 0 ? `${flagsLeft} flagged changes are not listed` : '',
-  ].filter(Boolean);
-  return `---\n\n> **Truncated:** ${parts.join(' and ')} to keep this note under ${maxLength.toLocaleString('en-US')} characters. ${where}\n`;
+  return `---\n\n> **Truncated:** ${left} of ${total} entries (flags, changes, details) were left out to keep this note under ${maxLength.toLocaleString('en-US')} characters. ${where}\n`;
+}
+
+/** `test + prod`, test first; the compared environments' order otherwise. */
+export function envLabel(envs: readonly string[], compared: readonly string[] = envs): string {
+  const rank = (e: string) => (ENV_ORDER.includes(e) ? ENV_ORDER.indexOf(e) : ENV_ORDER.length + compared.indexOf(e));
+  return [...envs].sort((a, b) => rank(a) - rank(b)).join(' + ');
+}
+
+function unitSuffix(unit: string): string {
+  const module = /^module\/(.+)$/.exec(unit)?.[1];
+  return module ? ` (module ${escapeMarkdown(module)})` : '';
 }
 
 function unitLabel(unit: string): string {
@@ -194,4 +273,8 @@ function escapeHtml(text: string): string {
 
 function escapeMarkdown(text: string): string {
   return escapeHtml(text).replace(/([\\*_[\]|])/g, '\\$1');
+}
+
+function escapeCell(text: string): string {
+  return escapeMarkdown(text).replace(/\r?\n/g, ' ');
 }

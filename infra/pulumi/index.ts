@@ -12,3 +12,4 @@ export const workspace = outputs.workspace;
 export const devopsProject = outputs.devopsProject;
 export const modulesByTier = outputs.modulesByTier;
 export const kubernetesResources = outputs.kubernetesResources;
+export const appliedImages = outputs.appliedImages;

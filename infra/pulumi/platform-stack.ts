@@ -54,6 +54,11 @@ export class PlatformStack extends pulumi.ComponentResource {
   public readonly modulesByTier: Readonly<Record<Tier, number>>;
   /** Kubernetes resources the stack registers: one per object of `dist/<env>/manifests/`, plus the Helm releases. */
   public readonly kubernetesResources: number;
+  /**
+   * The image each module's workload runs, by module name, as this stack applies it: after an `up`, the stack output
+   * says what was last applied (read by `npm run status`).
+   */
+  public readonly appliedImages: Readonly<Record<string, string>>;
 
   constructor(name: string, args: PlatformStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('icv:platform:PlatformStack', name, {}, opts);
@@ -106,6 +111,7 @@ export class PlatformStack extends pulumi.ComponentResource {
     const modules = this.platform.units.filter((u) => u.kind === 'Module').map((u) => tiers.get(u.id.slice(MODULE_PREFIX.length)));
     this.modulesByTier = Object.fromEntries(TIERS.map((tier) => [tier, modules.filter((t) => t === tier).length])) as Record<Tier, number>;
     this.kubernetesResources = objects.length + this.platform.units.reduce((n, u) => n + u.helmReleases.length, 0);
+    this.appliedImages = moduleImages(this.platform);
 
     this.registerOutputs({
       publicHosts: this.publicHosts,
@@ -114,12 +120,29 @@ export class PlatformStack extends pulumi.ComponentResource {
       devopsProject: this.devopsProject,
       modulesByTier: this.modulesByTier,
       kubernetesResources: this.kubernetesResources,
+      appliedImages: this.appliedImages,
     });
   }
 }
 
 interface IngressSpec {
   readonly rules?: readonly { readonly host: string }[];
+}
+
+interface PodOwnerSpec {
+  readonly template?: { readonly spec?: { readonly containers?: readonly { readonly image?: string }[] } };
+}
+
+/** The first container image of each module's workload (its Deployment or StatefulSet), modules in name order. */
+function moduleImages(platform: Platform): Record<string, string> {
+  const images: [string, string][] = [];
+  for (const unit of platform.units) {
+    if (unit.kind !== 'Module') continue;
+    const workload = unit.objects.find((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+    const image = (workload?.spec as PodOwnerSpec | undefined)?.template?.spec?.containers?.[0]?.image;
+    if (image !== undefined) images.push([unit.id.slice(MODULE_PREFIX.length), image]);
+  }
+  return Object.fromEntries(images.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** A module's component is named after the module; a platform part's after its unit id. */

@@ -17,6 +17,8 @@ export interface PlatformOutputs {
   readonly modulesByTier: Readonly<Record<Tier, number>>;
   /** Kubernetes resources the stack registers. */
   readonly kubernetesResources: number;
+  /** The image each module runs, by module name: after an `up`, what was last applied. */
+  readonly appliedImages: Readonly<Record<string, string>>;
 }
 
 /**
@@ -36,5 +38,6 @@ export function platformProgram(): PlatformOutputs {
     devopsProject: platform.devopsProject,
     modulesByTier: platform.modulesByTier,
     kubernetesResources: platform.kubernetesResources,
+    appliedImages: platform.appliedImages,
   };
 }

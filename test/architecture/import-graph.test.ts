@@ -23,6 +23,8 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   'infra/checks': ['infra/model', 'infra/schema', 'infra/install-time'],
   'infra/parity': ['infra/model', 'infra/schema', 'infra/compare', 'infra/checks'],
   'infra/preview': ['infra/model', 'infra/compare'],
+  // Day two (drift, rollback, status): pure rules over engine events, release-file texts and the built platform.
+  'infra/daytwo': ['infra/model', 'infra/schema', 'infra/compare', 'infra/preview', 'infra/checks'],
   modules: ['infra/model', 'infra/schema'],
   environments: ['infra/model', 'infra/schema', 'infra/parity'],
 };

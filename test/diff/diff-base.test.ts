@@ -26,9 +26,11 @@ describe('npm run diff -- --base <ref>', () => {
     expect(report.from).toMatch(/^HEAD \([0-9a-f]{12}\)$/);
     expect(report.to).toBe('working tree');
     expect(report.changes.map((c) => [c.env, c.status, c.flags, c.fields])).toEqual([
-      ['prod', 'changed', ['image', 'prod'], [{ path: 'spec.template.spec.containers[name=app].image', op: 'changed', old: 'harbor.icv.local/icv/demo:1.0.0', new: 'harbor.icv.local/icv/demo:1.1.0' }]],
-      ['test', 'changed', ['image'], [{ path: 'spec.template.spec.containers[name=app].image', op: 'changed', old: 'harbor.icv.local/icv/demo:1.0.0', new: 'harbor.icv.local/icv/demo:1.1.0' }]],
+      ['prod', 'changed', [], [{ path: 'spec.template.spec.containers[name=app].image', op: 'changed', old: 'harbor.icv.local/icv/demo:1.0.0', new: 'harbor.icv.local/icv/demo:1.1.0' }]],
+      ['test', 'changed', [], [{ path: 'spec.template.spec.containers[name=app].image', op: 'changed', old: 'harbor.icv.local/icv/demo:1.0.0', new: 'harbor.icv.local/icv/demo:1.1.0' }]],
     ]);
+    // The same image change in both environments is one change, shown once.
+    expect(report.groups.map((g) => [g.title, g.envs])).toEqual([['Deployment icv/demo', ['prod', 'test']]]);
     expect(worktreeCount(repo)).toBe(1);
   });
 

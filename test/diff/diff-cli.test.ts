@@ -28,9 +28,13 @@ const scratch = () => temporaryDirectory('icv-diff-cli-');
 describe('npm run diff -- --from DIR --to DIR', () => {
   it('prints the markdown report to stdout and exits 0', async () => {
     expect(await main(['--from', before, '--to', after])).toBe(0);
-    expect(stdout).toContain('| prod | 0 | 0 | 0 | 1 | 1 |');
-    expect(stdout).toContain('| test | 0 | 1 | 0 | 0 | 1 |');
-    expect(stdout).toContain('**image**');
+    expect(stdout).toContain('| prod | 0 | 0 | 0 | 1 | 0 |');
+    expect(stdout).toContain('| test | 0 | 1 | 0 | 0 | 0 |');
+    // A release tag tested first is a declared difference (environments/parity.ts, release-tags); a deletion is not.
+    expect(stdout).toContain('- changed `Deployment icv-vehicle/vehicle-access` · test only (declared difference: `release-tags`)');
+    expect(stdout).toContain('container app image: tag 1.2.0 → 1.3.0');
+    expect(stdout).toContain('- deleted `ConfigMap icv-vehicle/legacy` · **prod only: breaks parity**');
+    expect(stdout).toContain('**Pulumi preview:** did not run');
   });
 
   it('writes JSON to --out, narrowed by --env, and the full JSON to --json-out', async () => {
@@ -38,9 +42,11 @@ describe('npm run diff -- --from DIR --to DIR', () => {
     expect(await main(['--from', before, '--to', after, '--env', 'test', '--format', 'json', '--out', join(dir, 'out/diff.json')])).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'out/diff.json'), 'utf8')) as DiffReport;
     expect(report.environments.map((e) => e.env)).toEqual(['test']);
-    expect(report.changes[0]!.flags).toEqual(['image']);
+    expect(report.changes[0]!.intents).toEqual([{ aspect: 'workload', op: 'changed', text: 'container app image: tag 1.2.0 → 1.3.0' }]);
+    expect(report.groups).toMatchObject([{ envs: ['test'], title: 'Deployment icv-vehicle/vehicle-access', changes: [0] }]);
+    expect(report.flags).toEqual([]);
     expect(stdout).toBe('');
-    expect(stderr).toContain('1 changes (1 flagged) in test');
+    expect(stderr).toContain('1 changes (0 flagged) in test');
 
     expect(await main(['--from', before, '--to', after, '--env', 'prod,test', '--out', join(dir, 'diff.md'), '--json-out', join(dir, 'full.json')])).toBe(0);
     expect(readFileSync(join(dir, 'diff.md'), 'utf8')).toContain('## Infra diff');

@@ -38,6 +38,10 @@ export async function fakeGitLab(options: { notes?: string[]; failWith?: number 
     if (options.failWith) return send(options.failWith, { message: `${options.failWith} refused for token ${token}` });
     if (token !== TOKEN) return send(401, { message: '401 Unauthorized' });
     const url = new URL(req.url!, 'http://gitlab');
+    // The merge requests a commit belongs to: !7 for any commit.
+    if (req.method === 'GET' && /^\/api\/v4\/projects\/42\/repository\/commits\/[0-9a-f]+\/merge_requests$/.test(url.pathname)) {
+      return send(200, [{ iid: 7, state: 'merged', web_url: 'https://gitlab.icv.local/icv/platform/-/merge_requests/7' }]);
+    }
     if (req.method === 'GET' && url.pathname === base) {
       const page = Number(url.searchParams.get('page') ?? '1');
       const slice = notes.slice((page - 1) * 2, page * 2);

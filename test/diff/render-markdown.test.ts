@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { diffTrees, MARKDOWN_LIMIT, NOTE_MARKER, renderJson, renderMarkdown, type DiffReport } from '../../infra/preview/index.js';
+import { diffTrees, MARKDOWN_LIMIT, NOTE_MARKER, previewSections, renderJson, renderMarkdown, type DiffReport } from '../../infra/preview/index.js';
 import { loadDistTree } from '../../infra/cli/read-dist-tree.js';
-import { configMap, deployment, writeTree } from './fixtures.js';
+import { configMap, deployment, secret, writeTree } from './fixtures.js';
 
-/** `count` ConfigMaps per module whose long data all change, plus one image change per module. */
-function bigReport(envs: readonly string[], modules: number, count: number): DiffReport {
+/** `count` ConfigMaps (or Secrets) per module whose long data all change, plus one image change per module. */
+function bigReport(envs: readonly string[], modules: number, count: number, kind: 'ConfigMap' | 'Secret' = 'ConfigMap'): DiffReport {
   const side = (version: string) =>
     Object.fromEntries(
       envs.map((env) => [
@@ -14,7 +14,11 @@ function bigReport(envs: readonly string[], modules: number, count: number): Dif
             `manifests/module/module-${m}.yaml`,
             [
               deployment(`module-${m}`, { image: `harbor.icv.local/icv/module-${m}:${version}` }),
-              ...Array.from({ length: count }, (_, i) => configMap(`module-${m}-config-${i}`, { 'application.yaml': `${'x'.repeat(200)}-${version}`, LEVEL: version })),
+              ...Array.from({ length: count }, (_, i) =>
+                kind === 'ConfigMap'
+                  ? configMap(`module-${m}-config-${i}`, { 'application.yaml': `${'x'.repeat(200)}-${version}`, LEVEL: version })
+                  : secret(`module-${m}-secret-${i}`, { [`key-${env}`]: Buffer.from(version).toString('base64') }),
+              ),
             ],
           ]),
         ),
@@ -23,40 +27,43 @@ function bigReport(envs: readonly string[], modules: number, count: number): Dif
   return diffTrees(loadDistTree(writeTree(side('1.0.0'))), loadDistTree(writeTree(side('2.0.0'))), { from: 'origin/main', to: 'working tree' });
 }
 
-describe('markdown size discipline', () => {
-  it('keeps a small report whole, with no truncation note', () => {
+describe('markdown: most important first, under the size limit', () => {
+  it('keeps a small report whole: summary, changes, then collapsed details, no truncation note', () => {
     const report = bigReport(['test'], 2, 2);
     const markdown = renderMarkdown(report);
     expect(markdown.startsWith(NOTE_MARKER)).toBe(true);
-    expect(markdown).toContain('| test | 0 | 6 | 0 | 0 | 2 |');
+    expect(markdown).toContain('| test | 0 | 6 | 0 | 0 | 0 |');
+    expect(markdown.indexOf('### Changes (6)')).toBeLessThan(markdown.indexOf('### Details'));
+    expect(markdown).toContain('  - ✏️ container app image: tag 1.0.0 → 2.0.0');
     expect(markdown.match(/<details>/g)).toHaveLength(6);
     expect(markdown).not.toContain('Truncated');
   });
 
-  it('cuts details by whole objects past the limit, keeping the summary and every flagged change', () => {
-    const report = bigReport(['test'], 40, 20);
-    expect(renderJson(report).length).toBeGreaterThan(3 * MARKDOWN_LIMIT);
+  it('cuts details first, by whole blocks, keeping the summary and every change', () => {
+    const report = bigReport(['test'], 8, 20);
+    expect(renderJson(report).length).toBeGreaterThan(MARKDOWN_LIMIT);
     const markdown = renderMarkdown(report, { fullReport: 'diff.json' });
     expect(markdown.length).toBeLessThan(MARKDOWN_LIMIT);
-    expect(markdown).toContain('| test | 0 | 840 | 0 | 0 | 40 |');
-    expect(markdown).toContain('### Flagged changes (40)');
-    expect(markdown.match(/^- test · changed `Deployment icv-vehicle\/module-\d+`/gm)).toHaveLength(40);
+    expect(markdown).toContain('| test | 0 | 168 | 0 | 0 | 0 |');
+    expect(markdown.match(/^- changed `/gm)).toHaveLength(168);
     expect(markdown.match(/<details>/g)!.length).toBe(markdown.match(/<\/details>/g)!.length);
-    const shown = markdown.match(/<details>/g)!.length;
-    expect(shown).toBeGreaterThan(10);
-    expect(markdown).toContain(`the details of ${840 - shown} of 840 objects and files were left out`);
+    const shownDetails = markdown.match(/<details>/g)!.length;
+    expect(shownDetails).toBeGreaterThan(10);
+    expect(shownDetails).toBeLessThan(168);
+    expect(markdown).toContain(`_… the details of ${168 - shownDetails} more changes are in the full report._`);
+    expect(markdown).toContain(`**Truncated:** ${168 - shownDetails} of 336 entries`);
     expect(markdown.trimEnd().endsWith('The full report is `diff.json`.')).toBe(true);
   });
 
-  it('cuts the flagged list too when it alone is too long, and links a URL', () => {
-    const report = bigReport(['prod', 'test'], 60, 12);
+  it('puts flags first and cuts them last; links a URL', () => {
+    const report = bigReport(['prod', 'test'], 60, 12, 'Secret');
+    expect(report.flags.length).toBe(2 * 60 * 12);
     const url = 'https://gitlab.icv.local/icv/platform/-/jobs/42/artifacts/file/diff.json';
     const markdown = renderMarkdown(report, { fullReport: url });
     expect(markdown.length).toBeLessThan(MARKDOWN_LIMIT);
-    expect(markdown).toContain('| prod | 0 | 780 | 0 | 0 | 780 |');
-    expect(markdown).toContain('| test | 0 | 780 | 0 | 0 | 60 |');
-    expect(markdown).toMatch(/- … and \d+ more flagged changes in the full report/);
-    expect(markdown).toMatch(/\d+ flagged changes are not listed/);
+    expect(markdown.indexOf('### Risk flags (1440)')).toBeGreaterThan(0);
+    expect(markdown).toMatch(/\| … \| \| \| \d+ more flags in the full report \|/);
+    expect(markdown).not.toContain('### Details');
     expect(markdown).toContain(`](${url})`);
   });
 
@@ -65,5 +72,16 @@ describe('markdown size discipline', () => {
     expect(markdown.length).toBeLessThan(3000);
     expect(markdown).toContain('Truncated');
     expect(markdown).toContain('Run `npm run diff -- --format json` for the full report.');
+  });
+
+  it('has the same structure in JSON: flags, groups with intents, then every change', () => {
+    const report = bigReport(['prod', 'test'], 1, 1, 'Secret');
+    const json = JSON.parse(renderJson(report)) as DiffReport;
+    expect(Object.keys(json)).toEqual(['from', 'to', 'environments', 'flags', 'groups', 'changes']);
+    expect(previewSections(report).map((s) => s.id)).toEqual(['flags', 'changes', 'details']);
+    const image = json.groups.find((g) => g.title === 'Deployment icv-vehicle/module-0')!;
+    expect(image).toMatchObject({ envs: ['prod', 'test'], intents: [{ aspect: 'workload', op: 'changed', text: 'container app image: tag 1.0.0 → 2.0.0' }] });
+    // The Secrets differ by key between the environments: not one change, and each breaks parity.
+    expect(json.groups.filter((g) => g.onlyIn).map((g) => g.envs)).toEqual([['prod'], ['test']]);
   });
 });

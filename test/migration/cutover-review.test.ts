@@ -11,6 +11,8 @@ const UNIT = `manifests/module/${MODULE}.yaml`;
 /** The diff of the module's manifest between two scenarios (the rest of the tree does not change). */
 const diff = (env: EnvName, from: Scenario, to: Scenario) =>
   diffTrees(tree(distEnv(build(env, from), UNIT)), tree(distEnv(build(env, to), UNIT)), { from: 'before', to: 'after' });
+/** The stage lines of a report: the intents of its Ingress changes that name a route's stage. */
+const lines = (report: ReturnType<typeof diff>) => report.changes.flatMap((c) => (c.intents ?? []).filter((i) => i.text.startsWith('route ')).map((i) => `${c.env} ${i.text}`));
 const legacy: Scenario = { cutover: { stage: 'legacy' } };
 const canary = (weight: number): Scenario => ({ cutover: { stage: 'canary', weight } });
 const kubernetes: Scenario = { cutover: { stage: 'kubernetes' } };
@@ -18,12 +20,12 @@ const kubernetes: Scenario = { cutover: { stage: 'kubernetes' } };
 describe('a cutover in review', () => {
   it('renders a stage change as one line per route, in the report and the merge-request note', () => {
     const report = diff('prod', legacy, canary(20));
-    expect(report.cutovers.map((c) => [c.env, c.module, ...c.lines])).toEqual([['prod', MODULE, 'route console.icv.example.cn/vehicle: legacy 100% → canary 20%']]);
-    expect(renderMarkdown(report)).toContain(`- **prod** ${MODULE}: route console.icv.example.cn/vehicle: legacy 100% → canary 20%`);
-    expect(diff('test', canary(20), canary(50)).cutovers[0]!.lines).toEqual(['route console.test.icv.example.cn/vehicle: canary 20% → canary 50%']);
-    expect(diff('test', canary(50), kubernetes).cutovers[0]!.lines).toEqual(['route console.test.icv.example.cn/vehicle: canary 50% → kubernetes 100%']);
-    expect(diff('test', {}, legacy).cutovers[0]!.lines).toEqual(['route console.test.icv.example.cn/vehicle: kubernetes 100% → legacy 100%']);
-    expect(diff('test', canary(20), canary(20)).cutovers).toEqual([]);
+    expect(lines(report)).toEqual(['prod route console.icv.example.cn/vehicle: legacy 100% → canary 20%']);
+    expect(renderMarkdown(report)).toContain('route console.icv.example.cn/vehicle: legacy 100% → canary 20%');
+    expect(lines(diff('test', canary(20), canary(50)))).toEqual(['test route console.test.icv.example.cn/vehicle: canary 20% → canary 50%']);
+    expect(lines(diff('test', canary(50), kubernetes))).toEqual(['test route console.test.icv.example.cn/vehicle: canary 50% → kubernetes 100%']);
+    expect(lines(diff('test', {}, legacy))).toEqual(['test route console.test.icv.example.cn/vehicle: kubernetes 100% → legacy 100%']);
+    expect(lines(diff('test', canary(20), canary(20)))).toEqual([]);
   });
 
   it('flags a jump straight from legacy to kubernetes in prod, and not in test or through a canary', () => {

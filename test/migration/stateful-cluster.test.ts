@@ -98,6 +98,7 @@ describe('Redis in the cluster in review', () => {
     const flagged = report.changes.filter((c) => c.flags.includes('data.change')).map((c) => `${c.status} ${c.target.type === 'object' ? `${c.target.kind}/${c.target.name}` : ''}`).sort();
     expect(flagged).toEqual(['added PersistentVolumeClaim/data-redis-1', 'changed StatefulSet/redis']);
     const vm = diffTrees(tree(distEnv(build('test', cluster), unit)), tree(distEnv(build('test'), unit)), { from: 'a', to: 'b' });
-    expect(vm.changes.filter((c) => c.flags.includes('data.change')).map((c) => `${c.status} ${c.target.type === 'object' ? c.target.kind : ''}`).sort()).toEqual(['deleted PersistentVolumeClaim', 'deleted StatefulSet']);
+    const dataFlags = vm.changes.filter((c) => c.flags.some((f) => f.startsWith('data.'))).map((c) => `${c.flags.filter((f) => f.startsWith('data.')).join(',')} ${c.status} ${c.target.type === 'object' ? c.target.kind : ''}`).sort();
+    expect(dataFlags).toEqual(['data.delete deleted PersistentVolumeClaim', 'data.delete deleted StatefulSet']);
   });
 });

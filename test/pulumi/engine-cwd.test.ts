@@ -16,6 +16,6 @@ describe('the Pulumi entry started where the engine starts it', () => {
     expect(stderr).not.toMatch(/error/i);
     const run = JSON.parse(stdout.trim().split('\n').at(-1)!) as { registered: number; outputs: string[] };
     expect(run.registered).toBeGreaterThan(600);
-    expect(run.outputs).toEqual(['devopsProject', 'kubernetesResources', 'modulesByTier', 'publicHosts', 'registryUrl', 'workspace']);
+    expect(run.outputs).toEqual(['appliedImages', 'devopsProject', 'kubernetesResources', 'modulesByTier', 'publicHosts', 'registryUrl', 'workspace']);
   }, 90_000);
 });

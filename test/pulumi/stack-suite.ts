@@ -241,7 +241,15 @@ export function describeStackProgram(stack: string): void {
         devopsProject: objects.find((o) => o.kind === 'DevOpsProject')!.metadata.name,
         modulesByTier: { frontend: expect.any(Number), backend: expect.any(Number) },
         kubernetesResources: kube.length,
+        appliedImages: expect.any(Object),
       });
+      // One image per module, the one its workload's first container runs in this environment.
+      const images = run.outputs.appliedImages as Record<string, string>;
+      expect(Object.keys(images)).toHaveLength(modules);
+      expect(Object.keys(images)).toEqual(Object.keys(images).sort());
+      for (const [module, image] of Object.entries(images)) {
+        expect(image, module).toMatch(new RegExp(`^${env.registry.host.replace(/\./g, '\\.')}/.+/${module}:${env.releases[module]!.replace(/\./g, '\\.')}$`));
+      }
       const tiers = run.outputs.modulesByTier as Record<string, number>;
       expect(tiers.frontend! + tiers.backend!).toBe(modules);
       expect(tiers.frontend).toBeGreaterThan(0);
