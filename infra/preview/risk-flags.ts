@@ -84,7 +84,8 @@ export function objectRisks(input: ObjectChangeInput, options: RiskOptions = {})
   // Any other change to an object that holds data (a claim, a StatefulSet with claim templates): its pods restart on
   // their volumes, or a claim appears, which a later change can no longer take back without losing what it holds.
   const data = dataBearing(before, after);
-  if (data && !reasons.some((r) => r.flag.startsWith('data.'))) add('data.change', `${!before ? 'creates' : 'changes'} ${what}: ${data}`);
+  const beyondMetadata = !before || changes.some((c) => c.segments[0] !== 'metadata');
+  if (data && after && beyondMetadata && !reasons.some((r) => r.flag.startsWith('data.'))) add('data.change', `${!before ? 'creates' : 'changes'} ${what}: ${data}`);
   if (options.protectedEnv && isPrimaryIngress(current)) {
     const skipped = skippedCanary(before?.body, after?.body);
     if (skipped) add('cutover.skip-canary', `route ${skipped} in ${input.env}`);

@@ -146,7 +146,7 @@ describe('risk rules: a planted change raises each, a near miss does not', () =>
       return s;
     };
     expect(raised([withTemplates('redis:7')], [withTemplates('redis:7.2')])).toEqual(['data.change']);
-    expect(raised([withTemplates('redis:7')], [withTemplates('redis:7', '16Gi')])).toEqual(['data.volume']);
+    expect(raised([withTemplates('redis:7')], [withTemplates('redis:7', '16Gi')])).toEqual(['data.replace', 'data.volume']);
     expect(raised([deployment('vehicle-access')], [deployment('vehicle-access', { image: 'harbor.icv.local/icv/vehicle-access:1.3.0' })])).toEqual([]);
   });
 
