@@ -45,7 +45,7 @@ export const PARITY_DECLARATIONS: readonly ParityDeclaration[] = [
       'Each environment has its own Harbor (registry.host), so that an image reaches prod\'s registry only once it is released there; ' +
       'image references, pull secrets, Harbor\'s URL and KubeKey\'s registry settings name it',
     where: [
-      { kinds: ['Deployment', 'DaemonSet'], paths: ['spec.template.spec.containers[*].image@registry', 'spec.template.spec.initContainers[*].image@registry'] },
+      { kinds: ['Deployment'], paths: ['spec.template.spec.containers[*].image@registry'] },
       { kinds: ['Secret'], paths: ['stringData[".dockerconfigjson"]'] },
       { kinds: ['HelmRelease'], paths: ['values.externalURL', 'values.expose.ingress.hosts.core'] },
       { artifacts: ['kubekey/cluster.yaml'], paths: ['spec.registry.privateRegistry', 'spec.registry.auths'] },
@@ -88,6 +88,7 @@ export const PARITY_DECLARATIONS: readonly ParityDeclaration[] = [
   },
   {
     id: 'cutover-stages',
+    standing: true,
     reason:
       'A module moves from its legacy deployment to Kubernetes one environment at a time, test usually ahead of prod (cutover in ' +
       'environments/<env>.ts): while the stages differ, the public route goes to the legacy upstream in one and to the Deployment in ' +
@@ -107,6 +108,7 @@ export const PARITY_DECLARATIONS: readonly ParityDeclaration[] = [
   },
   {
     id: 'stateful-modes',
+    standing: true,
     reason:
       'A stateful service moves from its VMs into the cluster one environment at a time, test first (statefulServices.<name>.mode ' +
       'and .cluster in environments/<env>.ts): the environment that runs it in the cluster has its StatefulSet, claims, config, ' +

@@ -37,6 +37,14 @@ export const roadsideModules: ModuleDeclaration[] = [
     resources: { requests: { cpu: '100m', memory: '384Mi' }, limits: { cpu: '500m', memory: '768Mi' } },
     scaling: { replicas: 2 },
     dependsOn: { modules: ['config-center', 'permission-service', 'audit-log', 'rsu-access'], stateful: ['mysql', 'redis'] },
+    exceptions: [
+      {
+        rule: 'dependency-cycle',
+        reason:
+          'rsu-access reads unit configuration from rsu-manager, and rsu-manager pushes configuration changes down through the ' +
+          'units\' open connections on rsu-access; neither waits for the other to become ready, both retry',
+      },
+    ],
     config: {
       env: {
         SPRING_PROFILES_ACTIVE: 'k8s',

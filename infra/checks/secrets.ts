@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import { parseDocument } from 'yaml';
-import { InputError } from '../model/errors.js';
+import { parseYamlDocument } from '../model/yaml-input.js';
+import { looksSecret } from '../model/secret-names.js';
 import { secretsIn } from '../model/secrets.js';
 import type { KubeObject } from '../model/types.js';
 import { finding, type CheckInput, type Finding } from './finding.js';
@@ -12,32 +12,10 @@ import { asArray, asObject, asString, containersOf, isBuiltInApiVersion, keyPath
  * that the Pulumi program fills from secret config.
  */
 
-/** Words that, ending a name, make it a secret (`MYSQL_PASSWORD`, `gitlabToken`, `jwtSecret`). */
-const SECRET_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'accesskey', 'credential', 'credentials']);
-/** `key` is a secret only after one of these (`API_KEY`, `privateKey`), not in `CACHE_KEY` or a toleration's `key`. */
-const SECRET_KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing', 'encryption', 'client', 'master', 'ssh', 'tls']);
 /** Keys of Secrets whose values are not secret (KubeSphere basic-auth credentials, TLS certificates). */
 const PUBLIC_SECRET_KEYS = new Set(['username', 'user', 'ca.crt', 'tls.crt']);
 
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w.toLowerCase());
-}
-
-/**
- * Whether a field, variable or config key names a secret value. Names of references to secrets
- * (`existingSecret`, `secretName`, `passwordFile`, `credential_id`) are not secrets themselves.
- */
-export function looksSecret(name: string): boolean {
-  const parts = words(name);
-  const last = parts[parts.length - 1];
-  if (last === undefined || parts[0] === 'existing') return false;
-  if (last === 'key') return parts.length >= 2 && SECRET_KEY_QUALIFIERS.has(parts[parts.length - 2]!);
-  return SECRET_WORDS.has(last) || /(password|secret|token)$/.test(last);
-}
+export { looksSecret } from '../model/secret-names.js';
 
 function isRedacted(value: string): boolean {
   return secretsIn(value).length > 0;
@@ -139,11 +117,7 @@ function walkForSecrets(owner: KubeObject | string, value: unknown, path: string
  * shell. Throws InputError on malformed YAML.
  */
 export function checkStackConfig(file: string, text: string): Finding[] {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new InputError(doc.errors.map((e) => ({ file, path: e.linePos ? `line ${e.linePos[0].line}` : '', message: `YAML syntax error: ${e.message.split('\n')[0]}` })));
-  }
-  const config = asObject(asObject(doc.toJS())?.config) ?? {};
+  const config = asObject(asObject(parseYamlDocument(text, file))?.config) ?? {};
   const findings: Finding[] = [];
   for (const [key, value] of Object.entries(config)) {
     const [namespace, name] = key.includes(':') ? key.split(':', 2) : ['', key];

@@ -13,6 +13,7 @@ const FIXES: Readonly<Record<TopologyRule, string>> = {
   'topology.role-groups': 'list each host once, only hosts declared in cluster.hosts, with at least one control-plane, etcd and worker host',
   'topology.hosts': 'give every host a unique name and addresses inside cluster.network.hostCidr',
   'topology.network': 'choose pod, service and host CIDRs that do not overlap',
+  'topology.vm-addresses': 'give each VM-hosted service the addresses of its own VMs: outside the pod and service CIDRs, none of them a node',
 };
 
 export function checkTopology(input: CheckInput): Finding[] {

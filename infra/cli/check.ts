@@ -59,7 +59,7 @@ export interface EnvironmentSuite {
 /** A check across environments, reported as its own run named after the suite, with an optional text report. */
 export interface CrossEnvironmentSuite {
   readonly name: string;
-  run(contexts: readonly SuiteContext[]): { readonly findings: readonly Finding[]; readonly report?: string };
+  run(contexts: readonly SuiteContext[], sources: InputSources): { readonly findings: readonly Finding[]; readonly report?: string };
 }
 
 /** Suites run on every environment in default mode. Capacity is planned separately because it also renders a table. */
@@ -94,11 +94,11 @@ export const CROSS_ENVIRONMENT_SUITES: CrossEnvironmentSuite[] = [
   {
     // test ≡ prod: the same objects, differing only where environments/parity.ts declares it.
     name: 'parity',
-    run: (contexts) => {
+    run: (contexts, sources) => {
       const test = contexts.find((c) => c.env.name === 'test');
       const prod = contexts.find((c) => c.env.name === 'prod');
       if (!test || !prod) return { findings: [] };
-      const result = checkParity(test.platform, prod.platform, PARITY);
+      const result = checkParity(test.platform, prod.platform, sources.parity === undefined ? PARITY : { ...PARITY, declarations: sources.parity });
       return { findings: result.findings, report: parityReport(result) };
     },
   },
@@ -173,7 +173,7 @@ function checkEnvironments(options: CheckOptions, sources: InputSources, root: s
   });
   if (contexts.length > 1) {
     for (const suite of CROSS_ENVIRONMENT_SUITES) {
-      const { findings, report } = suite.run(contexts);
+      const { findings, report } = suite.run(contexts, sources);
       runs.push({ target: suite.name, findings: sortFindings(findings), ...(report === undefined ? {} : { report }) });
     }
   }

@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CommanderError, type Command } from 'commander';
 import { ExitCode, InputError } from '../model/errors.js';
+import { fsProblem } from './output-target.js';
 
 /** True when the module at `metaUrl` is the script node was started with. */
 export function isEntryPoint(metaUrl: string): boolean {
@@ -21,7 +22,8 @@ export function testableProgram(program: Command): Command {
 
 /**
  * Runs a command body and maps failures to the exit codes every command shares:
- * invalid input or usage → 2 (each problem on its own line), anything unexpected → 1 with its stack.
+ * invalid input, usage or a file-system error → 2 (each problem on its own line), anything unexpected → 1 with
+ * one line and a DEBUG=1 hint (the stack only with DEBUG=1).
  */
 export async function runCommand(body: () => Promise<number> | number): Promise<number> {
   try {
@@ -35,9 +37,25 @@ export async function runCommand(body: () => Promise<number> | number): Promise<
       process.stderr.write(`${error.problems.length} problem(s) in the input; nothing was written.\n`);
       return ExitCode.INVALID_INPUT;
     }
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const fsError = fsProblem(error, 'file system', '');
+    if (fsError) {
+      for (const problem of fsError.problems) process.stderr.write(`error: ${problem.message}\n`);
+      return ExitCode.INVALID_INPUT;
+    }
+    reportInternalError(error);
     return ExitCode.FINDINGS;
   }
+}
+
+/**
+ * An error nobody expected (a bug, not bad input): one line, and the stack only when asked for with DEBUG=1, so that
+ * a user never has to read a trace to learn what went wrong.
+ */
+export function reportInternalError(error: unknown): void {
+  const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message.split('\n')[0]}` : String(error);
+  process.stderr.write(`internal error: ${message}\n`);
+  if (process.env.DEBUG === '1' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  else process.stderr.write('rerun with DEBUG=1 for the stack trace, and report it with the command you ran\n');
 }
 
 /** Runs `main` when the file is the entry point, exiting with its code. */
@@ -48,7 +66,7 @@ export function runIfEntryPoint(metaUrl: string, main: (argv: string[]) => Promi
         process.exitCode = code;
       },
       (error: unknown) => {
-        process.stderr.write(`${String(error)}\n`);
+        reportInternalError(error);
         process.exitCode = ExitCode.FINDINGS;
       },
     );

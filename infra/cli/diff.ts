@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ExitCode, InputError } from '../model/errors.js';
 import { diffTrees, renderJson, renderMarkdown, summarizePulumiPreview, type DistTree, type ParseCache, type PulumiPreviewSummary } from '../preview/index.js';
@@ -8,6 +8,7 @@ import { loadDistTree } from './read-dist-tree.js';
 import { repositoryRoot, resolveCommit, synthesizeCommit, synthesizeWorkingTree, withTemporaryDirectory } from './base-synthesis.js';
 import { selectEnvironments } from './inputs.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
+import { outputFile, writeFilesTogether } from './output-target.js';
 
 interface DiffCliOptions {
   readonly from?: string;
@@ -56,6 +57,11 @@ export async function main(argv: string[], context: DiffContext = {}): Promise<n
     const options = program.opts<DiffCliOptions>();
     const cwd = context.cwd ?? process.cwd();
     const envs = options.env === undefined ? undefined : selectEnvironments(options.env);
+    // Output targets are checked before anything is compared, so a refused path costs nothing and writes nothing.
+    const trees = [options.from, options.to].filter((d): d is string => d !== undefined);
+    const jsonOut = options.jsonOut === undefined ? undefined : outputFile('--json-out', options.jsonOut, trees, cwd);
+    const out = options.out === undefined ? undefined : outputFile('--out', options.out, trees, cwd);
+    if (out !== undefined && out === jsonOut) throw InputError.single('--out', '', `'${options.out}' is also the --json-out file; give the reports two files`);
 
     const pulumi = pulumiPreviews(options, cwd);
     const { report } = await compare(options, cwd, envs, pulumi);
@@ -63,9 +69,11 @@ export async function main(argv: string[], context: DiffContext = {}): Promise<n
     const fullReport = options.jsonLink ?? options.jsonOut;
     const text = options.format === 'json' ? json : renderMarkdown(report, fullReport === undefined ? {} : { fullReport });
 
-    if (options.jsonOut) writeFile(resolve(cwd, options.jsonOut), json);
-    if (options.out) {
-      writeFile(resolve(cwd, options.out), text);
+    writeFilesTogether([
+      ...(jsonOut === undefined ? [] : [{ option: '--json-out', path: jsonOut, content: json }]),
+      ...(out === undefined ? [] : [{ option: '--out', path: out, content: text }]),
+    ]);
+    if (out !== undefined) {
       const flagged = report.changes.filter((c) => c.flags.length > 0).length;
       process.stderr.write(`diff: ${report.changes.length} changes (${flagged} flagged) in ${report.environments.map((e) => e.env).join(', ') || 'no environment'}; wrote ${options.out}\n`);
     } else {
@@ -152,11 +160,6 @@ function loadTree(dir: string, option: string, envs: string[] | undefined, cache
   const tree = loadDistTree(dir, envs, cache);
   if (tree.envs.size === 0 && !envs) process.stderr.write(`warning: ${option} '${dir}' holds no environment (no <env>/manifests/…)\n`);
   return tree;
-}
-
-function writeFile(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content);
 }
 
 runIfEntryPoint(import.meta.url, main);

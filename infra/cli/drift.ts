@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { EngineEvent } from '@pulumi/pulumi/automation/index.js';
 import { Command } from 'commander';
 import { ExitCode, InputError } from '../model/errors.js';
@@ -8,6 +8,7 @@ import { selectEnvironments } from './inputs.js';
 import { driftReport, driftResult, driftSteps, separatePending, unchangedResources, type DriftResult } from '../daytwo/drift.js';
 import { renderDriftMarkdown } from '../daytwo/render-drift.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
+import { outputFile, writeFilesTogether } from './output-target.js';
 import { projectRoot } from './project-root.js';
 
 /**
@@ -72,6 +73,9 @@ export async function main(argv: string[], deps: DriftDependencies = {}): Promis
     for (const [flag, file] of [['--out', options.out], ['--json-out', options.jsonOut], ['--event-log', options.eventLog], ['--pending-event-log', options.pendingEventLog]] as const) {
       if (file !== undefined && file.trim() === '') throw InputError.single(flag, '', 'must name a file');
     }
+    // Every report target is checked before the engine runs (output-target.ts): never a tracked file or an input.
+    const target = (flag: string, file: string | undefined) => (file === undefined ? undefined : outputFile(flag, file, [], root));
+    const targets = { out: target('--out', options.out), jsonOut: target('--json-out', options.jsonOut), eventLog: target('--event-log', options.eventLog), pendingEventLog: target('--pending-event-log', options.pendingEventLog) };
 
     const checkedAt = (deps.now ?? (() => new Date()))().toISOString();
     let events: EngineEvent[];
@@ -94,11 +98,13 @@ export async function main(argv: string[], deps: DriftDependencies = {}): Promis
     const report = driftReport(drift, { env, unchanged: unchangedResources(events) });
     const result = driftResult(report, stack, checkedAt, pending);
     const markdown = renderDriftMarkdown(result, options.jsonOut === undefined ? {} : { fullReport: options.jsonOut });
-    if (options.eventLog !== undefined) write(resolve(root, options.eventLog), events.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    if (options.pendingEventLog !== undefined) write(resolve(root, options.pendingEventLog), plain.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    if (options.jsonOut !== undefined) write(resolve(root, options.jsonOut), `${JSON.stringify(result, null, 2)}\n`);
-    if (options.out !== undefined) write(resolve(root, options.out), markdown);
-    else process.stdout.write(markdown);
+    writeFilesTogether([
+      ...(targets.eventLog === undefined ? [] : [{ option: '--event-log', path: targets.eventLog, content: events.map((e) => `${JSON.stringify(e)}\n`).join('') }]),
+      ...(targets.pendingEventLog === undefined ? [] : [{ option: '--pending-event-log', path: targets.pendingEventLog, content: plain.map((e) => `${JSON.stringify(e)}\n`).join('') }]),
+      ...(targets.jsonOut === undefined ? [] : [{ option: '--json-out', path: targets.jsonOut, content: `${JSON.stringify(result, null, 2)}\n` }]),
+      ...(targets.out === undefined ? [] : [{ option: '--out', path: targets.out, content: markdown }]),
+    ]);
+    if (targets.out === undefined) process.stdout.write(markdown);
     process.stderr.write(summaryLine(result));
     return result.drifted ? ExitCode.FINDINGS : ExitCode.OK;
   });
@@ -107,11 +113,6 @@ export async function main(argv: string[], deps: DriftDependencies = {}): Promis
 function summaryLine(result: DriftResult): string {
   if (!result.drifted) return `no drift in ${result.env}\n`;
   return `drift in ${result.env}: ${result.units.map((u) => `${u.module ?? u.unit} (${u.resources})`).join(', ')}\n`;
-}
-
-function write(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
 }
 
 /** Reads an engine event log: one EngineEvent per line (blank lines allowed), or a JSON array of them. */

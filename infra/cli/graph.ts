@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { ExitCode } from '../model/errors.js';
 import { loadInputs, selectEnvironments, type InputSources } from './inputs.js';
 import { PLATFORM_PAGE, renderPlatformPage } from '../synth/platform-graph.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
+import { MARKER_CONTENT, OUTPUT_MARKER, outputDirectory, writeFilesTogether } from './output-target.js';
 
 /**
  * `npm run graph [-- --env prod --out DIR]`: writes `DIR/<env>/platform.md`, a Mermaid diagram of the platform,
@@ -19,13 +20,14 @@ export async function main(argv: string[], sources: InputSources = {}): Promise<
       .allowExcessArguments(false);
     program.parse(argv, { from: 'user' });
     const options = program.opts<{ env?: string[]; out: string }>();
+    const out = outputDirectory('--out', options.out);
     const pages = loadInputs(selectEnvironments(options.env), sources).map(({ env, catalog }) => ({ env: env.name, page: renderPlatformPage(env, catalog) }));
-    for (const { env, page } of pages) {
-      const dir = join(resolve(options.out), env);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, PLATFORM_PAGE), page);
-      process.stdout.write(`${env}: wrote ${join(options.out, env, PLATFORM_PAGE)}\n`);
-    }
+    const marker = join(out.path, OUTPUT_MARKER);
+    writeFilesTogether([
+      ...pages.map(({ env, page }) => ({ option: '--out', path: join(out.path, env, PLATFORM_PAGE), content: page })),
+      ...(existsSync(marker) ? [] : [{ option: '--out', path: marker, content: MARKER_CONTENT }]),
+    ]);
+    for (const { env } of pages) process.stdout.write(`${env}: wrote ${join(options.out, env, PLATFORM_PAGE)}\n`);
     return ExitCode.OK;
   });
 }

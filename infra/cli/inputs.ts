@@ -7,6 +7,7 @@ import type { ModuleSpec } from '../schema/module.js';
 import { cutoverCatalogProblems } from '../schema/cutover.js';
 import { environmentFiles, parseReleases, validateEnvironment, type LoadedEnvironment } from '../schema/validate-environment.js';
 import type { Environment } from '../schema/environment.js';
+import type { ParityDeclaration } from '../parity/declaration.js';
 import { InputError, type InputProblem } from '../model/errors.js';
 import { projectRoot } from './project-root.js';
 
@@ -37,8 +38,15 @@ export function loadEnvironment(name: string, sources: EnvironmentSources = {}):
   if (!Object.hasOwn(declarations, name)) {
     throw InputError.single('--env', '', `unknown environment '${name}' (known: ${Object.keys(declarations).join(', ')})`);
   }
+  const declaration = declarations[name];
+  const declaredName = (declaration as { name?: unknown } | null)?.name;
+  if (typeof declaredName === 'string' && declaredName !== name) {
+    // The file name, the environment's name and the Pulumi stack name are one identity: a prod.ts that calls itself
+    // 'test' would write prod's platform over dist/test/ and be applied by the test stack.
+    throw InputError.single(files.declaration, 'name', `is '${declaredName}', but this file declares environment '${name}' (its file and its Pulumi stack): set name: '${name}'`);
+  }
   const releases = sources.releases?.[name] ?? readReleases(join(sources.root ?? projectRoot(), files.releases), files.releases);
-  return validateEnvironment(declarations[name], releases, files.declaration);
+  return validateEnvironment(declaration, releases, files.declaration);
 }
 
 function readReleases(path: string, file: string): Record<string, string> {
@@ -63,6 +71,12 @@ export function loadEnvironments(names: readonly string[], sources: EnvironmentS
       problems.push(...error.problems);
     }
   }
+  const byName = new Map<string, string>();
+  for (const { env, file } of loaded) {
+    const first = byName.get(env.name);
+    if (first !== undefined) problems.push({ file, path: 'name', message: `environment '${env.name}' is also declared by ${first}: names must be unique` });
+    else byName.set(env.name, file);
+  }
   if (problems.length > 0) throw new InputError(problems);
   return loaded;
 }
@@ -70,6 +84,8 @@ export function loadEnvironments(names: readonly string[], sources: EnvironmentS
 /** Where the inputs come from; tests replace any part. */
 export interface InputSources extends EnvironmentSources {
   readonly catalog?: readonly CatalogSource[];
+  /** Where test and prod may differ. @default - environments/parity.ts */
+  readonly parity?: readonly ParityDeclaration[];
 }
 
 /** Validated inputs of one environment's build. */

@@ -35,10 +35,13 @@ const staging = `${outfile}.${process.pid}.tmp`;
 writeFileSync(staging, result.outputFiles[0].contents);
 renameSync(staging, outfile);
 
-const { main } = await import(pathToFileURL(outfile).href);
+// An error escaping main (a bug: main maps every expected failure to an exit code) is one line; DEBUG=1 shows the stack.
 try {
+  const { main } = await import(pathToFileURL(outfile).href);
   process.exitCode = await main(argv);
 } catch (error) {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+  if (process.env.DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  else process.stderr.write('rerun with DEBUG=1 for the stack trace\n');
   process.exitCode = 1;
 }

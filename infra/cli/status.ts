@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { DriftResult } from '../daytwo/drift.js';
@@ -10,6 +10,7 @@ import { buildPlatform } from '../synth/build-platform.js';
 import { platformCapacity } from './check.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 import { loadInputs, selectEnvironments } from './inputs.js';
+import { MARKER_CONTENT, OUTPUT_MARKER, outputDirectory, writeFilesTogether } from './output-target.js';
 import { projectRoot } from './project-root.js';
 
 /**
@@ -40,16 +41,20 @@ export async function main(argv: string[], deps: { readonly root?: string } = {}
     const names = selectEnvironments([options.env]);
     if (names.length !== 1) throw InputError.single('--env', '', `status describes one environment at a time, not ${names.join(', ')}`);
     const root = deps.root ?? projectRoot();
+    const out = outputDirectory('--out', options.out, root);
     const { env, catalog } = loadInputs(names, { root })[0]!;
     const applied = options.outputs === undefined ? undefined : readOutputs(resolve(root, options.outputs), options.outputs);
     const drift = options.drift === undefined ? undefined : readDrift(resolve(root, options.drift), options.drift, env.name);
     const platform = buildPlatform(env, catalog);
     const commit = headCommit(root);
     const page = statusPage({ env, platform, capacity: platformCapacity(env, platform), ...(applied && { applied }), ...(drift && { drift }) });
-    const dir = join(resolve(root, options.out), env.name);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'status.md'), renderStatusMarkdown(page, commit));
-    writeFileSync(join(dir, 'status.html'), renderStatusHtml(page, commit));
+    const dir = join(out.path, env.name);
+    const marker = join(out.path, OUTPUT_MARKER);
+    writeFilesTogether([
+      { option: '--out', path: join(dir, 'status.md'), content: renderStatusMarkdown(page, commit) },
+      { option: '--out', path: join(dir, 'status.html'), content: renderStatusHtml(page, commit) },
+      ...(existsSync(marker) ? [] : [{ option: '--out', path: marker, content: MARKER_CONTENT }]),
+    ]);
     process.stdout.write(`wrote ${join(options.out, env.name, 'status.md')} and status.html (${page.modules.length} modules)\n`);
     return ExitCode.OK;
   });

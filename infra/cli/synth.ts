@@ -1,18 +1,19 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { buildPlatform } from '../synth/build-platform.js';
-import { ExitCode, InputError } from '../model/errors.js';
+import { ExitCode } from '../model/errors.js';
 import { loadInputs, selectEnvironments, type InputSources } from './inputs.js';
 import { renderPlatform } from '../synth/render.js';
 import { PLATFORM_PAGE, renderPlatformPage } from '../synth/platform-graph.js';
 import type { Platform } from '../model/types.js';
 import type { ModuleSpec } from '../schema/module.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
+import { outputDirectory, replaceTrees } from './output-target.js';
 
 /**
  * `npm run synth [-- --env prod --out DIR]`: builds every environment through the pure core and writes
- * `DIR/<env>/` atomically. Invalid input: one message per problem, exit 2, nothing written.
+ * `DIR/<env>/` atomically, only where the tool owns the content (output-target.ts). Invalid input or a refused or
+ * failing output path: one message per problem, exit 2, nothing written.
  */
 export async function main(argv: string[], sources: InputSources = {}): Promise<number> {
   return runCommand(() => {
@@ -23,6 +24,7 @@ export async function main(argv: string[], sources: InputSources = {}): Promise<
       .allowExcessArguments(false);
     program.parse(argv, { from: 'user' });
     const options = program.opts<{ env?: string[]; out: string }>();
+    const out = outputDirectory('--out', options.out);
     const inputs = loadInputs(selectEnvironments(options.env), sources);
 
     const rendered = inputs.map(({ env, catalog, warnings }) => {
@@ -31,47 +33,13 @@ export async function main(argv: string[], sources: InputSources = {}): Promise<
       const files = new Map(renderPlatform(platform)).set(PLATFORM_PAGE, renderPlatformPage(env, catalog));
       return { platform, catalog, warnings, files };
     });
-    const out = resolve(options.out);
-    writeAtomically(out, new Map(rendered.map(({ platform, files }) => [platform.env, files])));
+    replaceTrees(out, '--out', new Map(rendered.map(({ platform, files }) => [platform.env, files])));
     for (const { platform, catalog, warnings, files } of rendered) {
       for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(summary(platform, catalog, files, join(options.out, platform.env)));
     }
     return ExitCode.OK;
   });
-}
-
-/**
- * Writes every environment's tree to a sibling temporary directory first, and only when all of them are complete
- * swaps them in with renames: a failure while writing leaves every previous tree as it was.
- */
-export function writeAtomically(out: string, trees: ReadonlyMap<string, ReadonlyMap<string, string>>): void {
-  if (existsSync(out) && !statSync(out).isDirectory()) throw InputError.single('--out', '', `'${out}' exists and is not a directory`);
-  mkdirSync(out, { recursive: true });
-  const staged: { target: string; staging: string }[] = [];
-  try {
-    for (const [name, files] of trees) {
-      const target = join(out, name);
-      const staging = `${target}.tmp-${process.pid}`;
-      rmSync(staging, { recursive: true, force: true });
-      staged.push({ target, staging });
-      for (const [path, content] of files) {
-        const file = join(staging, path);
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, content);
-      }
-    }
-    for (const { target, staging } of staged) {
-      const previous = `${target}.old-${process.pid}`;
-      rmSync(previous, { recursive: true, force: true });
-      const hadPrevious = existsSync(target);
-      if (hadPrevious) renameSync(target, previous);
-      renameSync(staging, target);
-      if (hadPrevious) rmSync(previous, { recursive: true, force: true });
-    }
-  } finally {
-    for (const { staging } of staged) rmSync(staging, { recursive: true, force: true });
-  }
 }
 
 function summary(platform: Platform, catalog: readonly ModuleSpec[], files: ReadonlyMap<string, string>, dir: string): string {

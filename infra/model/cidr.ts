@@ -28,6 +28,18 @@ export function cidrContains(outer: string, inner: string): boolean {
   return a[0] <= b[0] && b[1] <= a[1];
 }
 
+/** The network address of a valid CIDR: `10.233.64.1/18` → `10.233.64.0/18`. */
+export function canonicalCidr(value: string): string {
+  const [start] = addressRange(value)!;
+  const ip = [24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256).join('.');
+  return `${ip}/${value.split('/')[1]}`;
+}
+
+/** Whether a CIDR has no host bits set (true for what is not a CIDR at all: another rule reports that). */
+export function isCanonicalCidr(value: string): boolean {
+  return !isIPv4Cidr(value) || canonicalCidr(value) === value;
+}
+
 /** Whether two CIDR blocks share an address. */
 export function cidrsOverlap(a: string, b: string): boolean {
   const x = addressRange(a);

@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { objectRef, type Finding } from '../checks/finding.js';
+import { InputError, type InputProblem } from '../model/errors.js';
 import type { KubeObject, Platform } from '../model/types.js';
 import { diffValues, type PathChange } from '../compare/field-diff.js';
 import { formatPath, type PathSegment } from '../compare/field-path.js';
@@ -11,6 +12,7 @@ import {
   parsePathPattern,
   patternCovers,
   presenceCovers,
+  patternExists,
   validateDeclarations,
   type ImagePart,
   type ParityDeclaration,
@@ -88,6 +90,8 @@ export function checkParity(
 
   const a = documentsOf(first);
   const b = documentsOf(second);
+  const stale = staleProblems(declarations, [...a.values(), ...b.values()], envs, file);
+  if (stale.length > 0) throw new InputError(stale);
   // An object in one environment only is a finding unless a presence scope declares it (a cutover's canary Ingress).
   const onlyIn = (doc: Document, present: string, absent: string, op: ParityDifference['op']) => {
     const declaration = presenceDeclaration(declarations, doc);
@@ -181,6 +185,40 @@ function leavesOf(value: unknown, at: readonly PathSegment[]): [PathSegment[], u
   return [[[...at], value]];
 }
 
+/** Every kind, artifact glob or path of a declaration that selects nothing in either environment. */
+function staleProblems(declarations: readonly ParityDeclaration[], documents: readonly Document[], envs: readonly [string, string], file: string): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const inEnvs = `in ${envs.join(' or ')}`;
+  declarations.forEach((declaration, i) => {
+    // A standing declaration (a migration step one environment takes first) is idle while both agree, not stale.
+    if (declaration.standing) return;
+    declaration.where.forEach((scope, j) => {
+      if ('presence' in scope) return;
+      const at = `PARITY_DECLARATIONS[${i}].where[${j}]`;
+      const problem = (path: string, message: string) =>
+        problems.push({ file, path, message: `${message}: the declaration is stale; remove it or point it at what now differs` });
+      let selected: Document[];
+      if ('kinds' in scope) {
+        scope.kinds.forEach((kind, k) => {
+          if (!documents.some((d) => d.kind === kind)) problem(`${at}.kinds[${k}]`, `no object of kind '${kind}' exists ${inEnvs}`);
+        });
+        selected = documents.filter((d) => d.kind !== undefined && scope.kinds.includes(d.kind));
+      } else {
+        scope.artifacts.forEach((glob, k) => {
+          if (!documents.some((d) => d.artifact !== undefined && artifactMatches(glob, d.artifact))) problem(`${at}.artifacts[${k}]`, `no artifact matches '${glob}' ${inEnvs}`);
+        });
+        selected = documents.filter((d) => d.artifact !== undefined && scope.artifacts.some((glob) => artifactMatches(glob, d.artifact!)));
+      }
+      if (selected.length === 0) return;
+      scope.paths.forEach((path, k) => {
+        const pattern = parsePathPattern(path);
+        if (!selected.some((d) => patternExists(pattern, d.content))) problem(`${at}.paths[${k}]`, `'${path}' names no field of the selected documents ${inEnvs}`);
+      });
+    });
+  });
+  return problems;
+}
+
 /** How the report shows an object that exists on one side only. */
 const WHOLE_OBJECT = '(the whole object)';
 
@@ -193,14 +231,20 @@ function presenceDeclaration(declarations: readonly ParityDeclaration[], doc: Do
 
 function compile(declarations: readonly ParityDeclaration[]): CompiledScope[] {
   return declarations.flatMap((declaration) =>
-    declaration.where.flatMap((scope) => ('presence' in scope ? [] : [{
-      declaration,
-      patterns: scope.paths.map(parsePathPattern),
-      selects:
-        'kinds' in scope
-          ? (doc: Document) => doc.kind !== undefined && scope.kinds.includes(doc.kind)
-          : (doc: Document) => doc.artifact !== undefined && scope.artifacts.some((glob) => artifactMatches(glob, doc.artifact!)),
-    }])),
+    declaration.where.flatMap((scope) =>
+      'presence' in scope
+        ? []
+        : [
+            {
+              declaration,
+              patterns: scope.paths.map(parsePathPattern),
+              selects:
+                'kinds' in scope
+                  ? (doc: Document) => doc.kind !== undefined && scope.kinds.includes(doc.kind)
+                  : (doc: Document) => doc.artifact !== undefined && scope.artifacts.some((glob) => artifactMatches(glob, doc.artifact!)),
+            },
+          ],
+    ),
   );
 }
 

@@ -1,3 +1,4 @@
+import { InputError, type InputProblem } from '../model/errors.js';
 import type { PathSegment } from '../compare/field-path.js';
 
 /**
@@ -11,6 +12,11 @@ export interface ParityDeclaration {
   readonly reason: string;
   /** Where the difference may show. */
   readonly where: readonly ParityScope[];
+  /**
+   * A difference that comes and goes by design (a migration step taken in one environment before the other): the
+   * declaration stays while both environments agree, so it is never reported stale. @default false
+   */
+  readonly standing?: boolean;
 }
 
 /** Paths inside some of the compared documents, or objects that may exist in one environment only. */
@@ -118,29 +124,66 @@ export function artifactMatches(glob: string, path: string): boolean {
   return regex.test(path);
 }
 
-/** Checks a list of declarations once: unique ids, a reason each, readable patterns. Throws naming the entry. */
-export function validateDeclarations(declarations: readonly ParityDeclaration[], file: string): void {
-  const seen = new Set<string>();
-  for (const declaration of declarations) {
-    const where = `${file}: parity declaration '${declaration.id}'`;
-    if (!/^[a-z][a-z0-9-]*$/.test(declaration.id)) throw new Error(`${where}: 'id' must be kebab-case`);
-    if (seen.has(declaration.id)) throw new Error(`${where}: 'id' is declared twice`);
-    seen.add(declaration.id);
-    if (declaration.reason.trim().length < 20) throw new Error(`${where}: 'reason' must say why the environments differ here`);
-    if (declaration.where.length === 0) throw new Error(`${where}: 'where' must list at least one scope`);
-    for (const scope of declaration.where) {
+/** The problems of a list of declarations: unique kebab-case ids, a reason each, scopes with readable patterns. */
+export function declarationProblems(declarations: readonly ParityDeclaration[], file: string, root = 'PARITY_DECLARATIONS'): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const seen = new Map<string, number>();
+  declarations.forEach((declaration, i) => {
+    const at = (field: string) => `${root}[${i}].${field}`;
+    const problem = (field: string, message: string) => problems.push({ file, path: at(field), message });
+    if (!/^[a-z][a-z0-9-]*$/.test(declaration.id)) problem('id', `'${declaration.id}' must be kebab-case, such as 'registry-host'`);
+    const first = seen.get(declaration.id);
+    if (first !== undefined) problem('id', `'${declaration.id}' is declared twice (also ${root}[${first}]): give each concern one declaration`);
+    else seen.set(declaration.id, i);
+    if (declaration.reason.trim().length < 20) problem('reason', 'must say why the environments differ here (20 characters or more)');
+    if (declaration.where.length === 0) problem('where', 'must list at least one scope');
+    declaration.where.forEach((scope, j) => {
       if ('presence' in scope) {
-        if (scope.presence.length === 0 || Object.keys(scope.labels).length === 0) throw new Error(`${where}: a presence scope needs kinds and labels`);
-        continue;
+        if (scope.presence.length === 0) problem(`where[${j}].presence`, 'needs at least one kind');
+        if (Object.keys(scope.labels).length === 0) problem(`where[${j}].labels`, 'needs at least one label: a presence scope must not cover every object of a kind');
+        return;
       }
-      if (scope.paths.length === 0) throw new Error(`${where}: every scope needs 'paths'`);
-      for (const path of scope.paths) {
+      if (scope.paths.length === 0) problem(`where[${j}].paths`, "needs at least one path ('' for a whole artifact)");
+      scope.paths.forEach((path, k) => {
         try {
           parsePathPattern(path);
         } catch (error) {
-          throw new Error(`${where}: ${(error as Error).message}`);
+          problem(`where[${j}].paths[${k}]`, (error as Error).message);
         }
+      });
+    });
+  });
+  return problems;
+}
+
+/** Checks a list of declarations once; throws an InputError naming each broken field. */
+export function validateDeclarations(declarations: readonly ParityDeclaration[], file: string): void {
+  const problems = declarationProblems(declarations, file);
+  if (problems.length > 0) throw new InputError(problems);
+}
+
+/**
+ * Whether a pattern names at least one value that exists in `content`: a declaration whose every path has
+ * disappeared from what the environments synthesize (a renamed field, a removed kind) would silently allow a future
+ * difference at a path nobody reviewed, so such a declaration is stale.
+ */
+export function patternExists(pattern: PathPattern, content: unknown): boolean {
+  const walk = (value: unknown, depth: number): boolean => {
+    if (depth === pattern.segments.length) return pattern.imagePart === undefined || typeof value === 'string';
+    const segment = pattern.segments[depth]!;
+    const children: unknown[] = [];
+    if (Array.isArray(value)) {
+      if ('any' in segment) children.push(...value);
+      else if ('index' in segment) children.push(value[segment.index]);
+      else if ('by' in segment) {
+        children.push(...value.filter((item) => typeof item === 'object' && item !== null && Object.hasOwn(item, segment.by) && (segment.value === '*' || String((item as Record<string, unknown>)[segment.by]) === segment.value)));
       }
+    } else if (typeof value === 'object' && value !== null) {
+      const record = value as Record<string, unknown>;
+      if ('any' in segment) children.push(...Object.values(record));
+      else if ('key' in segment && Object.hasOwn(record, segment.key)) children.push(record[segment.key]);
     }
-  }
+    return children.some((child) => child !== undefined && walk(child, depth + 1));
+  };
+  return walk(content, 0);
 }

@@ -5,6 +5,7 @@ import { buildPlatform } from '../synth/build-platform.js';
 import { DERIVED_SECRETS, type DerivedSecret, type SecretKey } from '../model/secrets.js';
 import type { Platform, Unit } from '../model/types.js';
 import type { Environment } from '../schema/environment.js';
+import { clusterIdentityGate } from './cluster-guard.js';
 import { HarborRegistry } from './harbor-registry.js';
 import { PlatformUnit } from './platform-unit.js';
 import type { SecretSource } from './secret-values.js';
@@ -64,7 +65,7 @@ export class PlatformStack extends pulumi.ComponentResource {
     super('icv:platform:PlatformStack', name, {}, opts);
     const { env, config } = args;
     if (config.stack !== env.name) {
-      throw new Error(`the config of stack '${config.stack}' cannot apply environment '${env.name}': the stack name picks the environment`);
+      throw new pulumi.RunError(`the config of stack '${config.stack}' cannot apply environment '${env.name}': the stack name picks the environment`);
     }
     for (const warning of args.warnings ?? []) void pulumi.log.warn(warning, this);
     this.platform = buildPlatform(env, args.catalog);
@@ -87,7 +88,10 @@ export class PlatformStack extends pulumi.ComponentResource {
       if (derived === undefined) throw new Error(`secret '${secret}' is produced by the registry unit, which is not created yet`);
       return derived[secret as DerivedSecret];
     };
-    const context: UnitContext = { env, provider: this.provider, secrets, namespaces: NamespaceIndex.of(this.platform) };
+    // The server the provider reaches must be the stack's cluster: its kube-system Namespace UID is read first.
+    const kubeSystem = k8s.core.v1.Namespace.get(`${name}-kube-system`, 'kube-system', { parent: this, provider: this.provider });
+    const clusterVerified = clusterIdentityGate(config.stack, env, config.clusterIdentity, kubeSystem);
+    const context: UnitContext = { env, provider: this.provider, secrets, namespaces: NamespaceIndex.of(this.platform), clusterVerified };
     const childOpts = { parent: this };
 
     const registryUnit = single(this.platform, 'Registry');

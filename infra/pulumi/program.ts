@@ -1,6 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { Tier } from '../schema/module.js';
-import { CONFIG_NAMESPACE, readStackConfig, stackInputs } from './stack-config.js';
+import { SECRET_KEYS, type SecretKey } from '../model/secrets.js';
+import { checkKubeContext, checkSecretValues } from './cluster-guard.js';
+import { CONFIG_NAMESPACE, isSecretConfig, plainConfig, readStackConfig, stackInputs } from './stack-config.js';
 import { PlatformStack } from './platform-stack.js';
 
 /** The stack outputs of the platform program. */
@@ -30,6 +32,10 @@ export function platformProgram(): PlatformOutputs {
   const stack = pulumi.getStack();
   const inputs = stackInputs(stack);
   const config = readStackConfig(new pulumi.Config(CONFIG_NAMESPACE), stack);
+  // Before anything is registered: the kube context must be the environment's cluster, and every secret usable.
+  checkKubeContext(inputs.env, stack, config.kubeContext, plainConfig('kubeconfig'), config.apiServer);
+  const secretValues = Object.fromEntries((Object.keys(SECRET_KEYS) as SecretKey[]).map((key) => [key, plainConfig(key) ?? ''])) as Record<SecretKey, string>;
+  checkSecretValues(stack, secretValues, isSecretConfig);
   const platform = new PlatformStack('platform', { ...inputs, config });
   return {
     publicHosts: platform.publicHosts,

@@ -1,4 +1,5 @@
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
+import { formatProblem, InputError } from '../model/errors.js';
 import { loadInputs, type PlatformInputs } from '../cli/inputs.js';
 import { SECRET_KEYS, type SecretKey } from '../model/secrets.js';
 import { ENVIRONMENT_NAMES } from '../cli/inputs.js';
@@ -25,6 +26,27 @@ export interface StackConfig {
   readonly kubeconfig?: pulumi.Output<string>;
   /** Every secret of SECRET_KEYS, as Pulumi secrets. */
   readonly secrets: Readonly<Record<SecretKey, pulumi.Output<string>>>;
+  /** The `kube-system` Namespace UID of the stack's cluster (`icv:clusterIdentity`), recorded when the stack is set up. */
+  readonly clusterIdentity: string;
+  /**
+   * The API server URL the kube context must use (`icv:apiServer`).
+   * @default - https://<cluster.controlPlaneEndpoint.domain>:<port> of the environment
+   */
+  readonly apiServer?: string;
+}
+
+/** A config value as plain text, for the checks that run before anything is registered; never printed. */
+export function plainConfig(key: string): string | undefined {
+  return pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`);
+}
+
+/**
+ * Whether a key was set with `--secret` (a `secure:` value). The engine hands the program the list of secret keys
+ * (PULUMI_CONFIG_SECRET_KEYS); @pulumi/pulumi 3.248.0 reads it with `runtime.isConfigSecret`, which it exports at
+ * runtime but marks @internal in its typings (sdk/nodejs/runtime/config.ts), hence the cast.
+ */
+export function isSecretConfig(fullKey: string): boolean {
+  return (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret(fullKey);
 }
 
 /** One config value the stack lacks, and how to set it. */
@@ -36,7 +58,7 @@ export interface MissingConfig {
 }
 
 /** The stack's config lacks values the program needs; the message gives the command that sets each. */
-export class StackConfigError extends Error {
+export class StackConfigError extends pulumi.RunError {
   constructor(
     public readonly stackName: string,
     public readonly missing: readonly MissingConfig[],
@@ -76,11 +98,24 @@ export function readStackConfig(config: pulumi.Config, stack: string): StackConf
     if (value === undefined) missing.push({ key: `${CONFIG_NAMESPACE}:${key}`, secret: true, description: SECRET_KEYS[key] });
     else secrets[key] = value;
   }
+  const clusterIdentity = config.get('clusterIdentity') ?? '';
+  if (clusterIdentity === '') {
+    missing.push({
+      key: `${CONFIG_NAMESPACE}:clusterIdentity`,
+      secret: false,
+      description:
+        `UID of the ${stack} cluster's kube-system Namespace, which ties the stack to that one cluster; read it with ` +
+        `kubectl --context <icv:kubeContext> get namespace kube-system -o jsonpath='{.metadata.uid}'`,
+    });
+  }
   if (missing.length > 0) throw new StackConfigError(stack, missing);
   const kubeconfig = config.getSecret('kubeconfig');
+  const apiServer = config.get('apiServer');
   return {
     stack,
     kubeContext,
+    clusterIdentity,
+    ...(apiServer === undefined ? {} : { apiServer }),
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
     secrets: secrets as Record<SecretKey, pulumi.Output<string>>,
   };
@@ -92,12 +127,17 @@ export function readStackConfig(config: pulumi.Config, stack: string): StackConf
  */
 export function stackInputs(stack: string): PlatformInputs {
   if (!ENVIRONMENT_NAMES.includes(stack)) {
-    throw new Error(
+    throw new pulumi.RunError(
       `stack '${stack}' has no environment: a stack applies environments/<stack>.ts, and the environments are ` +
         `${ENVIRONMENT_NAMES.join(', ')}; select one with \`pulumi stack select ${ENVIRONMENT_NAMES[0]}\` ` +
         `(or create it with \`pulumi stack init ${ENVIRONMENT_NAMES[0]}\`)`,
     );
   }
-  const [inputs] = loadInputs([stack]);
-  return inputs!;
+  try {
+    const [inputs] = loadInputs([stack]);
+    return inputs!;
+  } catch (error) {
+    if (error instanceof InputError) throw new pulumi.RunError(error.problems.map(formatProblem).join('\n'));
+    throw error;
+  }
 }

@@ -1,4 +1,5 @@
 import { InputError, problemsFromZod, type InputProblem } from '../model/errors.js';
+import { dependencyCycles, normalizeRoutePath } from './catalog-rules.js';
 import type { Environment } from './environment.js';
 import { MANAGEMENT_PORT, moduleSchema, type ModuleDeclaration, type ModuleSpec } from './module.js';
 
@@ -46,9 +47,11 @@ export function validateCatalog(sources: readonly CatalogSource[]): ModuleSpec[]
       else if (!byName.has(dep)) problems.push({ file, path: at(`dependsOn.modules[${i}]`), message: `depends on unknown module '${dep}'` });
     });
     spec.routes.forEach((route, i) => {
-      const key = `${route.host}${route.path}`;
+      const path = normalizeRoutePath(route.path);
+      const key = `${route.host}${path}`;
       const owner = routes.get(key);
-      if (owner) problems.push({ file, path: at(`routes[${i}]`), message: `route host '${route.host}' path '${route.path}' is already routed to module '${owner}'` });
+      const same = path === route.path ? '' : ` (the same path as '${path}' for a Prefix route)`;
+      if (owner) problems.push({ file, path: at(`routes[${i}].path`), message: `route host '${route.host}' path '${route.path}'${same} is already routed to module '${owner}'` });
       else routes.set(key, spec.name);
     });
     if (spec.external) {
@@ -63,6 +66,16 @@ export function validateCatalog(sources: readonly CatalogSource[]): ModuleSpec[]
       if (spec.exceptions.findIndex((e) => e.rule === exception.rule) !== i) {
         problems.push({ file, path: at(`exceptions[${i}].rule`), message: `exception '${exception.rule}' is declared twice` });
       }
+    });
+  }
+  for (const cycle of dependencyCycles(entries.map((e) => e.spec))) {
+    if (cycle.some((name) => byName.get(name)?.spec.exceptions.some((e) => e.rule === 'dependency-cycle'))) continue;
+    const [first, second] = cycle as [string, string];
+    const entry = byName.get(first)!;
+    problems.push({
+      file: entry.file,
+      path: `modules[${first}].dependsOn.modules[${entry.spec.dependsOn.modules.indexOf(second)}]`,
+      message: `dependency cycle ${cycle.join(' → ')}: remove one of these dependencies so that the modules can start one after another`,
     });
   }
   if (problems.length > 0) throw new InputError(problems);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIPv4, isIPv4Cidr } from '../model/cidr.js';
+import { canonicalCidr, isCanonicalCidr, isIPv4, isIPv4Cidr } from '../model/cidr.js';
 
 export { isIPv4, isIPv4Cidr };
 
@@ -11,7 +11,15 @@ export { isIPv4, isIPv4Cidr };
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label (lower-case letters, digits, "-")');
 const hostname = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, 'must be a fully qualified host name');
 const ipv4 = z.string().refine(isIPv4, { message: 'must be an IPv4 address such as 192.168.16.70' });
-const cidr = z.string().refine(isIPv4Cidr, { message: 'must be an IPv4 CIDR such as 10.233.64.0/18' });
+/**
+ * An IPv4 network in canonical form: `10.233.64.1/18` names no network (its host bits are set), and Kubernetes,
+ * Calico and NetworkPolicy ipBlocks would each read it differently, so the schema asks for the network address.
+ */
+export const cidrSchema = z
+  .string()
+  .refine(isIPv4Cidr, { message: 'must be an IPv4 CIDR such as 10.233.64.0/18' })
+  .refine(isCanonicalCidr, { error: (issue) => `'${String(issue.input)}' has host bits set: the network is '${canonicalCidr(String(issue.input))}'` });
+const cidr = cidrSchema;
 /** CPU in cores (may be fractional), memory in GiB. */
 const capacity = z.strictObject({ cpu: z.number().positive(), memoryGiB: z.number().positive() });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { STATEFUL_SERVICES } from './environment.js';
+import { cidrSchema, STATEFUL_SERVICES } from './environment.js';
+import { refineModule } from './module-rules.js';
 
 /**
  * The schema of one catalog entry in `modules/`. A module is plain data; the workload construct turns it into
@@ -31,7 +32,7 @@ export const BUILD_STACKS = ['java', 'node', 'go', 'python'] as const;
 export type BuildStack = (typeof BUILD_STACKS)[number];
 
 /** Rules a module may opt out of, each only with a reason. */
-export const EXCEPTION_RULES = ['read-only-root-filesystem', 'spread', 'min-replicas', 'network-egress-internet'] as const;
+export const EXCEPTION_RULES = ['read-only-root-filesystem', 'spread', 'min-replicas', 'network-egress-internet', 'dependency-cycle'] as const;
 
 const name = z.string().regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label starting with a letter').max(40, 'must be at most 40 characters');
 const cpu = z.string().regex(/^\d+m$/, 'must be millicores such as "250m"');
@@ -95,14 +96,14 @@ export const moduleSchema = z.strictObject({
   external: z
     .strictObject({
       nodePort: z.number().int().min(30000, 'must be in the NodePort range 30000-32767').max(32767, 'must be in the NodePort range 30000-32767'),
-      sourceRanges: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR')).min(1, 'needs at least one source range'),
+      sourceRanges: z.array(cidrSchema).min(1, 'needs at least one source range'),
     })
     .optional(),
   /** Public routes: `host` is the sub-domain under the environment's domain. */
   routes: z.array(z.strictObject({ host: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a sub-domain label'), path: httpPath })).default([]),
   /** Opt-outs from a default, each with its reason (reported by `npm run check`). */
   exceptions: z.array(z.strictObject({ rule: z.enum(EXCEPTION_RULES), reason: z.string().trim().min(1, 'must give a reason') })).default([]),
-});
+}).superRefine(refineModule);
 
 export type ModuleSpec = z.infer<typeof moduleSchema>;
 /** What a file in `modules/` declares (defaults not yet applied). */

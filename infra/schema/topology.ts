@@ -1,9 +1,10 @@
 import type { InputProblem } from '../model/errors.js';
 import { ROLE_GROUPS, type Environment } from './environment.js';
 import { cidrContains, cidrsOverlap } from '../model/cidr.js';
+import { networkProblems } from './network-rules.js';
 
 /** The topology rules; `npm run check` reports each problem under its rule. */
-export type TopologyRule = 'topology.hosts' | 'topology.role-groups' | 'topology.etcd-quorum' | 'topology.network';
+export type TopologyRule = 'topology.hosts' | 'topology.role-groups' | 'topology.etcd-quorum' | 'topology.network' | 'topology.vm-addresses';
 
 /** One problem of the cluster plan: the rule it breaks, and where (file and field path) and why. */
 export interface TopologyProblem extends InputProblem {
@@ -81,5 +82,6 @@ export function validateTopology(env: Environment, file: string): TopologyReport
       if (cidrsOverlap(a, b)) problem('topology.network', pathA, `'${a}' overlaps ${pathB} '${b}'`);
     }
   }
+  problems.push(...networkProblems(env, file).map((p) => ({ ...p, rule: 'topology.vm-addresses' as const })));
   return { problems, warnings };
 }

@@ -1,5 +1,5 @@
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { parseYamlDocument } from '../model/yaml-input.js';
 import { InputError, problemsFromZod } from '../model/errors.js';
 import { environmentSchema, type Environment } from './environment.js';
 import { migrationFieldProblems } from './cutover.js';
@@ -23,13 +23,7 @@ const releasesFileSchema = z.strictObject({
 
 /** Parses a release-tags file: `modules: { <module>: <tag> }`. */
 export function parseReleases(text: string, file: string): Record<string, string> {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new InputError(
-      doc.errors.map((e) => ({ file, path: e.linePos ? `line ${e.linePos[0].line}` : '', message: `YAML syntax error: ${e.message.split('\n')[0]}` })),
-    );
-  }
-  const parsed = releasesFileSchema.safeParse(doc.toJS());
+  const parsed = releasesFileSchema.safeParse(parseYamlDocument(text, file));
   if (!parsed.success) throw new InputError(problemsFromZod(file, parsed.error.issues));
   return parsed.data.modules;
 }

@@ -24,7 +24,7 @@ describe('catalog validation: exit 2, the module and field in the message, nothi
     ['a duplicate name', (_, sources) => sources[1]!.modules.push(structuredClone(sources[0]!.modules[0])), /modules\[vehicle-access\]\.name: duplicate module name 'vehicle-access'/],
     ['a dependency on a module that does not exist', (m) => m.get('api-gateway')!.dependsOn!.modules!.push('billing-service'), /modules\[api-gateway\]\.dependsOn\.modules\[\d+\]: depends on unknown module 'billing-service'/],
     ['a dependency on a stateful service that does not exist', (m) => (m.get('report-service')!.dependsOn!.stateful as string[]).push('mongodb'), /modules\[report-service\]\.dependsOn\.stateful\[\d+\]: /],
-    ['two routes on the same host and path', (m) => m.get('ops-console-web')!.routes!.push({ host: 'www', path: '/' }), /modules\[ops-console-web\]\.routes\[1\]: route host 'www' path '\/' is already routed to module 'portal-web'/],
+    ['two routes on the same host and path', (m) => m.get('ops-console-web')!.routes!.push({ host: 'www', path: '/' }), /modules\[ops-console-web\]\.routes\[1\]\.path: route host 'www' path '\/' is already routed to module 'portal-web'/],
     ['a module without resources', (m) => delete (m.get('audit-log') as any).resources, /modules\[audit-log\]\.resources: /],
     ['an image reference with a tag', (m) => (m.get('audit-log')!.image = 'audit-log:latest'), /modules\[audit-log\]\.image: must be a repository path/],
     ['an exception without a reason', (m) => (m.get('hdmap-service')!.exceptions![0]!.reason = '  '), /modules\[hdmap-service\]\.exceptions\[0\]\.reason: must give a reason/],

@@ -68,8 +68,10 @@ describe('platform graph', () => {
 
 describe('npm run graph', () => {
   it('writes <out>/<env>/platform.md for every environment and nothing else', async () => {
+    // A directory synth filled: it carries the tool's marker, so graph may write into it.
     const out = tempDir();
     mkdirSync(join(out, 'prod'));
+    writeFileSync(join(out, '.icv-output'), 'marker');
     writeFileSync(join(out, 'prod', 'keep.txt'), 'synth output');
     const { result, stdout } = await captureOutput(() => main(['--out', out]));
     expect(result).toBe(0);

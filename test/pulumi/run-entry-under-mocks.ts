@@ -6,13 +6,15 @@
  */
 import { pathToFileURL } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
-import { stackConfigFromFiles, testSecrets } from './stack-files.js';
+import { clusterUid, mockClusterRead, mockStackConfig } from './stack-files.js';
 
 const [stack = 'test', root = process.cwd()] = process.argv.slice(2);
 let registered = 0;
 await pulumi.runtime.setMocks(
   {
     newResource: (args) => {
+      const read = mockClusterRead(args, clusterUid(stack));
+      if (read) return read;
       registered += 1;
       const harbor =
         args.type !== 'pulumi-nodejs:dynamic:Resource' ? {} : 'access' in args.inputs ? { robotName: `robot$${args.inputs.project}+${args.inputs.name}`, secret: 'mock-robot-secret' } : { projectId: 1 };
@@ -24,8 +26,8 @@ await pulumi.runtime.setMocks(
   stack,
   false,
 );
-const secrets = testSecrets(stack);
-pulumi.runtime.setAllConfig({ ...stackConfigFromFiles(stack, root), ...secrets }, Object.keys(secrets));
+const { config, secretKeys } = mockStackConfig(stack, root);
+pulumi.runtime.setAllConfig(config, secretKeys);
 const program = (await import(pathToFileURL(`${root}/infra/pulumi/index.ts`).href)) as Record<string, unknown>;
 await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 process.stdout.write(`${JSON.stringify({ registered, outputs: Object.keys(program).sort() })}\n`);

@@ -1,4 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SECRET_KEYS, type SecretKey } from '../../infra/model/secrets.js';
 
@@ -25,7 +28,67 @@ export function stackConfigFromFiles(stack: string, root = process.cwd()): Recor
   return config;
 }
 
-/** A recognisable test value for each secret of a stack. */
+let certificate: { cert: string; key: string } | undefined;
+
+/** A self-signed certificate and its key, made once per test process with openssl (never stored anywhere). */
+export function testCertificate(): { cert: string; key: string } {
+  if (!certificate) {
+    const dir = mkdtempSync(join(tmpdir(), 'icv-test-cert-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=*.icv.test', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      certificate = { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return certificate;
+}
+
+/** A recognisable test value for each secret of a stack, each in the format the program checks. */
 export function testSecrets(stack: string): Record<`icv:${SecretKey}`, string> {
-  return Object.fromEntries(Object.keys(SECRET_KEYS).map((key) => [`icv:${key}`, `test-secret-${key}-${stack}-9f2c`])) as Record<`icv:${SecretKey}`, string>;
+  const values = Object.fromEntries(Object.keys(SECRET_KEYS).map((key) => [`icv:${key}`, `test-secret-${key}-${stack}-9f2c`])) as Record<`icv:${SecretKey}`, string>;
+  const { cert, key } = testCertificate();
+  return { ...values, 'icv:harborSecretKey': `hsk-${stack}-9f2c`.padEnd(16, 'x'), 'icv:tlsCertificate': cert, 'icv:tlsPrivateKey': key };
+}
+
+/** The kube-system Namespace UID of the mocked cluster of a stack. */
+export function clusterUid(stack: string): string {
+  return `0d6f3c2e-${stack.padEnd(4, '0').slice(0, 4)}-4a1b-9c3d-5e7f8a9b0c1d`;
+}
+
+/** A kubeconfig whose context is the environment's, as KubeKey writes it. */
+export function testKubeconfig(stack: string, server = `https://lb.${stack}.icv.local:6443`, cluster = `${stack}.icv.local`): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: ${cluster}`,
+    '  cluster:',
+    `    server: ${server}`,
+    'contexts:',
+    `- name: kubernetes-admin@${stack}.icv.local`,
+    '  context:',
+    `    cluster: ${cluster}`,
+    '    user: kubernetes-admin',
+    `current-context: kubernetes-admin@${stack}.icv.local`,
+    'users:',
+    '- name: kubernetes-admin',
+    '  user: {}',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The whole config a test run hands the program: the stack files, the cluster identity of the mocked cluster, and
+ * as secrets every value of SECRET_KEYS and a kubeconfig that points at the environment's cluster.
+ */
+export function mockStackConfig(stack: string, root = process.cwd()): { config: Record<string, string>; secretKeys: string[] } {
+  const secrets = { ...testSecrets(stack), 'icv:kubeconfig': testKubeconfig(stack) };
+  return { config: { ...stackConfigFromFiles(stack, root), 'icv:clusterIdentity': clusterUid(stack), ...secrets }, secretKeys: Object.keys(secrets) };
+}
+
+/** What the mocked cluster answers when the program reads its kube-system Namespace; undefined for anything else. */
+export function mockClusterRead(args: { type: string; id?: string }, uid: string): { id: string; state: Record<string, unknown> } | undefined {
+  if (args.type !== 'kubernetes:core/v1:Namespace' || args.id !== 'kube-system') return undefined;
+  return { id: 'kube-system', state: { metadata: { name: 'kube-system', uid } } };
 }

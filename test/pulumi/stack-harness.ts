@@ -1,8 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { vi } from 'vitest';
-import { stackConfigFromFiles, testSecrets } from './stack-files.js';
+import { clusterUid, mockClusterRead, mockStackConfig, testSecrets } from './stack-files.js';
 
-export { stackConfigFromFiles, testSecrets } from './stack-files.js';
+export { clusterUid, stackConfigFromFiles, testKubeconfig, testSecrets } from './stack-files.js';
 
 /**
  * Runs the real Pulumi program (`infra/pulumi/index.ts`) under `pulumi.runtime.setMocks` for one stack, with the
@@ -57,6 +57,12 @@ export function robotSecret(stack: string, robot: string): string {
 export interface RunOptions {
   /** Config keys (`icv:gitlabToken`) to leave unset, to see the program fail. @default [] */
   readonly omit?: readonly string[];
+  /** Config values to set instead of the test values. @default {} */
+  readonly config?: Readonly<Record<string, string>>;
+  /** Keys whose values are plain config instead of secrets, as a value typed into Pulumi.<stack>.yaml would be. @default [] */
+  readonly plain?: readonly string[];
+  /** The kube-system UID the mocked cluster answers. @default clusterUid(stack) */
+  readonly serverUid?: string;
   /**
    * Run the platform on these inputs instead of the stack's environment files (a cutover or a stateful mode under
    * test): the program's PlatformStack with the stack's config, as the entry point builds it. @default the real entry point
@@ -74,6 +80,8 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
+        const read = mockClusterRead(args, options.serverUid ?? clusterUid(stack));
+        if (read) return read;
         inputsByResource.set(`${args.type}::${args.name}`, args.inputs);
         return { id: `${args.name}-id`, state: { ...args.inputs, ...harborState(stack, args.type, args.inputs) } };
       },
@@ -106,16 +114,36 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
       callback(error, response);
     });
 
+  const { config: base, secretKeys } = mockStackConfig(stack);
   const secrets = testSecrets(stack);
   const omitted = new Set(options.omit ?? []);
-  const config: Record<string, string> = { ...stackConfigFromFiles(stack), ...secrets };
+  const plain = new Set(options.plain ?? []);
+  const config: Record<string, string> = { ...base, ...options.config };
   for (const key of omitted) delete config[key];
-  pulumi.runtime.setAllConfig(config, Object.keys(secrets).filter((key) => !omitted.has(key)));
+  pulumi.runtime.setAllConfig(config, secretKeys.filter((key) => !omitted.has(key) && !plain.has(key)));
 
   const started = performance.now();
   vi.resetModules();
-  const program = options.inputs ? await runPlatformStack(stack, options.inputs) : ((await import('../../infra/pulumi/index.js')) as Record<string, unknown>);
-  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  let program: Record<string, unknown>;
+  // A check that fails inside an Output (the cluster identity) rejects the resources waiting on it; the language host
+  // reports that unhandled rejection as the program's failure, and under mocks the harness plays that role, for the
+  // run's duration only, in place of vitest's own handler.
+  const vitestHandlers = process.listeners('unhandledRejection');
+  let onRejection: (reason: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (onRejection = reject));
+  failed.catch(() => undefined);
+  process.removeAllListeners('unhandledRejection');
+  process.on('unhandledRejection', (reason) => onRejection(reason));
+  try {
+    program = options.inputs ? await runPlatformStack(stack, options.inputs) : ((await import('../../infra/pulumi/index.js')) as Record<string, unknown>);
+    await Promise.race([(pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(), failed]);
+  } catch (error) {
+    // What was registered before the program failed: a test of a refusal asserts that it is nothing.
+    throw Object.assign(error as object, { registrations });
+  } finally {
+    process.removeAllListeners('unhandledRejection');
+    for (const handler of vitestHandlers) process.on('unhandledRejection', handler);
+  }
   const outputs = Object.fromEntries(await Promise.all(Object.entries(program).map(async ([key, value]) => [key, await resolve(value)] as const)));
   return {
     stack,

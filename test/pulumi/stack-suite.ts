@@ -64,6 +64,8 @@ export function describeStackProgram(stack: string): void {
       return found;
     };
     const regOf = (o: KubeObject) => registered.get(objectId(o))!;
+    /** The kube-system Namespace the program reads (a read, not a registration) to prove which cluster it reached. */
+    const kubeSystemRead = `urn:pulumi:${stack}::icv-platform::icv:platform:PlatformStack$kubernetes:core/v1:Namespace::platform-kube-system`;
 
     beforeAll(async () => {
       run = await runProgram(stack);
@@ -200,8 +202,14 @@ export function describeStackProgram(stack: string): void {
       const others = objects.filter((o) => !pullSecrets.includes(o) && !pushSecrets.includes(o));
       for (const o of others) expect(regOf(o).dependencies.filter((d) => harbor.has(d)), objectId(o)).toEqual([]);
       for (const o of objects.filter((x) => x.kind === 'Deployment')) {
-        expect(regOf(o).dependencies, objectId(o)).toEqual([regOf(objects.find((n) => n.kind === 'Namespace' && n.metadata.name === o.metadata.namespace)!).urn]);
+        expect(regOf(o).dependencies, objectId(o)).toEqual([regOf(objects.find((n) => n.kind === 'Namespace' && n.metadata.name === o.metadata.namespace)!).urn, kubeSystemRead]);
       }
+    });
+
+    it('registers every Kubernetes resource only after the kube-system Namespace of its cluster was read and checked', () => {
+      const kubernetes = run.registrations.filter((r) => r.custom && r.type.startsWith('kubernetes:'));
+      expect(kubernetes.length).toBeGreaterThan(100);
+      for (const r of kubernetes) expect(r.dependencies, r.urn).toContain(kubeSystemRead);
     });
 
     it('registers every Secret\'s stringData and the Helm values as secrets, and no secret value anywhere else', () => {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../infra/cli/synth.js';
@@ -12,7 +12,7 @@ describe('npm run synth', () => {
     const run2 = await captureOutput(() => main(['--out', second]));
     expect(run1.result).toBe(0);
     expect(run2.result).toBe(0);
-    expect(readdirSync(first).sort()).toEqual(['prod', 'test']);
+    expect(readdirSync(first).sort()).toEqual(['.icv-output', 'prod', 'test']);
     const a = readTree(first);
     const b = readTree(second);
     expect([...a.keys()]).toEqual([...b.keys()]);
@@ -34,11 +34,11 @@ describe('npm run synth', () => {
 
   it('narrows to one environment with --env and replaces its previous tree atomically', async () => {
     const out = tempDir();
-    mkdirSync(join(out, 'prod', 'manifests'), { recursive: true });
+    expect((await captureOutput(() => main(['--env', 'prod', '--out', out]))).result).toBe(0);
     writeFileSync(join(out, 'prod', 'manifests', 'stale.yaml'), 'left over');
     const { result } = await captureOutput(() => main(['--env', 'prod', '--out', out]));
     expect(result).toBe(0);
-    expect(readdirSync(out)).toEqual(['prod']);
+    expect(readdirSync(out)).toEqual(['.icv-output', 'prod']);
     expect(existsSync(join(out, 'prod', 'manifests', 'stale.yaml'))).toBe(false);
     expect(existsSync(join(out, 'prod', 'kubekey', 'cluster.yaml'))).toBe(true);
   });
@@ -48,7 +48,7 @@ describe('npm run synth', () => {
     writeFileSync(file, 'keep me');
     const { result, stderr } = await captureOutput(() => main(['--out', file]));
     expect(result).toBe(2);
-    expect(stderr).toContain(`error: --out: (root): '${file}' exists and is not a directory`);
+    expect(stderr).toContain(`error: --out: (root): refusing to write '${file}': it exists and is not a directory`);
     expect(readFileSync(file, 'utf8')).toBe('keep me');
   });
 });

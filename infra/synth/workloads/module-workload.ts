@@ -26,12 +26,14 @@ export interface ModuleWorkloadProps {
 }
 
 /** Maps catalog exception rules to the check rule ids they annotate. */
-const EXCEPTION_RULE_IDS = {
+const EXCEPTION_RULE_IDS: Readonly<Record<ModuleSpec['exceptions'][number]['rule'], string | undefined>> = {
   'read-only-root-filesystem': 'pss-restricted.read-only-root-filesystem',
   spread: 'reliability.spread',
   'min-replicas': 'reliability.min-replicas',
   'network-egress-internet': 'network.egress-internet',
-} as const;
+  // A rule of the catalog itself (schema/catalog-rules.ts), not of an object: it annotates nothing.
+  'dependency-cycle': undefined,
+};
 
 /**
  * One catalog module as a production-grade workload, composed of small constructs: the Deployment with its
@@ -66,7 +68,12 @@ export class ModuleWorkload extends Construct {
       env,
       image: this.image,
       dependencies: props.dependencies,
-      annotations: Object.fromEntries(module.exceptions.map((e) => [exceptionAnnotation(EXCEPTION_RULE_IDS[e.rule]), e.reason])),
+      annotations: Object.fromEntries(
+        module.exceptions.flatMap((e) => {
+          const rule = EXCEPTION_RULE_IDS[e.rule];
+          return rule === undefined ? [] : [[exceptionAnnotation(rule), e.reason]];
+        }),
+      ),
       spread: !excepted('spread'),
       readOnlyRootFilesystem: !excepted('read-only-root-filesystem'),
       ...('replicas' in scaling ? { replicas: this.minReplicas } : {}),
