@@ -73,6 +73,7 @@ const registryBase = { project: 'icv' } as const;
 
 export type StatefulServiceName = keyof typeof statefulPorts;
 type Declaration = Omit<EnvironmentInput, 'releases'>;
+type StatefulServiceInput = EnvironmentInput['statefulServices'][StatefulServiceName];
 
 /** Everything an environment declares that the other does not: the only content of `test.ts` and `prod.ts`. */
 export interface EnvironmentDifferences {
@@ -94,6 +95,16 @@ export interface EnvironmentDifferences {
   readonly replicaFloor: number;
   /** The environment whose tested digests this one's pipelines copy instead of building (production). */
   readonly promotesFrom?: { readonly name: string; readonly registry: Pick<Declaration['registry'], 'host' | 'tls'> };
+  /**
+   * Stateful services this environment runs differently: `mode: 'cluster'` moves one into the cluster (a StatefulSet
+   * behind the same Service name), `cluster` sizes it. By default every one is `vm`.
+   */
+  readonly statefulServices?: Readonly<Partial<Record<StatefulServiceName, Pick<StatefulServiceInput, 'mode' | 'cluster'>>>>;
+  /**
+   * Routed modules not (yet) fully on Kubernetes here, by module: `{ stage: 'legacy' | 'canary' | 'kubernetes',
+   * weight?, legacy?: { addresses, port } }`. A module not listed is on `kubernetes`. By default, none.
+   */
+  readonly cutover?: EnvironmentInput['cutover'];
 }
 
 /** An environment: the shared structure above with one environment's differences filled in. */
@@ -111,8 +122,11 @@ export function environment(d: EnvironmentDifferences) {
     },
     registry: { ...registryBase, ...d.registry },
     statefulServices: Object.fromEntries(
-      (Object.keys(statefulPorts) as StatefulServiceName[]).map((s) => [s, { addresses: [...d.statefulAddresses[s]], port: statefulPorts[s] }]),
-    ) as Record<StatefulServiceName, { addresses: string[]; port: number }>,
+      (Object.keys(statefulPorts) as StatefulServiceName[]).map((s) => [
+        s,
+        { addresses: [...d.statefulAddresses[s]], port: statefulPorts[s], ...structuredClone(d.statefulServices?.[s] ?? {}) },
+      ]),
+    ) as Record<StatefulServiceName, StatefulServiceInput>,
     sizing: { ...sizingBase, replicaFloor: d.replicaFloor },
     ...(d.promotesFrom === undefined
       ? {}
@@ -122,5 +136,6 @@ export function environment(d: EnvironmentDifferences) {
             registry: { ...registryBase, host: d.promotesFrom.registry.host, tls: { verify: d.promotesFrom.registry.tls.trust !== 'skipVerify' } },
           },
         }),
+    ...(d.cutover === undefined ? {} : { cutover: structuredClone(d.cutover) }),
   } satisfies Declaration;
 }

@@ -1,5 +1,6 @@
 import type { ParitySource } from '../infra/parity/check-parity.js';
 import type { ParityDeclaration } from '../infra/parity/declaration.js';
+import { CUTOVER_ROLE_LABEL, IN_CLUSTER_STATEFUL_COMPONENT, STATEFUL_NAMESPACE, VM_STATEFUL_COMPONENT } from '../infra/model/names.js';
 
 /** This file, as findings and the parity report name it. */
 export const PARITY_FILE = 'environments/parity.ts';
@@ -89,6 +90,45 @@ export const PARITY_DECLARATIONS: readonly ParityDeclaration[] = [
       { kinds: ['Deployment'], paths: ['spec.replicas'] },
       { kinds: ['HorizontalPodAutoscaler'], paths: ['spec.minReplicas', 'spec.maxReplicas'] },
       { kinds: ['HelmRelease'], paths: ['values.core.replicas', 'values.portal.replicas', 'values.registry.replicas', 'values.jobservice.replicas'] },
+    ],
+  },
+  {
+    id: 'cutover-stages',
+    standing: true,
+    reason:
+      'A module moves from its legacy deployment to Kubernetes one environment at a time, test usually ahead of prod (cutover in ' +
+      'environments/<env>.ts): while the stages differ, the public route goes to the legacy upstream in one and to the Deployment in ' +
+      'the other, and only the environment in legacy or canary has the legacy upstream, the canary or the smoke Ingress',
+    where: [
+      {
+        kinds: ['Ingress'],
+        paths: [
+          'metadata.annotations["cutover.icv.io/stage"]',
+          'metadata.annotations["cutover.icv.io/kubernetes-weight"]',
+          'metadata.annotations["nginx.ingress.kubernetes.io/service-upstream"]',
+          'spec.rules[*].http.paths[*].backend.service.name',
+        ],
+      },
+      { presence: ['Ingress', 'Service', 'EndpointSlice'], labels: { [CUTOVER_ROLE_LABEL]: '*' } },
+    ],
+  },
+  {
+    id: 'stateful-modes',
+    standing: true,
+    reason:
+      'A stateful service moves from its VMs into the cluster one environment at a time, test first (statefulServices.<name>.mode ' +
+      'and .cluster in environments/<env>.ts): the environment that runs it in the cluster has its StatefulSet, claims, config, ' +
+      'disruption budget and policy, the stateful namespace\'s default-deny policy and pull secret, a Service that selects the pods ' +
+      'instead of the VMs\' EndpointSlice, and modules whose egress names the pods instead of the VM addresses',
+    where: [
+      { kinds: ['Service'], paths: ['spec.selector', 'metadata.labels["app.kubernetes.io/component"]'] },
+      { kinds: ['NetworkPolicy'], paths: ['spec.egress[*].to[*].namespaceSelector', 'spec.egress[*].to[*].podSelector'] },
+      {
+        presence: ['StatefulSet', 'Service', 'Secret', 'PersistentVolumeClaim', 'PodDisruptionBudget', 'NetworkPolicy'],
+        labels: { 'app.kubernetes.io/component': IN_CLUSTER_STATEFUL_COMPONENT },
+      },
+      { presence: ['EndpointSlice'], labels: { 'app.kubernetes.io/component': VM_STATEFUL_COMPONENT } },
+      { presence: ['NetworkPolicy', 'Secret'], labels: { 'app.kubernetes.io/name': STATEFUL_NAMESPACE, 'app.kubernetes.io/component': 'namespace' } },
     ],
   },
   {

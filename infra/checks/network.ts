@@ -115,7 +115,7 @@ function checkService(service: KubeObject, pods: readonly PodTemplate[], objects
   const ports = asArray(spec.ports).map((p) => asObject(p) ?? {});
   if (Object.keys(selector).length === 0) return checkSelectorlessService(service, ports, objects);
 
-  const selected = pods.filter((pod) => namespaceOf(pod.owner) === namespaceOf(service) && labelMapMatches(selector, pod.labels));
+  const selected = pods.filter((pod) => namespaceOf(pod.owner) === namespaceOf(service) && podLabelSets(pod).some((labels) => labelMapMatches(selector, labels)));
   if (selected.length === 0) {
     return [finding(service, 'network.service-selects-pods', 'error', 'spec.selector', `selector ${JSON.stringify(selector)} matches no pod in namespace '${namespaceOf(service)}'`, "make spec.selector match the workload's pod template labels")];
   }
@@ -131,6 +131,17 @@ function checkService(service: KubeObject, pods: readonly PodTemplate[], objects
     }
   });
   return findings;
+}
+
+/**
+ * The labels a template's pods carry: the template's, plus, for a StatefulSet, the pod-name label its controller adds to
+ * each pod (`statefulset.kubernetes.io/pod-name: <name>-<ordinal>`), which a Service may select one ordinal by.
+ */
+function podLabelSets(pod: PodTemplate): Record<string, string>[] {
+  if (pod.owner.kind !== 'StatefulSet') return [pod.labels];
+  const replicas = asObject(pod.owner.spec)?.replicas;
+  const count = typeof replicas === 'number' ? replicas : 1;
+  return [pod.labels, ...Array.from({ length: count }, (_, i) => ({ ...pod.labels, 'statefulset.kubernetes.io/pod-name': `${String(pod.owner.metadata?.name)}-${i}` }))];
 }
 
 /** A Service without a selector routes only to the endpoints someone declares for it. */

@@ -4,6 +4,7 @@ import { environments } from '../../environments/index.js';
 import { catalogSources } from '../../modules/index.js';
 import { validateCatalog, validateReleases, type CatalogSource } from '../schema/catalog.js';
 import type { ModuleSpec } from '../schema/module.js';
+import { cutoverCatalogProblems } from '../schema/cutover.js';
 import { environmentFiles, parseReleases, validateEnvironment, type LoadedEnvironment } from '../schema/validate-environment.js';
 import type { Environment } from '../schema/environment.js';
 import type { Release, ReleaseEntry } from '../schema/releases.js';
@@ -112,7 +113,12 @@ export function loadInputs(names: readonly string[] = ENVIRONMENT_NAMES, sources
   };
   const catalog = collect(() => loadCatalog(sources.catalog));
   const envs = collect(() => loadEnvironments(names, sources)) ?? [];
-  if (catalog) for (const { env } of envs) collect(() => validateReleases(env, catalog, environmentFiles(env.name).releases));
+  if (catalog) {
+    for (const { env, file } of envs) {
+      collect(() => validateReleases(env, catalog, environmentFiles(env.name).releases));
+      problems.push(...cutoverCatalogProblems(env, catalog, file));
+    }
+  }
   if (problems.length > 0 || !catalog) throw new InputError(problems);
   return envs.map(({ env, warnings }) => ({ env, catalog, warnings }));
 }

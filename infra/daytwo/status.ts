@@ -1,5 +1,6 @@
 import type { CapacityPlan } from '../checks/capacity.js';
 import { shortDigest } from '../model/image-ref.js';
+import { cutoverStage } from '../schema/cutover.js';
 import type { Platform } from '../model/types.js';
 import type { Environment } from '../schema/environment.js';
 import type { DriftResult } from './drift.js';
@@ -28,7 +29,7 @@ export interface StatusInputs {
   readonly commit?: string;
 }
 
-/** Until environments declare a cutover stage (issue 18), every module runs on Kubernetes. */
+/** The stage of a module the environment does not list in `cutover`. */
 export const DEFAULT_CUTOVER = 'kubernetes';
 
 export interface ModuleStatus {
@@ -109,20 +110,13 @@ export function statusPage(inputs: StatusInputs): StatusPage {
 }
 
 function hasCutover(env: Environment): boolean {
-  return (env as { cutover?: unknown }).cutover !== undefined;
+  return Object.keys(env.cutover).length > 0;
 }
 
-/** The stage from `env.cutover` (issue 18): a stage for the whole environment, or per module; else Kubernetes. */
+/** The module's stage from `env.cutover` (`infra/schema/cutover.ts`), with the share Kubernetes serves on a canary. */
 function cutoverOf(env: Environment, module: string): string {
-  const cutover = (env as { cutover?: unknown }).cutover;
-  if (typeof cutover === 'string') return cutover;
-  if (cutover && typeof cutover === 'object') {
-    const byModule = (cutover as { modules?: Record<string, unknown> }).modules ?? (cutover as Record<string, unknown>);
-    const stage = byModule[module];
-    if (typeof stage === 'string') return stage;
-    if (stage && typeof stage === 'object' && typeof (stage as { stage?: unknown }).stage === 'string') return (stage as { stage: string }).stage;
-  }
-  return DEFAULT_CUTOVER;
+  const stage = cutoverStage(env, module);
+  return stage === 'canary' ? `canary ${env.cutover[module]!.weight}%` : stage;
 }
 
 function imageTag(image: string): string {

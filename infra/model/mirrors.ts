@@ -63,3 +63,16 @@ export function mirrorProxies(mirrors: readonly MirrorImage[]): MirrorProxy[] {
   const registries = [...new Set(mirrors.map((m) => upstreamOf(m).registry))].sort();
   return registries.map((registry) => ({ registry, project: proxyProjectName(registry), upstream: proxyUpstream(registry) }));
 }
+
+/**
+ * Redis for a stateful service run in the cluster (`statefulServices.redis.mode: 'cluster'`): the image the in-cluster
+ * profile runs, listed in `modules/mirrors.ts` whatever the mode, so that it is in each Harbor before a switch.
+ * The digest is the multi-arch index of the official `redis:7.2.5-alpine` as several public projects pin it; verify it
+ * when mirroring (`crane digest docker.io/library/redis:7.2.5-alpine`, or `skopeo inspect`) before the first switch.
+ */
+export const REDIS_MIRROR: MirrorImage = {
+  name: 'redis',
+  upstream: 'docker.io/library/redis:7.2.5-alpine',
+  digest: 'sha256:6aaf3f5e6bc8a592fbfe2cccf19eb36d27c39d12dab4f4b01556b7449e7b1f44',
+  reason: 'Redis run in the cluster as a StatefulSet when statefulServices.redis.mode is cluster (infra/synth/workloads/stateful/profiles.ts)',
+};

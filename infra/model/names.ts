@@ -43,6 +43,11 @@ export const NODE_LOCAL_DNS = '169.254.25.10';
 /** Non-root identity every pod runs as (kube-score asks for ≥ 10000). */
 export const POD_UID = 10001;
 
+/** The `app.kubernetes.io/component` of the objects that front a stateful service's VMs. */
+export const VM_STATEFUL_COMPONENT = 'vm-stateful-service';
+/** The `app.kubernetes.io/component` of every object of a stateful service run in the cluster. */
+export const IN_CLUSTER_STATEFUL_COMPONENT = 'stateful-service';
+
 /** Stable in-cluster DNS name of a VM-hosted stateful service. */
 export function statefulHost(service: string): string {
   return `${service}.${STATEFUL_NAMESPACE}.svc.cluster.local`;
@@ -76,6 +81,27 @@ export function moduleImage(env: NamedEnvironment, module: Pick<NamedModule, 'na
  * "v1.15.1 — Harbor OSS version: v2.11.1"; 1.14.x is Harbor 2.10.x). Upgrading Harbor means changing this pin.
  */
 export const HARBOR_CHART = { repository: 'https://helm.goharbor.io', chart: 'harbor', version: '1.15.1' } as const;
+
+/**
+ * A module's cutover, as its objects carry it. The primary Ingress is annotated with the stage and the percent of
+ * requests Kubernetes serves, so that a review of the objects (the diff, the status page) reads the stage off them;
+ * every object that exists only because of the cutover carries the role label.
+ */
+export const CUTOVER_STAGE_ANNOTATION = 'cutover.icv.io/stage';
+export const CUTOVER_WEIGHT_ANNOTATION = 'cutover.icv.io/kubernetes-weight';
+export const CUTOVER_ROLE_LABEL = 'cutover.icv.io/role';
+/** Header testers send (`<header>: always`) to reach the Deployment during a canary, unless the cutover names another. */
+export const DEFAULT_CANARY_HEADER = 'X-Canary';
+
+/** The selector-less Service in front of a module's legacy deployment. */
+export function legacyServiceName(module: string): string {
+  return `${module}-legacy`;
+}
+
+/** The host a module's Deployment is smoke-tested on while the public route still goes to its legacy deployment. */
+export function smokeHost(env: Pick<NamedEnvironment, 'domain'>, subdomain: string): string {
+  return `${subdomain}-smoke.${env.domain}`;
+}
 
 /** Public host of a route. */
 export function routeHost(env: Pick<NamedEnvironment, 'domain'>, subdomain: string): string {

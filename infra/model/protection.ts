@@ -38,6 +38,21 @@ export function isProtected(env: { readonly production: boolean }, obj: Pick<Kub
   return Object.hasOwn(ALWAYS_PROTECTED_KINDS, obj.kind) || (env.production && Object.hasOwn(PROTECTED_KINDS, obj.kind));
 }
 
+/**
+ * Kinds Pulumi never deletes from the cluster, in every environment (`retainOnDelete`): when one leaves the program (a
+ * stateful service switched back to its VMs and its `cluster` section removed, a renamed claim), Pulumi forgets it and
+ * the object stays, with its data. Deleting the data is then a deliberate `kubectl delete`. In production the claims
+ * are protected as well, so such a change stops the apply until someone unprotects the claim on purpose.
+ */
+export const RETAINED_KINDS: Readonly<Record<string, string>> = {
+  PersistentVolumeClaim: 'a claim holds data (a stateful service\'s volume) that re-applying the stack cannot bring back',
+};
+
+/** Whether Pulumi leaves an object in the cluster when it leaves the program. */
+export function isRetainedOnDelete(obj: Pick<KubeObject, 'kind'>): boolean {
+  return Object.hasOwn(RETAINED_KINDS, obj.kind);
+}
+
 /** Whether a Helm release is protected in this environment: every release holds the state of what it installs. */
 export function isReleaseProtected(env: { readonly production: boolean }): boolean {
   return env.production;

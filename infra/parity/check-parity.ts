@@ -11,6 +11,7 @@ import {
   IMAGE_PARTS,
   parsePathPattern,
   patternCovers,
+  presenceCovers,
   patternExists,
   validateDeclarations,
   type ImagePart,
@@ -91,12 +92,18 @@ export function checkParity(
   const b = documentsOf(second);
   const stale = staleProblems(declarations, [...a.values(), ...b.values()], envs, file);
   if (stale.length > 0) throw new InputError(stale);
+  // An object in one environment only is a finding unless a presence scope declares it (a cutover's canary Ingress).
+  const onlyIn = (doc: Document, present: string, absent: string, op: ParityDifference['op']) => {
+    const declaration = presenceDeclaration(declarations, doc);
+    if (declaration) allowed.get(declaration)!.push({ object: doc.ref, path: '', op, values: op === 'added' ? [undefined, WHOLE_OBJECT] : [WHOLE_OBJECT, undefined] });
+    else findings.push(objectSetFinding(doc.ref, present, absent));
+  };
   for (const [id, doc] of a) {
     const other = b.get(id);
-    if (!other) findings.push(objectSetFinding(doc.ref, envs[0], envs[1]));
+    if (!other) onlyIn(doc, envs[0], envs[1], 'removed');
     else compareDocument(doc, other, scopes, envs, allowed, findings, file);
   }
-  for (const [id, doc] of b) if (!a.has(id)) findings.push(objectSetFinding(doc.ref, envs[1], envs[0]));
+  for (const [id, doc] of b) if (!a.has(id)) onlyIn(doc, envs[1], envs[0], 'added');
 
   const count = (p: Platform) => ({
     objects: p.units.reduce((n, u) => n + u.objects.length, 0),
@@ -183,7 +190,10 @@ function staleProblems(declarations: readonly ParityDeclaration[], documents: re
   const problems: InputProblem[] = [];
   const inEnvs = `in ${envs.join(' or ')}`;
   declarations.forEach((declaration, i) => {
+    // A standing declaration (a migration step one environment takes first) is idle while both agree, not stale.
+    if (declaration.standing) return;
     declaration.where.forEach((scope, j) => {
+      if ('presence' in scope) return;
       const at = `PARITY_DECLARATIONS[${i}].where[${j}]`;
       const problem = (path: string, message: string) =>
         problems.push({ file, path, message: `${message}: the declaration is stale; remove it or point it at what now differs` });
@@ -209,16 +219,32 @@ function staleProblems(declarations: readonly ParityDeclaration[], documents: re
   return problems;
 }
 
+/** How the report shows an object that exists on one side only. */
+const WHOLE_OBJECT = '(the whole object)';
+
+/** The first declaration whose presence scope covers an object that exists in one environment only. */
+function presenceDeclaration(declarations: readonly ParityDeclaration[], doc: Document): ParityDeclaration | undefined {
+  if (doc.kind === undefined) return undefined;
+  const labels = ((doc.content as KubeObject | undefined)?.metadata?.labels ?? {}) as Record<string, unknown>;
+  return declarations.find((d) => d.where.some((scope) => 'presence' in scope && presenceCovers(scope, doc.kind!, labels)));
+}
+
 function compile(declarations: readonly ParityDeclaration[]): CompiledScope[] {
   return declarations.flatMap((declaration) =>
-    declaration.where.map((scope) => ({
-      declaration,
-      patterns: scope.paths.map(parsePathPattern),
-      selects:
-        'kinds' in scope
-          ? (doc: Document) => doc.kind !== undefined && scope.kinds.includes(doc.kind)
-          : (doc: Document) => doc.artifact !== undefined && scope.artifacts.some((glob) => artifactMatches(glob, doc.artifact!)),
-    })),
+    declaration.where.flatMap((scope) =>
+      'presence' in scope
+        ? []
+        : [
+            {
+              declaration,
+              patterns: scope.paths.map(parsePathPattern),
+              selects:
+                'kinds' in scope
+                  ? (doc: Document) => doc.kind !== undefined && scope.kinds.includes(doc.kind)
+                  : (doc: Document) => doc.artifact !== undefined && scope.artifacts.some((glob) => artifactMatches(glob, doc.artifact!)),
+            },
+          ],
+    ),
   );
 }
 

@@ -12,10 +12,21 @@ export interface ParityDeclaration {
   readonly reason: string;
   /** Where the difference may show. */
   readonly where: readonly ParityScope[];
+  /**
+   * A difference that comes and goes by design (a migration step taken in one environment before the other): the
+   * declaration stays while both environments agree, so it is never reported stale. @default false
+   */
+  readonly standing?: boolean;
 }
 
-/** Paths inside some of the compared documents. */
+/** Paths inside some of the compared documents, or objects that may exist in one environment only. */
 export type ParityScope =
+  | {
+      /** Object kinds that may exist in one environment and not the other… */
+      readonly presence: readonly string[];
+      /** …when they carry every one of these labels (`'*'`: any value). */
+      readonly labels: Readonly<Record<string, string>>;
+    }
   | {
       /** Object kinds (`Deployment`), or `HelmRelease` for the values of a Helm release. */
       readonly kinds: readonly string[];
@@ -102,6 +113,11 @@ function segmentMatches(pattern: PatternSegment, segment: PathSegment): boolean 
   return typeof segment === 'object' && segment.by === pattern.by && (pattern.value === '*' || segment.value === pattern.value);
 }
 
+/** Whether a presence scope covers an object: its kind is listed and it carries every label. */
+export function presenceCovers(scope: { readonly presence: readonly string[]; readonly labels: Readonly<Record<string, string>> }, kind: string, labels: Readonly<Record<string, unknown>>): boolean {
+  return scope.presence.includes(kind) && Object.entries(scope.labels).every(([key, value]) => typeof labels[key] === 'string' && (value === '*' || labels[key] === value));
+}
+
 /** Whether an artifact path matches a glob whose `*` stays within one path segment. */
 export function artifactMatches(glob: string, path: string): boolean {
   const regex = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
@@ -122,6 +138,11 @@ export function declarationProblems(declarations: readonly ParityDeclaration[], 
     if (declaration.reason.trim().length < 20) problem('reason', 'must say why the environments differ here (20 characters or more)');
     if (declaration.where.length === 0) problem('where', 'must list at least one scope');
     declaration.where.forEach((scope, j) => {
+      if ('presence' in scope) {
+        if (scope.presence.length === 0) problem(`where[${j}].presence`, 'needs at least one kind');
+        if (Object.keys(scope.labels).length === 0) problem(`where[${j}].labels`, 'needs at least one label: a presence scope must not cover every object of a kind');
+        return;
+      }
       if (scope.paths.length === 0) problem(`where[${j}].paths`, "needs at least one path ('' for a whole artifact)");
       scope.paths.forEach((path, k) => {
         try {

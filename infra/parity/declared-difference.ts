@@ -8,7 +8,8 @@ import { artifactMatches, parsePathPattern, patternCovers, type ImagePart, type 
  */
 export function declaredDifference(declarations: readonly ParityDeclaration[]) {
   const scopes = declarations.flatMap((declaration) =>
-    declaration.where.map((scope) => ({ id: declaration.id, scope, patterns: scope.paths.map(parsePathPattern) })),
+    // Presence scopes (objects in one environment only) name no path: a whole added or removed object is not a field.
+    declaration.where.flatMap((scope) => ('presence' in scope ? [] : [{ id: declaration.id, scope, patterns: scope.paths.map(parsePathPattern) }])),
   );
   return (target: { readonly kind?: string; readonly file?: string }, segments: readonly PathSegment[], part?: ImagePart): string | undefined => {
     for (const { id, scope, patterns } of scopes) {

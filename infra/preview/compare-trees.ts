@@ -25,6 +25,8 @@ export interface DiffOptions {
   readonly newCapacityFindings?: Readonly<Record<string, readonly string[]>>;
   /** Real Pulumi previews, reported beside the offline diff. */
   readonly pulumi?: readonly PulumiPreviewSummary[];
+  /** Environments users depend on, where rules such as `cutover.skip-canary` apply. @default ['prod'] */
+  readonly protectedEnvs?: readonly string[];
 }
 
 const EMPTY_ENV = (env: string): DistEnv => ({ env, objects: new Map(), artifacts: new Map() });
@@ -51,6 +53,7 @@ export function diffTrees(before: DistTree, after: DistTree, options: DiffOption
     const context: IntentContext = { addresses: vmAddresses([beforeEnv, afterEnv]) };
     const risk: RiskOptions = {
       context,
+      protectedEnv: (options.protectedEnvs ?? ['prod']).includes(env),
       needs: moduleNeeds(afterEnv),
       ...(options.newCapacityFindings?.[env] && { newCapacityFindings: options.newCapacityFindings[env] }),
     };

@@ -3,6 +3,7 @@ import { formatPath, keysOf, type PathSegment } from '../compare/field-path.js';
 import { describeImageChange } from '../model/image-ref.js';
 import { isRecord, valueAt } from '../model/json.js';
 import type { Intent, IntentAspect } from './model.js';
+import { cutoverLines } from './cutover.js';
 
 /** What the intents of one environment can name: the VM addresses of the stateful services, by address. */
 export interface IntentContext {
@@ -36,7 +37,7 @@ export function changeIntents(input: IntentInput, context: IntentContext = EMPTY
   if (kind === 'Role' || kind === 'ClusterRole') return setIntents('rbac', rbacGrants(before), rbacGrants(after), 'grants');
   if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') return setIntents('rbac', bindings(before), bindings(after), 'binds');
   if (kind === 'Service') return setIntents('exposure', serviceExposure(before), serviceExposure(after), 'exposes');
-  if (kind === 'Ingress') return setIntents('exposure', ingressExposure(before), ingressExposure(after), 'routes');
+  if (kind === 'Ingress') return [...cutoverIntents(before, after), ...setIntents('exposure', ingressExposure(before), ingressExposure(after), 'routes')];
   if (WORKLOAD_KINDS.has(kind)) return workloadIntents(input);
   if (kind === 'HorizontalPodAutoscaler') return scalarIntents(input, 'scaling', { 'spec.minReplicas': 'minimum replicas', 'spec.maxReplicas': 'maximum replicas' });
   if (kind === 'PodDisruptionBudget') return scalarIntents(input, 'scaling', { 'spec.minAvailable': 'minimum available', 'spec.maxUnavailable': 'maximum unavailable' });
@@ -44,6 +45,11 @@ export function changeIntents(input: IntentInput, context: IntentContext = EMPTY
   if (kind === 'Secret') return keyIntents(input, 'secret', ['data', 'stringData', 'binaryData'], true);
   if (kind === 'PersistentVolumeClaim') return scalarIntents(input, 'storage', { 'spec.resources.requests.storage': 'size', 'spec.storageClassName': 'storage class', 'spec.accessModes': 'access modes' });
   return undefined;
+}
+
+/** A route's cutover stage change, one line per route (`route console…/vehicle: legacy 100% → canary 20%`). */
+function cutoverIntents(before: unknown, after: unknown): Intent[] {
+  return cutoverLines(before, after).map((text) => ({ aspect: 'exposure', op: 'changed', text }));
 }
 
 // --- NetworkPolicy --------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ export const RISK_FLAGS = [
   'data.delete',
   'data.replace',
   'data.volume',
+  'data.change',
+  'cutover.skip-canary',
   'capacity.n-1',
   'edge.still-needed',
   'security.weaken',

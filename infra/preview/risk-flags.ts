@@ -7,6 +7,7 @@ import { ingressExposure, policyEdges, rbacGrants, serviceExposure, type IntentC
 import { networkPolicyWidening } from './network-policy.js';
 import { parseQuantity } from '../model/quantity.js';
 import { PROTECTED_KINDS } from '../model/protection.js';
+import { isPrimaryIngress, skippedCanary } from './cutover.js';
 
 /** What the rules know of the environment beyond the one object. The shell computes what needs the checks. */
 export interface RiskOptions {
@@ -14,6 +15,8 @@ export interface RiskOptions {
   readonly context?: IntentContext;
   /** What each module still calls after the change (from its `*_URL` variables, which synth writes from `dependsOn.modules`). */
   readonly needs?: ReadonlyMap<string, readonly ModuleNeed[]>;
+  /** Whether the environment is one users depend on (prod): a route's jump from legacy to kubernetes is flagged there. @default false */
+  readonly protectedEnv?: boolean;
   /** Capacity findings (`capacity.worker-down: …`) of the after tree that the before tree did not have. @default none */
   readonly newCapacityFindings?: readonly string[];
 }
@@ -78,6 +81,15 @@ export function objectRisks(input: ObjectChangeInput, options: RiskOptions = {})
     if (replacement.length > 0) add('data.replace', `replaces ${what} (${replacement.join('; ')}): ${stateful}`);
   }
   if (before && after) for (const reason of volumeChanges(current.kind, changes)) add('data.volume', reason);
+  // Any other change to an object that holds data (a claim, a StatefulSet with claim templates): its pods restart on
+  // their volumes, or a claim appears, which a later change can no longer take back without losing what it holds.
+  const data = dataBearing(before, after);
+  const beyondMetadata = !before || changes.some((c) => c.segments[0] !== 'metadata');
+  if (data && after && beyondMetadata && !reasons.some((r) => r.flag.startsWith('data.'))) add('data.change', `${!before ? 'creates' : 'changes'} ${what}: ${data}`);
+  if (options.protectedEnv && isPrimaryIngress(current)) {
+    const skipped = skippedCanary(before?.body, after?.body);
+    if (skipped) add('cutover.skip-canary', `route ${skipped} in ${input.env}`);
+  }
   if (options.newCapacityFindings && options.newCapacityFindings.length > 0 && changesCapacity(input)) {
     add('capacity.n-1', `the capacity plan no longer holds: ${options.newCapacityFindings.join('; ')}`);
   }
@@ -154,6 +166,15 @@ export function replacementReasons(before: DistObject, after: DistObject, change
     }
   }
   return reasons;
+}
+
+/** What makes an object data-bearing: a claim, or a StatefulSet whose pods own claims. */
+function dataBearing(before: DistObject | undefined, after: DistObject | undefined): string | undefined {
+  const current = (after ?? before)!;
+  if (current.kind === 'PersistentVolumeClaim') return 'it holds a volume\'s data';
+  const templates = (o: DistObject | undefined) => valueAt(o?.body, ['spec', 'volumeClaimTemplates']);
+  if (current.kind === 'StatefulSet' && (Array.isArray(templates(before)) || Array.isArray(templates(after)))) return 'its pods write to their volume claims';
+  return undefined;
 }
 
 function statefulReason(object: DistObject): string | undefined {

@@ -40,6 +40,7 @@ const BUILT_IN_KINDS: Readonly<Record<string, KubeResourceClass>> = {
   'v1/PersistentVolumeClaim': k8s.core.v1.PersistentVolumeClaim,
   'apps/v1/Deployment': k8s.apps.v1.Deployment,
   'apps/v1/DaemonSet': k8s.apps.v1.DaemonSet,
+  'apps/v1/StatefulSet': k8s.apps.v1.StatefulSet,
   'autoscaling/v2/HorizontalPodAutoscaler': k8s.autoscaling.v2.HorizontalPodAutoscaler,
   'policy/v1/PodDisruptionBudget': k8s.policy.v1.PodDisruptionBudget,
   'networking.k8s.io/v1/NetworkPolicy': k8s.networking.v1.NetworkPolicy,

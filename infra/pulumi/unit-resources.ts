@@ -3,7 +3,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import { objectRef } from '../checks/finding.js';
 import type { HelmReleaseSpec, KubeObject, Platform, Unit } from '../model/types.js';
 import type { Environment } from '../schema/environment.js';
-import { isProtected, isReleaseProtected } from '../model/protection.js';
+import { isProtected, isReleaseProtected, isRetainedOnDelete } from '../model/protection.js';
 import { createKubeResource } from './kube-resources.js';
 import { fillMarkersDeep, resolveObjectSecrets, type SecretSource } from './secret-values.js';
 
@@ -97,6 +97,7 @@ export function registerUnitResources(unit: Unit, context: UnitContext, parent: 
       parent,
       provider: context.provider,
       protect: isProtected(context.env, obj),
+      ...(isRetainedOnDelete(obj) ? { retainOnDelete: true } : {}),
       // A DevOpsProject is cluster-scoped but owns the namespace of its own name: created first, the controller
       // would create that namespace itself and Pulumi's Namespace would then fail with AlreadyExists. What lives in
       // that namespace waits for the project, so a destroy deletes it before the project (see infra/model/protection.ts).

@@ -44,6 +44,24 @@ export type Host = z.infer<typeof hostSchema>;
 export const STATEFUL_SERVICES = ['mysql', 'redis', 'clickhouse', 'hdfs', 'flink', 'elasticsearch', 'logstash', 'objectstore'] as const;
 export type StatefulServiceName = (typeof STATEFUL_SERVICES)[number];
 
+/**
+ * Where a stateful service runs: on its virtual machines (a selector-less Service in front of them), or in the cluster
+ * (a StatefulSet behind the same Service name, so that no module changes).
+ */
+export const STATEFUL_MODES = ['vm', 'cluster'] as const;
+export type StatefulMode = (typeof STATEFUL_MODES)[number];
+
+/**
+ * The stateful services that have an in-cluster profile (`infra/synth/workloads/stateful/profiles.ts`): only these may
+ * be set to `cluster` or declare a `cluster` section. Redis first; the others follow the same pattern one at a time.
+ */
+export const IN_CLUSTER_SERVICES = ['redis'] as const satisfies readonly StatefulServiceName[];
+export type InClusterService = (typeof IN_CLUSTER_SERVICES)[number];
+
+export function hasInClusterProfile(service: string): service is InClusterService {
+  return (IN_CLUSTER_SERVICES as readonly string[]).includes(service);
+}
+
 const statefulService = z.strictObject({
   /**
    * Addresses clients connect to. They must be interchangeable (the Service balances connections across them):
@@ -53,7 +71,55 @@ const statefulService = z.strictObject({
   addresses: z.array(ipv4).min(1, 'needs at least one address'),
   /** The port clients connect to. */
   port: z.number().int().min(1).max(65535),
+  /**
+   * Where the service's Service sends clients: the VMs above (`vm`), or the in-cluster StatefulSet (`cluster`). Only a
+   * service with an in-cluster profile may be `cluster`. By default, `vm`.
+   */
+  mode: z.enum(STATEFUL_MODES).default('vm'),
+  /**
+   * The in-cluster StatefulSet's size. While it is declared the StatefulSet and its volume claims exist whatever the
+   * mode, so that switching back to `vm` keeps the data (and a migration can replicate into the StatefulSet before the
+   * Service moves). `mode: 'cluster'` without it runs the profile's defaults. By default, none.
+   */
+  cluster: z
+    .strictObject({
+      /** Pods of the StatefulSet: ordinal 0 serves, the others replicate from it. By default, 1. */
+      replicas: z.number().int().min(1).max(5).default(1),
+      /** Size of each pod's data volume, e.g. "8Gi". By default, the profile's. */
+      storage: z.string().regex(/^\d+Gi$/, 'must be gibibytes such as "8Gi"').optional(),
+    })
+    .optional(),
 });
+
+/** The stages of a module's cutover from its legacy deployment outside the cluster to Kubernetes. */
+export const CUTOVER_STAGES = ['legacy', 'canary', 'kubernetes'] as const;
+export type CutoverStage = (typeof CUTOVER_STAGES)[number];
+
+/** A header name as ingress-nginx's canary-by-header takes it. */
+const headerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'must be an HTTP header name such as X-Canary');
+
+/**
+ * One routed module's cutover stage. `legacy`: the public route sends every request to the legacy upstream, while the
+ * Deployment runs for smoke tests on the route's smoke host; `canary`: `weight` percent of the requests (1-99) go to
+ * the Deployment, the rest to the legacy upstream, and a tester's request with `<header>: always` always goes to the
+ * Deployment; `kubernetes`: today's behaviour, no legacy object. Rules across fields and the catalog:
+ * `infra/schema/cutover.ts`.
+ */
+export const cutoverSchema = z.strictObject({
+  stage: z.enum(CUTOVER_STAGES),
+  /** Percent of the route's requests that go to Kubernetes; `canary` only. */
+  weight: z.number().int().min(1, 'must be 1 to 99').max(99, 'must be 1 to 99').optional(),
+  /** The legacy deployment outside the cluster: interchangeable addresses and the port they serve HTTP on. */
+  legacy: z
+    .strictObject({
+      addresses: z.array(ipv4).min(1, 'needs at least one address'),
+      port: z.number().int().min(1).max(65535),
+    })
+    .optional(),
+  /** Header testers send with the value `always` to reach the Deployment during `canary`. By default, X-Canary. */
+  header: headerName.optional(),
+});
+export type Cutover = z.infer<typeof cutoverSchema>;
 
 export const environmentSchema = z.strictObject({
   /** The environment's name; also the Pulumi stack name. */
@@ -137,6 +203,11 @@ export const environmentSchema = z.strictObject({
       trivy: z.string().regex(/^\d+Gi$/),
     }),
   }),
+  /**
+   * Cutover stages of routed modules from their legacy deployment to Kubernetes, by module name; a module not listed
+   * is on `kubernetes`. By default, none.
+   */
+  cutover: z.record(z.string(), cutoverSchema).default({}),
   /** What each module runs here (tag, and digest once recorded), loaded from `environments/releases/<env>.yaml`. */
   releases: z.record(z.string(), releaseEntrySchema),
 });

@@ -1,5 +1,6 @@
 import { InputError, problemsFromZod, type InputProblem } from '../model/errors.js';
 import { environmentSchema, type Environment } from './environment.js';
+import { migrationFieldProblems } from './cutover.js';
 import { validateTopology } from './topology.js';
 import type { ReleaseEntry } from './releases.js';
 
@@ -26,7 +27,7 @@ export function validateEnvironment(declaration: unknown, releases: Readonly<Rec
   const parsed = environmentSchema.safeParse({ ...(declaration as object), releases });
   if (!parsed.success) throw new InputError(problemsFromZod(file, parsed.error.issues));
   const topology = validateTopology(parsed.data, file);
-  const problems: InputProblem[] = [...topology.problems];
+  const problems: InputProblem[] = [...topology.problems, ...migrationFieldProblems(parsed.data, file)];
   // Production only promotes what another environment's pipeline built and tested (infra/schema/releases.ts).
   if (parsed.data.production && parsed.data.promotesFrom === undefined) {
     problems.push({ file, path: 'promotesFrom', message: 'a production environment must name the environment whose tested images it promotes (it never builds from source)' });

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { ModuleSpec } from '../schema/module.js';
 import type { Environment } from '../schema/environment.js';
-import { STATEFUL_SERVICES } from '../schema/environment.js';
+import { hasInClusterProfile, STATEFUL_SERVICES, type InClusterService } from '../schema/environment.js';
 import { KUBEKEY_CLUSTER_PATH, KubeKeyCluster } from './cluster/kubekey-cluster.js';
 import { KUBESPHERE_CONFIGURATION_PATH, KubeSphereInstaller } from './cluster/kubesphere-installer.js';
 import { devopsUnit } from './devops/devops-unit.js';
@@ -11,6 +11,7 @@ import { appLabels } from '../model/names.js';
 import { AppNamespace } from './workloads/app-namespace.js';
 import { ModuleWorkload } from './workloads/module-workload.js';
 import { VmStatefulService } from './workloads/vm-stateful-service.js';
+import { InClusterFront, InClusterStatefulService } from './workloads/stateful/in-cluster-stateful-service.js';
 import { registryUnit } from './registry/registry-unit.js';
 import { synthObjects } from './chart.js';
 import type { Artifact, HelmReleaseSpec, Platform, Unit, UnitKind } from '../model/types.js';
@@ -45,6 +46,14 @@ export function buildPlatform(env: Environment, catalog: readonly ModuleSpec[]):
   return { env: env.name, units };
 }
 
+/**
+ * The stateful services whose StatefulSet exists: those in mode `cluster`, and those that declare a `cluster` section
+ * while back (or not yet) on `vm`, so that their volumes and data survive the switch.
+ */
+export function inClusterServices(env: Environment): InClusterService[] {
+  return STATEFUL_SERVICES.filter(hasInClusterProfile).filter((s) => env.statefulServices[s].mode === 'cluster' || env.statefulServices[s].cluster !== undefined);
+}
+
 function unit(id: string, kind: UnitKind, build: (scope: Construct) => void, artifacts: Artifact[] = [], helmReleases: HelmReleaseSpec[] = []): Unit {
   return { id, kind, objects: synthObjects(build), artifacts, helmReleases };
 }
@@ -74,8 +83,16 @@ function sharedInfraUnit(env: Environment, catalog: readonly ModuleSpec[]): Unit
   const domainNamespaces = [...new Set(catalog.map((m) => moduleNamespace(m.domain)))].sort();
   return unit('shared-infra', 'SharedInfra', (scope) => {
     for (const name of domainNamespaces) new AppNamespace(scope, name, { name, env, tls: routed.has(name) });
-    new AppNamespace(scope, STATEFUL_NAMESPACE, { name: STATEFUL_NAMESPACE, env, runsPods: false });
-    for (const service of STATEFUL_SERVICES) new VmStatefulService(scope, `stateful-${service}`, { service, env });
+    const inCluster = inClusterServices(env);
+    new AppNamespace(scope, STATEFUL_NAMESPACE, { name: STATEFUL_NAMESPACE, env, runsPods: inCluster.length > 0 });
+    for (const service of STATEFUL_SERVICES) {
+      if (env.statefulServices[service].mode === 'cluster' && hasInClusterProfile(service)) new InClusterFront(scope, `stateful-${service}`, { service, env });
+      else new VmStatefulService(scope, `stateful-${service}`, { service, env });
+    }
+    for (const service of inCluster) {
+      const clients = catalog.filter((m) => m.dependsOn.stateful.includes(service));
+      new InClusterStatefulService(scope, `stateful-${service}-cluster`, { service, env, clients });
+    }
     // Container logs reach the environment's Elasticsearch through KubeSphere's own fluent-bit (ClusterConfiguration
     // `logging`), whose index the console's log search reads; no second shipper runs here.
     // KubeSphere's gateway (ingress-nginx) serves class nginx but does not create the IngressClass object, without

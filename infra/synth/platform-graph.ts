@@ -1,6 +1,7 @@
 import { DOMAINS, type ModuleSpec } from '../schema/module.js';
 import { ROLE_GROUPS, STATEFUL_SERVICES, type Environment, type RoleGroup } from '../schema/environment.js';
-import { moduleNamespace, routeHost } from '../model/names.js';
+import { moduleNamespace, routeHost, STATEFUL_NAMESPACE } from '../model/names.js';
+import { cutoverStage } from '../schema/cutover.js';
 
 /**
  * The platform of one environment as a Mermaid flowchart: the cluster's nodes and their roles, a namespace per
@@ -36,7 +37,7 @@ export function renderPlatformGraph(env: Environment, catalog: readonly ModuleSp
     if (members.length === 0) continue;
     const namespace = moduleNamespace(domain);
     lines.push(`    subgraph ${id('ns', namespace)}[${label(`namespace ${namespace}`)}]`);
-    for (const module of members) lines.push(`      ${id('mod', module.name)}[${label(module.name)}]`);
+    for (const module of members) lines.push(`      ${id('mod', module.name)}[${label(module.name, ...stageLines(env, module.name))}]`);
     lines.push('    end');
   }
   lines.push('  end');
@@ -44,10 +45,20 @@ export function renderPlatformGraph(env: Environment, catalog: readonly ModuleSp
   const usedStateful = STATEFUL_SERVICES.filter((s) => modules.some((m) => m.dependsOn.stateful.includes(s)));
   lines.push(`  subgraph vms[${label('VM-hosted stateful services')}]`);
   for (const service of STATEFUL_SERVICES) {
-    const { addresses, port } = env.statefulServices[service];
-    lines.push(`    ${id('vm', service)}[(${label(service, `${addresses.join(', ')} :${port}`)})]`);
+    const { addresses, port, mode } = env.statefulServices[service];
+    const where = mode === 'cluster' ? `in the cluster: StatefulSet ${STATEFUL_NAMESPACE}/${service} :${port}` : `${addresses.join(', ')} :${port}`;
+    lines.push(`    ${id('vm', service)}[(${label(service, where)})]`);
   }
   lines.push('  end');
+  const onLegacy = modules.filter((m) => cutoverStage(env, m.name) !== 'kubernetes');
+  if (onLegacy.length > 0) {
+    lines.push(`  subgraph legacy[${label('Legacy deployments outside the cluster (cutover)')}]`);
+    for (const module of onLegacy) {
+      const upstream = env.cutover[module.name]!.legacy!;
+      lines.push(`    ${id('legacy', module.name)}[(${label(`${module.name} (legacy)`, `${upstream.addresses.join(', ')} :${upstream.port}`)})]`);
+    }
+    lines.push('  end');
+  }
   lines.push(`  harbor[(${label('Harbor', env.registry.host)})]`);
   lines.push('  cluster -.->|"pulls images"| harbor');
 
@@ -79,7 +90,16 @@ export function renderPlatformGraph(env: Environment, catalog: readonly ModuleSp
   }
   for (const host of hosts) {
     const targets = [...routes.get(host)!].sort((a, b) => a.path.localeCompare(b.path) || a.module.localeCompare(b.module));
-    for (const target of targets) lines.push(`  ${id('route', host)} -->|${label(target.path)}| ${id('mod', target.module)}`);
+    for (const target of targets) {
+      const cutover = env.cutover[target.module];
+      const stage = cutoverStage(env, target.module);
+      if (stage === 'kubernetes') lines.push(`  ${id('route', host)} -->|${label(target.path)}| ${id('mod', target.module)}`);
+      else {
+        const weight = stage === 'canary' ? cutover!.weight! : 0;
+        lines.push(`  ${id('route', host)} -->|${label(`${target.path} ${100 - weight}%`)}| ${id('legacy', target.module)}`);
+        if (weight > 0) lines.push(`  ${id('route', host)} -->|${label(`${target.path} ${weight}%`)}| ${id('mod', target.module)}`);
+      }
+    }
   }
   for (const module of exposed) lines.push(`  ${id('nodeport', module.name)} --> ${id('mod', module.name)}`);
   if (usedStateful.length < STATEFUL_SERVICES.length) {
@@ -89,8 +109,30 @@ export function renderPlatformGraph(env: Environment, catalog: readonly ModuleSp
   return `${lines.join('\n')}\n`;
 }
 
+/** A module's cutover under its name: `legacy: route to legacy 100%` or `canary: 20% on Kubernetes`. */
+function stageLines(env: Environment, module: string): string[] {
+  const stage = cutoverStage(env, module);
+  if (stage === 'legacy') return ['cutover legacy: route 100% to legacy, smoke tests only'];
+  if (stage === 'canary') return [`cutover canary: ${env.cutover[module]!.weight}% on Kubernetes`];
+  return [];
+}
+
+/** The modules of an environment not yet fully on Kubernetes, with their stage: the page lists them. */
+export function modulesOnLegacy(env: Environment, catalog: readonly ModuleSpec[]): string[] {
+  return [...catalog]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .filter((m) => cutoverStage(env, m.name) !== 'kubernetes')
+    .map((m) => `${m.name}: ${stageLines(env, m.name)[0]!.replace(/^cutover /, '')}`);
+}
+
 /** Where the page lands under `dist/<env>/`. */
 export const PLATFORM_PAGE = 'platform.md';
+
+function legacyList(env: Environment, catalog: readonly ModuleSpec[]): string[] {
+  const modules = modulesOnLegacy(env, catalog);
+  if (modules.length === 0) return [];
+  return [`Modules still on legacy (${modules.length}):`, '', ...modules.map((m) => `- ${m}`), ''];
+}
 
 /** The markdown page `npm run synth` and `npm run graph` write to `dist/<env>/platform.md`. */
 export function renderPlatformPage(env: Environment, catalog: readonly ModuleSpec[]): string {
@@ -102,6 +144,7 @@ export function renderPlatformPage(env: Environment, catalog: readonly ModuleSpe
     'Solid arrows: module calls module, entry points reach modules (public hosts by path); dotted arrows: module uses a VM-hosted stateful service.',
     'Generated by `npm run graph` from environments/ and modules/; do not edit.',
     '',
+    ...legacyList(env, catalog),
     '```mermaid',
     renderPlatformGraph(env, catalog).trimEnd(),
     '```',

@@ -74,9 +74,11 @@ describe('npm run status', () => {
   });
 
   it('reads the cutover stage when the environment declares one', () => {
-    const env = { ...test.env, cutover: { modules: { 'vehicle-access': 'parallel-run' } } };
+    const legacy = { addresses: ['192.168.17.51'], port: 8080 };
+    const env = { ...test.env, cutover: { 'portal-web': { stage: 'canary' as const, weight: 20, legacy }, 'console-web': { stage: 'legacy' as const, legacy } } };
     const page = statusPage({ env, platform: test.platform, capacity: platformCapacity(test.env, test.platform) });
-    expect(page.modules.find((m) => m.module === 'vehicle-access')!.cutover).toBe('parallel-run');
+    expect(page.modules.find((m) => m.module === 'portal-web')!.cutover).toBe('canary 20%');
+    expect(page.modules.find((m) => m.module === 'console-web')!.cutover).toBe('legacy');
     expect(page.modules.find((m) => m.module === 'api-gateway')!.cutover).toBe('kubernetes');
     expect(page.notes.some((n) => n.startsWith('Cutover:'))).toBe(false);
   });

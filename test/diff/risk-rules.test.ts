@@ -138,8 +138,46 @@ describe('risk rules: a planted change raises each, a near miss does not', () =>
     expect(raised([secret('db', { password: 'b2xk' })], [labelled])).toEqual([]);
   });
 
+  it('data.change: a StatefulSet with claim templates changing its image, not a Deployment or a change data.volume already names', () => {
+    const withTemplates = (image: string, size = '8Gi') => {
+      const s = statefulSet('redis-headless') as any;
+      s.spec.template.spec.containers[0].image = image;
+      s.spec.volumeClaimTemplates = [{ metadata: { name: 'data' }, spec: { resources: { requests: { storage: size } } } }];
+      return s;
+    };
+    expect(raised([withTemplates('redis:7')], [withTemplates('redis:7.2')])).toEqual(['data.change']);
+    expect(raised([withTemplates('redis:7')], [withTemplates('redis:7', '16Gi')])).toEqual(['data.replace', 'data.volume']);
+    expect(raised([deployment('vehicle-access')], [deployment('vehicle-access', { image: 'harbor.icv.local/icv/vehicle-access:1.3.0' })])).toEqual([]);
+  });
+
+  it('cutover.skip-canary: legacy straight to kubernetes in prod, not in test nor through a canary', () => {
+    const primary = (stage?: 'legacy' | 'canary', weight = 0) => {
+      const i = ingress('vehicle-access', 'vehicle.icv.example.cn') as any;
+      if (stage) i.metadata.annotations = { 'cutover.icv.io/stage': stage, 'cutover.icv.io/kubernetes-weight': String(weight) };
+      return i;
+    };
+    const flagged = (before: object, after: object, env: string) => report([before], [after], {}, [env]).flags.filter((f) => f.flag === 'cutover.skip-canary').map((f) => f.reason);
+    expect(flagged(primary('legacy'), primary(), 'prod')).toEqual(['route vehicle.icv.example.cn/: legacy 100% → kubernetes 100% with no canary stage in between in prod']);
+    expect(flagged(primary('legacy'), primary(), 'test')).toEqual([]);
+    expect(flagged(primary('canary', 50), primary(), 'prod')).toEqual([]);
+    expect(flagged(primary('legacy'), primary('canary', 10), 'prod')).toEqual([]);
+  });
+
   it('covers every rule', () => {
-    expect([...RISK_FLAGS].sort()).toEqual(['capacity.n-1', 'data.delete', 'data.replace', 'data.volume', 'edge.still-needed', 'exposure.widen', 'network.widen', 'rbac.widen', 'secret.change', 'security.weaken']);
+    expect([...RISK_FLAGS].sort()).toEqual([
+      'capacity.n-1',
+      'cutover.skip-canary',
+      'data.change',
+      'data.delete',
+      'data.replace',
+      'data.volume',
+      'edge.still-needed',
+      'exposure.widen',
+      'network.widen',
+      'rbac.widen',
+      'secret.change',
+      'security.weaken',
+    ]);
   });
 });
 

@@ -27,6 +27,8 @@ export interface Registration {
   /** `<provider urn>::<provider id>`, '' for the default provider. */
   readonly provider: string;
   readonly protect: boolean;
+  /** Whether Pulumi leaves the object in the cluster when it leaves the program. */
+  readonly retainOnDelete: boolean;
   /** URNs this resource waits for: explicit dependsOn and the resources its input Outputs came from. */
   readonly dependencies: readonly string[];
   readonly additionalSecretOutputs: readonly string[];
@@ -61,6 +63,11 @@ export interface RunOptions {
   readonly plain?: readonly string[];
   /** The kube-system UID the mocked cluster answers. @default clusterUid(stack) */
   readonly serverUid?: string;
+  /**
+   * Run the platform on these inputs instead of the stack's environment files (a cutover or a stateful mode under
+   * test): the program's PlatformStack with the stack's config, as the entry point builds it. @default the real entry point
+   */
+  readonly inputs?: { readonly env: unknown; readonly catalog: readonly unknown[] };
 }
 
 /**
@@ -97,6 +104,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
           parent: req.getParent(),
           provider: req.getProvider(),
           protect: req.getProtect(),
+          retainOnDelete: req.getRetainondelete() ?? false,
           dependencies: req.getDependenciesList(),
           additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
           custom: req.getCustom(),
@@ -127,7 +135,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   process.removeAllListeners('unhandledRejection');
   process.on('unhandledRejection', (reason) => onRejection(reason));
   try {
-    program = (await import('../../infra/pulumi/index.js')) as Record<string, unknown>;
+    program = options.inputs ? await runPlatformStack(stack, options.inputs) : ((await import('../../infra/pulumi/index.js')) as Record<string, unknown>);
     await Promise.race([(pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(), failed]);
   } catch (error) {
     // What was registered before the program failed: a test of a refusal asserts that it is nothing.
@@ -144,6 +152,15 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     secretValues: [...Object.values(secrets), robotSecret(stack, 'pull'), robotSecret(stack, 'push')],
     elapsedMs: performance.now() - started,
   };
+}
+
+/** The program's PlatformStack on given inputs, with the stack's config read as `platformProgram()` reads it. */
+async function runPlatformStack(stack: string, inputs: NonNullable<RunOptions['inputs']>): Promise<Record<string, unknown>> {
+  const { PlatformStack } = await import('../../infra/pulumi/platform-stack.js');
+  const { CONFIG_NAMESPACE, readStackConfig } = await import('../../infra/pulumi/stack-config.js');
+  const config = readStackConfig(new pulumi.Config(CONFIG_NAMESPACE), stack);
+  const platform = new PlatformStack('platform', { env: inputs.env as never, catalog: inputs.catalog as never, config });
+  return { kubernetesResources: platform.kubernetesResources };
 }
 
 /** What the mocked engine answers for Harbor's dynamic resources: a project id, a robot's name and secret. */
@@ -185,6 +202,7 @@ interface RegisterRequest {
   getParent(): string;
   getProvider(): string;
   getProtect(): boolean;
+  getRetainondelete(): boolean | undefined;
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getCustom(): boolean;

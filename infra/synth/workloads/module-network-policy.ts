@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { ModuleSpec } from '../../schema/module.js';
 import type { Environment } from '../../schema/environment.js';
 import { NAMESPACE_NAME_LABEL, selectorLabels } from '../../model/names.js';
-import { INGRESS_CONTROLLER_NAMESPACE, moduleNamespace, NODE_LOCAL_DNS } from '../../model/names.js';
+import { INGRESS_CONTROLLER_NAMESPACE, moduleNamespace, NODE_LOCAL_DNS, STATEFUL_NAMESPACE } from '../../model/names.js';
 
 export interface ModuleNetworkPolicyProps {
   readonly module: ModuleSpec;
@@ -52,6 +52,11 @@ export function dnsEgress(): k8s.NetworkPolicyEgressRule {
   };
 }
 
+/** A stateful service's pods in the cluster (mode `cluster`): every pod of its StatefulSet in the stateful namespace. */
+export function inClusterPeer(service: string): k8s.NetworkPolicyPeer {
+  return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: STATEFUL_NAMESPACE } }, podSelector: { matchLabels: selectorLabels(service) } };
+}
+
 /** Egress to the virtual machines behind a stateful service (pods connect to the EndpointSlice addresses). */
 export function addressesEgress(addresses: readonly string[], port: number): k8s.NetworkPolicyEgressRule {
   return {
@@ -91,8 +96,9 @@ export class ModuleNetworkPolicy extends Construct {
     const egress: k8s.NetworkPolicyEgressRule[] = [dnsEgress()];
     for (const dependency of props.dependencies) egress.push({ to: [modulePeer(dependency)], ports: [port(dependency)] });
     for (const service of module.dependsOn.stateful) {
-      const { addresses, port: servicePort } = env.statefulServices[service];
-      egress.push(addressesEgress(addresses, servicePort));
+      const { addresses, port: servicePort, mode } = env.statefulServices[service];
+      if (mode === 'cluster') egress.push({ to: [inClusterPeer(service)], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(servicePort) }] });
+      else egress.push(addressesEgress(addresses, servicePort));
     }
     if (module.exceptions.some((e) => e.rule === 'network-egress-internet')) {
       egress.push(internetHttpsEgress());

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
-import { exceptionAnnotation, moduleImage, moduleNamespace, routeHost } from '../../model/names.js';
+import { exceptionAnnotation, moduleImage, moduleNamespace, routeHost, smokeHost } from '../../model/names.js';
+import { cutoverStage } from '../../schema/cutover.js';
 import type { Environment } from '../../schema/environment.js';
 import type { ModuleSpec } from '../../schema/module.js';
+import { ModuleCutover } from './module/cutover.js';
 import { ModuleDeployment } from './module/deployment.js';
 import { ModuleExternalExposure } from './module/external-exposure.js';
 import { moduleIdentity } from './module/identity.js';
@@ -95,7 +97,12 @@ export class ModuleWorkload extends Construct {
       labels: { ...identity.labels },
     });
     if (module.routes.length > 0) {
-      new ModuleIngress(this, 'ingress', { identity, service, routes: module.routes.map((r) => ({ host: routeHost(env, r.host), path: r.path })) });
+      const routes = module.routes.map((r) => ({ host: routeHost(env, r.host), path: r.path }));
+      if (cutoverStage(env, module.name) === 'kubernetes') new ModuleIngress(this, 'ingress', { identity, service, routes });
+      else {
+        const smokeRoutes = module.routes.map((r) => ({ host: smokeHost(env, r.host), path: r.path }));
+        new ModuleCutover(this, 'cutover', { identity, service, routes, smokeRoutes, cutover: env.cutover[module.name]! });
+      }
     }
   }
 }
