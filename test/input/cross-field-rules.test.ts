@@ -119,7 +119,7 @@ describe('cross-field rules: exit 2, file and field path, no trace, nothing writ
 describe('parity declarations: exit 2, naming the entry and field', () => {
   const parityCases: [string, (d: any[]) => void, RegExp][] = [
     ['a duplicated id', (d) => d.push({ ...structuredClone(d[0]) }),
-      /^environments\/parity\.ts: PARITY_DECLARATIONS\[8\]\.id: 'release-tags' is declared twice \(also PARITY_DECLARATIONS\[0\]\)/m],
+      new RegExp(`^environments/parity\\.ts: PARITY_DECLARATIONS\\[${PARITY_DECLARATIONS.length}\\]\\.id: 'release-tags' is declared twice \\(also PARITY_DECLARATIONS\\[0\\]\\)`, 'm')],
     ['an unparsable path', (d) => (d[6].where[0].paths[0] = 'spec..replicas'),
       /^environments\/parity\.ts: PARITY_DECLARATIONS\[6\]\.where\[0\]\.paths\[0\]: path pattern 'spec\.\.replicas' cannot be read/m],
     ['a stale path', (d) => (d[6].where[0].paths[0] = 'spec.replicaCount'),

@@ -38,7 +38,7 @@ describe.each(['test', 'prod'] as const)('Redis in the cluster in %s', (env: Env
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true });
     expect(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
-    expect(pod.containers[0].image).toMatch(new RegExp(`^${environment.registry.host}/icv/mirror/redis@sha256:[0-9a-f]{64}$`));
+    expect(pod.containers[0].image).toMatch(new RegExp(`^${environment.registry.host}/mirror-docker-io/library/redis@sha256:[0-9a-f]{64}$`));
     expect(get(objects, 'PodDisruptionBudget', 'redis', NS).spec.maxUnavailable).toBe(1);
     expect(JSON.stringify(get(objects, 'Secret', 'redis-config', NS).stringData)).toContain('<redacted:secret:redisPassword>');
   });

@@ -65,9 +65,10 @@ describe('mirrors declared in modules/mirrors.ts reach Harbor through one proxy 
   const digest = `sha256:${'a'.repeat(64)}`;
   const mirror = (name: string, upstream: string): MirrorImage => ({ name, upstream, digest, reason: 'test' });
 
-  it('needs no proxy cache for an empty mirror list (today: none)', () => {
-    expect(mirrors).toEqual([]);
-    expect(mirrorProxies(mirrors)).toEqual([]);
+  it('needs no proxy cache for an empty mirror list, and one per upstream registry of the declared mirrors (today: docker.io, for Redis)', () => {
+    expect(mirrorProxies([])).toEqual([]);
+    expect(mirrors.map((m) => m.name)).toEqual(['redis']);
+    expect(mirrorProxies(mirrors).map((p) => p.project)).toEqual(['mirror-docker-io']);
   });
 
   it('groups mirrors by registry and picks Harbor\'s adapter for each', () => {
