@@ -79,7 +79,7 @@ export class PlatformStack extends pulumi.ComponentResource {
       if (derived === undefined) throw new Error(`secret '${secret}' is produced by the registry unit, which is not created yet`);
       return derived[secret as DerivedSecret];
     };
-    const context: UnitContext = { env, provider: this.provider, secrets, namespaces: NamespaceIndex.of(this.platform) };
+    const context: UnitContext = { env, provider: this.provider, secrets, namespaces: NamespaceIndex.of(this.platform), config };
     const childOpts = { parent: this };
 
     const registryUnit = single(this.platform, 'Registry');

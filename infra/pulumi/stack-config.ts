@@ -25,6 +25,12 @@ export interface StackConfig {
   readonly kubeconfig?: pulumi.Output<string>;
   /** Every secret of SECRET_KEYS, as Pulumi secrets. */
   readonly secrets: Readonly<Record<SecretKey, pulumi.Output<string>>>;
+  /**
+   * `icv:skipAwait`: do not wait for the platform's workloads, Services and Ingresses to become ready; for a first
+   * install, before the modules' images exist (await-control.ts).
+   * @default false
+   */
+  readonly skipAwait: boolean;
 }
 
 /** One config value the stack lacks, and how to set it. */
@@ -83,6 +89,7 @@ export function readStackConfig(config: pulumi.Config, stack: string): StackConf
     kubeContext,
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
     secrets: secrets as Record<SecretKey, pulumi.Output<string>>,
+    skipAwait: config.getBoolean('skipAwait') ?? false,
   };
 }
 

@@ -3,9 +3,11 @@ import type * as pulumi from '@pulumi/pulumi';
 import { objectRef } from '../checks/finding.js';
 import type { HelmReleaseSpec, KubeObject, Platform, Unit } from '../core/types.js';
 import type { Environment } from '../environment/schema.js';
+import { withAwaitChoice } from './await-control.js';
 import { isProtected, isReleaseProtected } from './data-safety.js';
 import { createKubeResource } from './kube-resources.js';
 import { fillMarkersDeep, resolveObjectSecrets, type SecretSource } from './secret-values.js';
+import type { StackConfig } from './stack-config.js';
 
 /** What every unit component needs from the stack around it. */
 export interface UnitContext {
@@ -17,6 +19,8 @@ export interface UnitContext {
   readonly secrets: SecretSource;
   /** The platform's Namespace resources, shared by all units. */
   readonly namespaces: NamespaceIndex;
+  /** Await control of the stack config. */
+  readonly config: Pick<StackConfig, 'skipAwait'>;
 }
 
 /** The resources one unit registered. */
@@ -75,7 +79,8 @@ export function registerUnitResources(unit: Unit, context: UnitContext, parent: 
   const namespacesFirst = [...unit.objects.filter(isNamespace), ...unit.objects.filter((o) => !isNamespace(o))];
   const created = new Map<KubeObject, pulumi.CustomResource>();
   for (const obj of namespacesFirst) {
-    const resource = createKubeResource(obj, resolveObjectSecrets(obj, context.secrets), {
+    const inputs = withAwaitChoice(obj.kind, resolveObjectSecrets(obj, context.secrets), context.config.skipAwait);
+    const resource = createKubeResource(obj, inputs, {
       parent,
       provider: context.provider,
       protect: isProtected(context.env, obj),

@@ -55,6 +55,8 @@ export function robotSecret(stack: string, robot: string): string {
 export interface RunOptions {
   /** Config keys (`icv:gitlabToken`) to leave unset, to see the program fail. @default [] */
   readonly omit?: readonly string[];
+  /** Further plain config values (`icv:skipAwait`), on top of the stack files. @default {} */
+  readonly config?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -100,7 +102,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
 
   const secrets = testSecrets(stack);
   const omitted = new Set(options.omit ?? []);
-  const config: Record<string, string> = { ...stackConfigFromFiles(stack), ...secrets };
+  const config: Record<string, string> = { ...stackConfigFromFiles(stack), ...options.config, ...secrets };
   for (const key of omitted) delete config[key];
   pulumi.runtime.setAllConfig(config, Object.keys(secrets).filter((key) => !omitted.has(key)));
 
