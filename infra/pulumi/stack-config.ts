@@ -31,6 +31,19 @@ export interface StackConfig {
    * @default false
    */
   readonly skipAwait: boolean;
+  /** Overrides that only the e2e harness sets (`npm run e2e`); never set them on a real stack. */
+  readonly testOnly: TestOnlyConfig;
+}
+
+/**
+ * Test-only stack config, for `npm run e2e` (test/e2e/), which applies the stacks to a throwaway API server with no
+ * nodes and no network: the Harbor chart cannot be fetched and Harbor's API is not there.
+ */
+export interface TestOnlyConfig {
+  /** `icv:testHarborChart`: path of a local chart installed instead of Harbor's (test/e2e/charts/harbor-stand-in). */
+  readonly harborChart?: string;
+  /** `icv:testHarborApiUrl`: the URL the Harbor project and robot resources call instead of Harbor's (a fake Harbor). */
+  readonly harborApiUrl?: string;
 }
 
 /** One config value the stack lacks, and how to set it. */
@@ -84,12 +97,15 @@ export function readStackConfig(config: pulumi.Config, stack: string): StackConf
   }
   if (missing.length > 0) throw new StackConfigError(stack, missing);
   const kubeconfig = config.getSecret('kubeconfig');
+  const harborChart = config.get('testHarborChart');
+  const harborApiUrl = config.get('testHarborApiUrl');
   return {
     stack,
     kubeContext,
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
     secrets: secrets as Record<SecretKey, pulumi.Output<string>>,
     skipAwait: config.getBoolean('skipAwait') ?? false,
+    testOnly: { ...(harborChart === undefined ? {} : { harborChart }), ...(harborApiUrl === undefined ? {} : { harborApiUrl }) },
   };
 }
 

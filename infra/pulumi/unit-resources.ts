@@ -19,8 +19,8 @@ export interface UnitContext {
   readonly secrets: SecretSource;
   /** The platform's Namespace resources, shared by all units. */
   readonly namespaces: NamespaceIndex;
-  /** Await control of the stack config. */
-  readonly config: Pick<StackConfig, 'skipAwait'>;
+  /** Await control and the test-only overrides of the stack config. */
+  readonly config: Pick<StackConfig, 'skipAwait' | 'testOnly'>;
 }
 
 /** The resources one unit registered. */
@@ -100,15 +100,14 @@ export function registerUnitResources(unit: Unit, context: UnitContext, parent: 
 
 /** A Helm release; its values' secret markers are filled from the secret sources. */
 function registerRelease(spec: HelmReleaseSpec, context: UnitContext, parent: pulumi.Resource): k8s.helm.v3.Release {
+  const testChart = context.config.testOnly.harborChart;
   return new k8s.helm.v3.Release(
     `${spec.namespace}/${spec.name}`,
     {
       // Without a name Pulumi would add a random suffix, and every object the chart creates is prefixed with it.
       name: spec.name,
       namespace: spec.namespace,
-      chart: spec.chart,
-      version: spec.version,
-      repositoryOpts: { repo: spec.repository },
+      ...(testChart === undefined ? { chart: spec.chart, version: spec.version, repositoryOpts: { repo: spec.repository } } : { chart: testChart }),
       values: fillMarkersDeep(spec.values, context.secrets) as Record<string, unknown>,
       timeout: HELM_TIMEOUT_SECONDS,
     },
