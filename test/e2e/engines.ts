@@ -23,14 +23,14 @@ export interface Pins {
 export const PINS: Pins = JSON.parse(readFileSync(join(E2E_DIR, 'versions.json'), 'utf8')) as Pins;
 
 /** The Go modules the binaries are built from: their go.mod and go.sum are pins too. */
-export const GO_MODULES = { k8s: join(E2E_DIR, 'go/k8s'), pulumi: join(E2E_DIR, 'go/pulumi') } as const;
+export const GO_MODULES = { k8s: join(E2E_DIR, 'go/k8s'), pulumi: join(E2E_DIR, 'go/pulumi'), provider: join(E2E_DIR, 'go/provider') } as const;
 
 /** A short hash of every pin, so that changing one of them builds into a fresh cache directory. */
 function pinsHash(): string {
   const hash = createHash('sha256');
   hash.update(readFileSync(join(E2E_DIR, 'versions.json')));
   for (const dir of Object.values(GO_MODULES)) {
-    for (const file of ['go.mod', 'go.sum']) hash.update(readFileSync(join(dir, file)));
+    for (const file of ['go.mod', 'go.sum', 'tools.go']) hash.update(readFileSync(join(dir, file)));
   }
   return hash.digest('hex').slice(0, 10);
 }
@@ -66,7 +66,7 @@ export const LAUNCHER_DIR = join(E2E_DIR, 'bin');
 
 /** The provider's schema as built into it (what setup generated), for the resource-type check. */
 export function providerSchemaPath(): string {
-  return join(cacheDir(), 'src/pulumi/cmd/pulumi-resource-kubernetes/schema-embed.json');
+  return join(cacheDir(), 'src/provider/cmd/pulumi-resource-kubernetes/schema-embed.json');
 }
 
 /** The versions of the npm packages the program uses, from package.json. */
@@ -83,7 +83,7 @@ export function kubernetesLdflags(): string {
   return ['-s -w', ...stamp('k8s.io/component-base/version'), ...stamp('k8s.io/client-go/pkg/version')].join(' ');
 }
 
-/** `-ldflags` of the Pulumi CLI and the provider: each reports its release as its version. */
+/** `-ldflags` of the Pulumi CLI and the provider: each reports its release as its version (one flag is unused by each). */
 export function pulumiLdflags(): string {
   return [
     '-s -w',

@@ -109,8 +109,9 @@ function checkPins(): void {
   if (requireLine(pulumiMod, 'github.com/pulumi/pulumi/pkg/v3') !== `v${PINS.pulumi}`) {
     problems.push(`test/e2e/go/pulumi/go.mod: github.com/pulumi/pulumi/pkg/v3 is not v${PINS.pulumi}`);
   }
-  if (requireLine(pulumiMod, PINS.pulumiKubernetes.module) !== PINS.pulumiKubernetes.moduleVersion) {
-    problems.push(`test/e2e/go/pulumi/go.mod: ${PINS.pulumiKubernetes.module} is not ${PINS.pulumiKubernetes.moduleVersion}`);
+  const providerMod = readFileSync(join(GO_MODULES.provider, 'go.mod'), 'utf8');
+  if (requireLine(providerMod, PINS.pulumiKubernetes.module) !== PINS.pulumiKubernetes.moduleVersion) {
+    problems.push(`test/e2e/go/provider/go.mod: ${PINS.pulumiKubernetes.module} is not ${PINS.pulumiKubernetes.moduleVersion}`);
   }
   for (const tool of ['go', 'apt-get', 'dpkg', 'dpkg-deb']) {
     try {
@@ -145,7 +146,7 @@ async function kubernetes(): Promise<void> {
   const dir = join(cache, 'src/k8s');
   const names = ['kube-apiserver', 'kube-controller-manager', 'kubectl'];
   const ldflags = kubernetesLdflags();
-  const recipe = [ldflags, readFileSync(join(GO_MODULES.k8s, 'go.mod'), 'utf8'), readFileSync(join(GO_MODULES.k8s, 'go.sum'), 'utf8')].join('\n');
+  const recipe = `${moduleRecipe(GO_MODULES.k8s)}\n${ldflags}`;
   await step(`kubernetes ${PINS.kubernetes} (${names.join(', ')})`, recipe, names.map((n) => binary(n as never)), async () => {
     prepareModule(GO_MODULES.k8s, dir);
     // providerless drops the in-tree cloud providers' SDKs, which would make the build several times longer.
@@ -153,25 +154,36 @@ async function kubernetes(): Promise<void> {
   });
 }
 
-/**
- * The Pulumi CLI and the Kubernetes provider. The provider's main package embeds two files that its Makefile
- * generates before building (pulumi/pulumi-kubernetes v4.25.0, Makefile, target `k8sprovider`:
- * `VERSION=… go generate cmd/pulumi-resource-kubernetes/main.go`, which runs that directory's generate.go: it sets
- * the schema's version and writes schema.json and terraform-mapping.json minified as schema-embed.json and
- * terraform-mapping-embed.json). The module cache is read-only and `go build -overlay` refuses files beneath
- * GOMODCACHE, so setup copies main.go into a package of the build module in the cache, runs the module's own
- * generate.go there, and builds that package.
- */
-async function pulumiEngine(): Promise<void> {
+/** The Pulumi CLI, stamped with its release (the Automation API checks the CLI's version). */
+async function pulumiCli(): Promise<void> {
   const dir = join(cache, 'src/pulumi');
+  const ldflags = pulumiLdflags();
+  await step(`pulumi ${PINS.pulumi}`, `${moduleRecipe(GO_MODULES.pulumi)}\n${ldflags}`, [binary('pulumi')], async () => {
+    prepareModule(GO_MODULES.pulumi, dir);
+    await goBuild(dir, ['-ldflags', ldflags], ['github.com/pulumi/pulumi/pkg/v3/cmd/pulumi'], ['pulumi']);
+  });
+}
+
+/**
+ * The Kubernetes provider, from a module of its own: v4.25.0 compiles only against the github.com/pulumi/pulumi/pkg/v3
+ * its go.mod requires (v3.215.0); against the CLI's v3.248.0 its pkg/gen fails (codegen/schema changed).
+ * Its main package embeds two files that its Makefile generates before building (pulumi/pulumi-kubernetes v4.25.0,
+ * Makefile, target `k8sprovider`: `VERSION=… go generate cmd/pulumi-resource-kubernetes/main.go`, which runs that
+ * directory's generate.go: it sets the schema's version and writes schema.json and terraform-mapping.json minified
+ * as schema-embed.json and terraform-mapping-embed.json). The module cache is read-only and `go build -overlay`
+ * refuses files beneath GOMODCACHE, so setup copies main.go into a package of the build module in the cache, runs
+ * the module's own generate.go there, and builds that package.
+ */
+async function kubernetesProvider(): Promise<void> {
+  const dir = join(cache, 'src/provider');
   const providerCmd = join(dir, 'cmd/pulumi-resource-kubernetes');
   const { module, moduleVersion, release } = PINS.pulumiKubernetes;
-  const upstream = join(goEnv('GOMODCACHE'), `${module.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`)}@${moduleVersion}`, 'cmd/pulumi-resource-kubernetes');
-  const modules = [readFileSync(join(GO_MODULES.pulumi, 'go.mod'), 'utf8'), readFileSync(join(GO_MODULES.pulumi, 'go.sum'), 'utf8')].join('\n');
+  const upstream = join(goEnv('GOMODCACHE'), `${module}@${moduleVersion}`, 'cmd/pulumi-resource-kubernetes');
+  const modules = moduleRecipe(GO_MODULES.provider);
 
   await step(`kubernetes provider ${release}: embedded schema`, `${modules}\n${release}`, [providerSchemaPath(), join(providerCmd, 'terraform-mapping-embed.json')], async () => {
-    prepareModule(GO_MODULES.pulumi, dir);
-    await run('go', ['mod', 'download', module], { cwd: dir });
+    prepareModule(GO_MODULES.provider, dir);
+    await run('go', ['mod', 'download', `${module}@${moduleVersion}`], { cwd: dir });
     if (!existsSync(join(upstream, 'main.go'))) throw new SetupError(`${upstream}/main.go is missing after go mod download ${module}`);
     rmSync(providerCmd, { recursive: true, force: true });
     mkdirSync(providerCmd, { recursive: true });
@@ -184,10 +196,14 @@ async function pulumiEngine(): Promise<void> {
   });
 
   const ldflags = pulumiLdflags();
-  await step(`pulumi ${PINS.pulumi} + pulumi-resource-kubernetes ${release}`, `${modules}\n${ldflags}`, [binary('pulumi'), binary('pulumi-resource-kubernetes')], async () => {
-    prepareModule(GO_MODULES.pulumi, dir);
-    await goBuild(dir, ['-ldflags', ldflags], ['github.com/pulumi/pulumi/pkg/v3/cmd/pulumi', './cmd/pulumi-resource-kubernetes'], ['pulumi', 'pulumi-resource-kubernetes']);
+  await step(`pulumi-resource-kubernetes ${release}`, `${modules}\n${ldflags}`, [binary('pulumi-resource-kubernetes')], async () => {
+    prepareModule(GO_MODULES.provider, dir);
+    await goBuild(dir, ['-ldflags', ldflags], ['./cmd/pulumi-resource-kubernetes'], ['pulumi-resource-kubernetes']);
   });
+}
+
+function moduleRecipe(dir: string): string {
+  return ['go.mod', 'go.sum', 'tools.go'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
 }
 
 /** Every resource type the program registers, in both stacks, is in the built provider's schema: fails loudly if not. */
@@ -224,7 +240,8 @@ async function main(): Promise<void> {
   mkdirSync(cache, { recursive: true });
   await etcd();
   await kubernetes();
-  await pulumiEngine();
+  await pulumiCli();
+  await kubernetesProvider();
   for (const name of BINARIES) if (!existsSync(binary(name))) throw new SetupError(`${binary(name)} is missing`);
   const versions = execFileSync(binary('pulumi'), ['version'], { encoding: 'utf8', env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: 'true' } }).trim();
   if (versions !== `v${PINS.pulumi}`) throw new SetupError(`the built pulumi reports '${versions}', expected v${PINS.pulumi}`);

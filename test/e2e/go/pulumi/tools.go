@@ -1,10 +1,7 @@
 //go:build tools
 
-// Package tools pins the binaries `npm run e2e:setup` builds (the Pulumi CLI and the Kubernetes provider, in one
-// `go build` so that they share compiled packages), so that `go mod tidy` keeps their modules in go.mod.
+// Package tools pins the Pulumi CLI `npm run e2e:setup` builds, so that `go mod tidy` keeps its modules in go.mod.
+// The Kubernetes provider is a module of its own (../provider): it needs an older github.com/pulumi/pulumi/pkg/v3.
 package tools
 
-import (
-	_ "github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes"
-	_ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-)
+import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
