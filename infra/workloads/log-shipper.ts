@@ -139,8 +139,9 @@ export class LogShipper extends Construct {
       metadata,
       spec: {
         podSelector: { matchLabels: selector },
+        // Nothing calls the shipper: policyTypes denies all ingress. No `ingress: []`, which the API server stores as
+        // absent, so that every apply of it would count as a spec change (a new generation).
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [],
         egress: [
           dnsEgress(),
           addressesEgress(logstash.addresses, logstash.port),
