@@ -1,5 +1,7 @@
 import { stringify } from 'yaml';
-import type { Platform } from '../infra/core/types.js';
+import type { Platform } from '../infra/model/types.js';
+import { parseImageRef } from '../infra/model/image-ref.js';
+import { isRecord } from '../infra/model/json.js';
 
 /**
  * The same objects as a kustomize base plus one overlay per environment, generated from our own output, so that
@@ -174,13 +176,8 @@ function isScalable(object: JsonObject): boolean {
 
 /** `harbor.example.cn/icv/vehicle-access:1.2.0-abc` → name `icv/vehicle-access`, repository with registry, tag. */
 function parseImage(image: string): { name: string; repository: string; tag: string } {
-  const slash = image.lastIndexOf('/');
-  const colon = image.lastIndexOf(':');
-  const repository = colon > slash ? image.slice(0, colon) : image;
-  const tag = colon > slash ? image.slice(colon + 1) : 'latest';
-  const [first, ...rest] = repository.split('/');
-  const hasRegistry = rest.length > 0 && first !== undefined && (first.includes('.') || first.includes(':') || first === 'localhost');
-  return { name: hasRegistry ? rest.join('/') : repository, repository, tag };
+  const ref = parseImageRef(image);
+  return { name: ref.repository, repository: ref.registry === undefined ? ref.repository : `${ref.registry}/${ref.repository}`, tag: ref.tag ?? 'latest' };
 }
 
 /** Calls `visit` for every container and init container anywhere in the object (pod templates, job templates). */
@@ -227,7 +224,7 @@ function diff(from: Json, to: Json, path: string): PatchOp[] {
 }
 
 function isObject(value: Json): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return isRecord(value);
 }
 
 function escape(key: string): string {

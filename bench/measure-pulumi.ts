@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import { loadInputs } from '../infra/core/inputs.js';
-import { SECRET_KEYS } from '../infra/core/secrets.js';
-import { ENVIRONMENT_NAMES } from '../infra/environment/load.js';
+import { loadInputs } from '../infra/cli/inputs.js';
+import { SECRET_KEYS } from '../infra/model/secrets.js';
+import { ENVIRONMENT_NAMES } from '../infra/cli/inputs.js';
 import { CONFIG_NAMESPACE, PlatformStack, readStackConfig } from '../infra/pulumi/components.js';
 import { report } from './measurement.js';
 import { scaledSources } from './scale-catalog.js';

@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { buildPlatform } from '../infra/core/build-platform.js';
-import { loadInputs } from '../infra/core/inputs.js';
-import { renderPlatform, toMultiDocYaml } from '../infra/core/render.js';
-import type { Platform } from '../infra/core/types.js';
-import { ENVIRONMENT_NAMES } from '../infra/environment/load.js';
+import { buildPlatform } from '../infra/synth/build-platform.js';
+import { loadInputs } from '../infra/cli/inputs.js';
+import { renderPlatform, toMultiDocYaml } from '../infra/synth/render.js';
+import type { Platform } from '../infra/model/types.js';
+import { ENVIRONMENT_NAMES } from '../infra/cli/inputs.js';
 import { kustomizeTree } from './kustomize-overlays.js';
 import { report, type Measurement } from './measurement.js';
 import { naiveSynthYaml } from './naive-synth.js';

@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import type { ModuleSpec } from '../infra/catalog/module-schema.js';
-import type { KubeObject } from '../infra/core/types.js';
-import type { Environment } from '../infra/environment/schema.js';
-import { ModuleWorkload } from '../infra/workloads/module-workload.js';
+import type { ModuleSpec } from '../infra/schema/module.js';
+import type { KubeObject } from '../infra/model/types.js';
+import type { Environment } from '../infra/schema/environment.js';
+import { ModuleWorkload } from '../infra/synth/workloads/module-workload.js';
 
 /**
  * The layout we measured against and rejected: one cdk8s App per environment holding one Chart per module (the

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { parseAllDocuments } from 'yaml';
-import { ENVIRONMENT_NAMES } from '../infra/environment/load.js';
+import { ENVIRONMENT_NAMES } from '../infra/cli/inputs.js';
 import { catalogSources } from '../modules/index.js';
 import { differingObjects } from './kustomize-overlays.js';
 import type { Measurement } from './measurement.js';

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CatalogSource } from '../infra/catalog/load.js';
-import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
-import type { InputSources } from '../infra/core/inputs.js';
-import { environmentFiles, ENVIRONMENT_NAMES, parseReleases } from '../infra/environment/load.js';
+import type { CatalogSource } from '../infra/schema/catalog.js';
+import type { ModuleDeclaration } from '../infra/schema/module.js';
+import type { InputSources } from '../infra/cli/inputs.js';
+import { environmentFiles, parseReleases } from '../infra/schema/validate-environment.js';
+import { ENVIRONMENT_NAMES } from '../infra/cli/inputs.js';
 import { catalogSources } from '../modules/index.js';
 import { projectRoot } from '../infra/cli/project-root.js';
 

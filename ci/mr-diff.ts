@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
 import { main as diff } from '../infra/cli/diff.js';
 import { runCommand, runIfEntryPoint, testableProgram } from '../infra/cli/cli-support.js';
-import { ExitCode, InputError } from '../infra/core/errors.js';
+import { ExitCode, InputError } from '../infra/model/errors.js';
 import { main as postNote } from './post-mr-note.js';
 
 /**

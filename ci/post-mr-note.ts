@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { runCommand, runIfEntryPoint, testableProgram } from '../infra/cli/cli-support.js';
-import { ExitCode, InputError } from '../infra/core/errors.js';
-import { NOTE_MARKER } from '../infra/diff/render-markdown.js';
+import { ExitCode, InputError } from '../infra/model/errors.js';
+import { NOTE_MARKER } from '../infra/preview/render-markdown.js';
 
 /** The merge request to post on, and how to reach GitLab. */
 export interface MergeRequestTarget {

@@ -1,4 +1,4 @@
-import type { EnvironmentInput } from '../infra/environment/schema.js';
+import type { EnvironmentInput } from '../infra/schema/environment.js';
 
 /**
  * What test and prod share: the seed's cluster plan (KubeKey, two control-plane nodes, four workers;
@@ -19,7 +19,7 @@ export const hostPlan = {
 export type HostName = keyof typeof hostPlan;
 
 /** Builds the host list from the shared plan and one environment's addresses. */
-export function hostsAt(addresses: Record<HostName, string>): EnvironmentInput['cluster']['hosts'] {
+function hostsAt(addresses: Readonly<Record<HostName, string>>): EnvironmentInput['cluster']['hosts'] {
   return (Object.keys(hostPlan) as HostName[]).map((name) => ({
     name,
     address: addresses[name],
@@ -29,7 +29,7 @@ export function hostsAt(addresses: Record<HostName, string>): EnvironmentInput['
   }));
 }
 
-export const roleGroups = {
+const roleGroups = {
   // The seed runs etcd on its two masters only: two members tolerate zero failures (etcd FAQ), so losing
   // either master would stop the control plane. A third member on kp-node01 gives a quorum of 2 of 3.
   etcd: ['kp-master01', 'kp-master02', 'kp-node01'],
@@ -37,7 +37,7 @@ export const roleGroups = {
   worker: ['kp-node01', 'kp-node02', 'kp-node03', 'kp-node05'],
 };
 
-export const clusterBase = {
+const clusterBase = {
   kubernetesVersion: 'v1.26.15',
   containerRuntime: 'containerd',
   roleGroups,
@@ -50,14 +50,14 @@ export const clusterBase = {
   systemReserve: { cpu: 1, memoryGiB: 2 },
 } as const;
 
-export const sizingBase = {
+const sizingBase = {
   // KubeKey installs OpenEBS LocalPV with the default StorageClass `local` when it installs KubeSphere.
   storageClass: 'local',
   harborStorage: { registry: '200Gi', database: '10Gi', redis: '2Gi', jobLog: '2Gi', trivy: '10Gi' },
 } as const;
 
 /** Ports of the VM-hosted stateful services; only their addresses differ per environment. */
-export const statefulPorts = {
+const statefulPorts = {
   mysql: 3306,
   redis: 6379,
   clickhouse: 8123,
@@ -67,4 +67,48 @@ export const statefulPorts = {
   logstash: 5044,
 } as const;
 
-export const registryBase = { project: 'icv' } as const;
+const registryBase = { project: 'icv' } as const;
+
+export type StatefulServiceName = keyof typeof statefulPorts;
+type Declaration = Omit<EnvironmentInput, 'releases'>;
+
+/** Everything an environment declares that the other does not: the only content of `test.ts` and `prod.ts`. */
+export interface EnvironmentDifferences {
+  readonly name: string;
+  readonly production: boolean;
+  /** Public domain the routes live under. */
+  readonly domain: string;
+  readonly clusterName: string;
+  /** Domain of KubeKey's internal haproxy in front of the control plane (port 6443). */
+  readonly controlPlaneDomain: string;
+  /** The hosts' network, and each host's address on it (address and internal address are the same). */
+  readonly hostCidr: string;
+  readonly hostAddresses: Readonly<Record<HostName, string>>;
+  /** Harbor's host and how containerd trusts its certificate. */
+  readonly registry: Pick<Declaration['registry'], 'host' | 'tls'>;
+  /** The addresses of each VM-hosted stateful service; the ports are shared. */
+  readonly statefulAddresses: Readonly<Record<StatefulServiceName, readonly string[]>>;
+  /** Fewest replicas of any module. */
+  readonly replicaFloor: number;
+}
+
+/** An environment: the shared structure above with one environment's differences filled in. */
+export function environment(d: EnvironmentDifferences) {
+  return {
+    name: d.name,
+    production: d.production,
+    domain: d.domain,
+    cluster: {
+      ...clusterBase,
+      clusterName: d.clusterName,
+      hosts: hostsAt(d.hostAddresses),
+      controlPlaneEndpoint: { internalLoadbalancer: 'haproxy', domain: d.controlPlaneDomain, port: 6443 },
+      network: { ...clusterBase.network, hostCidr: d.hostCidr },
+    },
+    registry: { ...registryBase, ...d.registry },
+    statefulServices: Object.fromEntries(
+      (Object.keys(statefulPorts) as StatefulServiceName[]).map((s) => [s, { addresses: [...d.statefulAddresses[s]], port: statefulPorts[s] }]),
+    ) as Record<StatefulServiceName, { addresses: string[]; port: number }>,
+    sizing: { ...sizingBase, replicaFloor: d.replicaFloor },
+  } satisfies Declaration;
+}

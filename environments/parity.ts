@@ -1,3 +1,4 @@
+import type { ParitySource } from '../infra/parity/check-parity.js';
 import type { ParityDeclaration } from '../infra/parity/declaration.js';
 
 /** This file, as findings and the parity report name it. */
@@ -95,3 +96,6 @@ export const PARITY_DECLARATIONS: readonly ParityDeclaration[] = [
     ],
   },
 ];
+
+/** The declarations with their file, as the parity check takes them. */
+export const PARITY: ParitySource = { file: PARITY_FILE, declarations: PARITY_DECLARATIONS };

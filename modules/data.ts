@@ -1,4 +1,4 @@
-import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
+import type { ModuleDeclaration } from '../infra/schema/module.js';
 
 /**
  * Data domain: ingest and analytics on the VM-hosted ClickHouse, HDFS and Flink clusters. There is no message

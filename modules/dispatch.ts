@@ -1,4 +1,4 @@
-import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
+import type { ModuleDeclaration } from '../infra/schema/module.js';
 
 /**
  * Dispatch domain: remote operation of autonomous test vehicles (remote driving from the cloud cockpit)

@@ -1,4 +1,4 @@
-import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
+import type { ModuleDeclaration } from '../infra/schema/module.js';
 
 /**
  * Front-end domain: the public portal, the console shell and its domain consoles (host console, one path each),

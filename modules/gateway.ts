@@ -1,4 +1,4 @@
-import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
+import type { ModuleDeclaration } from '../infra/schema/module.js';
 
 /**
  * Gateway domain: the only back-ends with public routes. Browsers, partner systems and device agents reach

@@ -1,4 +1,4 @@
-import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
+import type { ModuleDeclaration } from '../infra/schema/module.js';
 
 /**
  * Identity domain: who may do what. Single sign-on for operators and partners (OAuth2 / OIDC), the tenants

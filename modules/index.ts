@@ -1,4 +1,4 @@
-import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
+import type { ModuleDeclaration } from '../infra/schema/module.js';
 import { dataModules } from './data.js';
 import { dispatchModules } from './dispatch.js';
 import { frontendModules } from './frontend.js';

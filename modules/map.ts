@@ -1,4 +1,4 @@
-import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
+import type { ModuleDeclaration } from '../infra/schema/module.js';
 
 /** Map domain: the HD map of the test zones, its tiles, RTK positioning corrections and map matching. */
 export const mapModules: ModuleDeclaration[] = [

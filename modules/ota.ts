@@ -1,4 +1,4 @@
-import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
+import type { ModuleDeclaration } from '../infra/schema/module.js';
 
 /** OTA domain: over-the-air software and firmware updates for on-board units and roadside units. */
 export const otaModules: ModuleDeclaration[] = [

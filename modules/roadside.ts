@@ -1,4 +1,4 @@
-import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
+import type { ModuleDeclaration } from '../infra/schema/module.js';
 
 /**
  * Roadside domain: roadside units (RSU), edge computing units (MEC), cameras, lidars and signal controllers

@@ -1,4 +1,4 @@
-import type { ModuleDeclaration } from '../infra/catalog/module-schema.js';
+import type { ModuleDeclaration } from '../infra/schema/module.js';
 
 /**
  * V2X domain: the cloud side of C-V2X messaging. Messages follow the Chinese application-layer standard

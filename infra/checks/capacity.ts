@@ -1,8 +1,9 @@
-import type { HelmReleaseSpec, KubeObject } from '../core/types.js';
-import type { Environment } from '../environment/schema.js';
-import { HARBOR_CHART } from '../registry/harbor-release.js';
+import { parseQuantity } from '../model/quantity.js';
+import type { HelmReleaseSpec, KubeObject } from '../model/types.js';
+import type { Environment } from '../schema/environment.js';
+import { HARBOR_CHART } from '../model/names.js';
 import { finding, type Finding } from './finding.js';
-import { asArray, asObject, asString, containersOf, HOSTNAME_KEY, namespaceOf, parseCpu, parseMemory, podTemplate, REPLICATED_KINDS, replicaRange, selectorMatches, type Json, type PodTemplate } from './kube.js';
+import { asArray, asObject, asString, containersOf, HOSTNAME_KEY, namespaceOf, podTemplate, REPLICATED_KINDS, replicaRange, selectorMatches, type Json, type PodTemplate } from './kube.js';
 
 /**
  * Capacity plan: does every pod fit on the workers, with all of them up and with any one of them down?
@@ -260,8 +261,8 @@ function installedWorkload(ref: string, source: string, containerRequests: reado
     namespace,
     daemon: replicas === undefined,
     replicas: replicas ?? 1,
-    cpu: containerRequests.reduce((sum, r) => sum + (parseCpu(r.cpu) ?? 0), 0),
-    memoryGiB: containerRequests.reduce((sum, r) => sum + (parseMemory(r.memory) ?? 0), 0) / GIB,
+    cpu: containerRequests.reduce((sum, r) => sum + (parseQuantity(r.cpu) ?? 0), 0),
+    memoryGiB: containerRequests.reduce((sum, r) => sum + (parseQuantity(r.memory) ?? 0), 0) / GIB,
     spread,
   };
 }
@@ -276,8 +277,8 @@ function podRequests(template: PodTemplate): { cpu: number; memoryGiB: number } 
     const resources = asObject(container.resources) ?? {};
     const requests = asObject(resources.requests) ?? {};
     const limits = asObject(resources.limits) ?? {};
-    const c = parseCpu(requests.cpu ?? limits.cpu) ?? 0;
-    const m = parseMemory(requests.memory ?? limits.memory) ?? 0;
+    const c = parseQuantity(requests.cpu ?? limits.cpu) ?? 0;
+    const m = parseQuantity(requests.memory ?? limits.memory) ?? 0;
     if (init) {
       initCpu = Math.max(initCpu, c);
       initMemory = Math.max(initMemory, m);

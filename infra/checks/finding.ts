@@ -1,6 +1,6 @@
-import { exceptionAnnotation } from '../core/labels.js';
-import type { HelmReleaseSpec, KubeObject } from '../core/types.js';
-import type { Environment } from '../environment/schema.js';
+import { exceptionAnnotation } from '../model/names.js';
+import type { HelmReleaseSpec, KubeObject } from '../model/types.js';
+import type { Environment } from '../schema/environment.js';
 
 /**
  * What every rule returns. A rule is a pure function of the objects (and, when known, the environment);
@@ -35,6 +35,12 @@ export interface CheckInput {
   readonly envFile?: string;
   /** Helm releases Pulumi installs; their values are checked for plain-text secrets. */
   readonly helmReleases?: readonly HelmReleaseSpec[];
+  /**
+   * CustomResourceDefinitions (parsed YAML) KubeSphere objects are validated against; the shell reads them from
+   * `infra/checks/crds/`. Without them, custom resources are reported as kinds the schema check does not know.
+   * @default []
+   */
+  readonly customResourceDefinitions?: readonly unknown[];
 }
 
 export type Rule = (input: CheckInput) => Finding[];

@@ -11,7 +11,6 @@ export * from './capacity.js';
 export * from './finding.js';
 export * from './network.js';
 export * from './pss-restricted.js';
-export * from './read-manifests.js';
 export * from './reliability.js';
 export * from './schema.js';
 export * from './secrets.js';

@@ -1,23 +1,12 @@
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject } from '../model/types.js';
 
 /**
  * Read-only helpers over plain Kubernetes JSON shared by the rules. Objects may come from any YAML file,
  * so every accessor tolerates missing or mistyped fields instead of trusting the types.
  */
 
-export type Json = Record<string, unknown>;
-
-export function asObject(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-export function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-export function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
+export { asArray, asObject, asString, type Json } from '../model/json.js';
+import { asArray, asObject, asString, type Json } from '../model/json.js';
 
 export function asLabels(value: unknown): Record<string, string> {
   const map = asObject(value) ?? {};
@@ -176,26 +165,6 @@ export function scaledValue(value: unknown, replicas: number): number | undefine
   if (typeof value === 'number') return value;
   const match = typeof value === 'string' ? /^(\d+)%$/.exec(value) : null;
   return match ? Math.ceil((Number(match[1]) * replicas) / 100) : undefined;
-}
-
-const CPU = /^(\d+(?:\.\d+)?)(m?)$/;
-const MEMORY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
-const MEMORY_UNITS: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
-
-/** CPU quantity in cores (`250m` → 0.25), or undefined if it is not one. */
-export function parseCpu(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  const match = typeof value === 'string' ? CPU.exec(value) : null;
-  if (!match) return undefined;
-  return Number(match[1]) / (match[2] === 'm' ? 1000 : 1);
-}
-
-/** Memory quantity in bytes (`512Mi`), or undefined if it is not one. */
-export function parseMemory(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  const match = typeof value === 'string' ? MEMORY.exec(value) : null;
-  if (!match) return undefined;
-  return Number(match[1]) * (match[2] ? MEMORY_UNITS[match[2]]! : 1);
 }
 
 /** The topology key that means "one node". */

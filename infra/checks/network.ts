@@ -1,6 +1,5 @@
-import type { KubeObject } from '../core/types.js';
-import { isIPv4Cidr } from '../environment/schema.js';
-import { cidrContains } from '../environment/topology.js';
+import type { KubeObject } from '../model/types.js';
+import { cidrContains, isIPv4Cidr } from '../model/cidr.js';
 import { exceptionReason, finding, type CheckInput, type Finding } from './finding.js';
 import {
   asArray,
@@ -77,9 +76,7 @@ function checkPolicySelectsPods(policy: KubeObject, pods: readonly PodTemplate[]
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10'];
 
 function isPrivateCidr(cidr: string): boolean {
-  if (!isIPv4Cidr(cidr)) return false;
-  const [ip, bits] = cidr.split('/') as [string, string];
-  return PRIVATE_RANGES.some((range) => Number(bits) >= Number(range.split('/')[1]) && cidrContains(range, ip));
+  return isIPv4Cidr(cidr) && PRIVATE_RANGES.some((range) => cidrContains(range, cidr));
 }
 
 /**

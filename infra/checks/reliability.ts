@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject } from '../model/types.js';
 import { finding, objectRef, type CheckInput, type Finding } from './finding.js';
 import {
   asArray,

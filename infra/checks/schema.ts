@@ -1,7 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { parse } from 'yaml';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Endpoints } from 'kubernetes-models/v1/Endpoints';
 import { LimitRange } from 'kubernetes-models/v1/LimitRange';
@@ -28,7 +25,7 @@ import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Clus
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject } from '../model/types.js';
 import { finding, type CheckInput, type Finding } from './finding.js';
 import { asArray, asObject, asString, isBuiltInApiVersion, type Json } from './kube.js';
 
@@ -75,10 +72,11 @@ const BUILT_IN_MODELS: Record<string, ModelClass> = {
 };
 
 export function checkSchema(input: CheckInput): Finding[] {
-  return input.objects.flatMap(checkObject);
+  const customResources = customResourceValidators(input.customResourceDefinitions ?? []);
+  return input.objects.flatMap((obj) => checkObject(obj, customResources));
 }
 
-function checkObject(obj: KubeObject): Finding[] {
+function checkObject(obj: KubeObject, customResources: ReadonlyMap<string, CustomResourceValidator>): Finding[] {
   const apiVersion = asString(obj.apiVersion);
   const kind = asString(obj.kind);
   if (!apiVersion || !kind) {
@@ -90,7 +88,7 @@ function checkObject(obj: KubeObject): Finding[] {
   const key = `${apiVersion}/${kind}`;
   const model = BUILT_IN_MODELS[key];
   if (model) return [...findings, ...validateBuiltIn(obj, model)];
-  const crd = customResourceValidators().get(key);
+  const crd = customResources.get(key);
   if (crd) return [...findings, ...validateCustomResource(obj, crd)];
   const shape = INSTALLER_SHAPES[key];
   if (shape) return [...findings, ...checkShape(obj, obj as unknown as Json, shape, ''), ...(kind === 'Cluster' ? checkKubeKeyCluster(obj) : [])];
@@ -150,16 +148,19 @@ interface CustomResourceValidator {
   readonly namespaced: boolean;
 }
 
-const CRD_DIR = fileURLToPath(new URL('./crds/', import.meta.url));
-let crdValidators: Map<string, CustomResourceValidator> | undefined;
+const compiled = new WeakMap<readonly unknown[], Map<string, CustomResourceValidator>>();
 
-/** Validators for every served version of every CRD in `crds/`, by `apiVersion/kind`; compiled on first use. */
-export function customResourceValidators(): Map<string, CustomResourceValidator> {
-  if (crdValidators) return crdValidators;
+/**
+ * Validators for every served version of every given CRD (parsed YAML: the shell reads `infra/checks/crds/`), by
+ * `apiVersion/kind`; compiled once per list.
+ */
+export function customResourceValidators(definitions: readonly unknown[]): Map<string, CustomResourceValidator> {
+  const known = compiled.get(definitions);
+  if (known) return known;
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false });
   const validators = new Map<string, CustomResourceValidator>();
-  for (const file of readdirSync(CRD_DIR).filter((f) => f.endsWith('.yaml')).sort()) {
-    const crd = asObject(parse(readFileSync(CRD_DIR + file, 'utf8'))) ?? {};
+  for (const definition of definitions) {
+    const crd = asObject(definition) ?? {};
     const spec = asObject(crd.spec) ?? {};
     const kind = asString(asObject(spec.names)?.kind);
     for (const version of asArray(spec.versions).map(asObject)) {
@@ -171,7 +172,7 @@ export function customResourceValidators(): Map<string, CustomResourceValidator>
       });
     }
   }
-  crdValidators = validators;
+  compiled.set(definitions, validators);
   return validators;
 }
 

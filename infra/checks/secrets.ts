@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseDocument } from 'yaml';
-import { InputError } from '../core/errors.js';
-import { secretsIn } from '../core/secrets.js';
-import type { KubeObject } from '../core/types.js';
+import { InputError } from '../model/errors.js';
+import { secretsIn } from '../model/secrets.js';
+import type { KubeObject } from '../model/types.js';
 import { finding, type CheckInput, type Finding } from './finding.js';
 import { asArray, asObject, asString, containersOf, isBuiltInApiVersion, keyPath, podTemplates } from './kube.js';
 
@@ -136,10 +135,10 @@ function walkForSecrets(owner: KubeObject | string, value: unknown, path: string
 
 /**
  * Checks a stack config file `Pulumi.<stack>.yaml`: every `icv:` key that names a secret must hold a
- * `secure:` value (ciphertext the Pulumi CLI made), never plain text. Throws InputError on malformed YAML.
+ * `secure:` value (ciphertext the Pulumi CLI made), never plain text. `text` is the file's content, read by the
+ * shell. Throws InputError on malformed YAML.
  */
-export function checkStackConfig(file: string): Finding[] {
-  const text = readFileSync(file, 'utf8');
+export function checkStackConfig(file: string, text: string): Finding[] {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new InputError(doc.errors.map((e) => ({ file, path: e.linePos ? `line ${e.linePos[0].line}` : '', message: `YAML syntax error: ${e.message.split('\n')[0]}` })));

@@ -1,3 +1,4 @@
+import { parseImageRef } from '../model/image-ref.js';
 import { finding, type CheckInput, type Finding } from './finding.js';
 import { asString, containersOf, podTemplates } from './kube.js';
 
@@ -6,30 +7,6 @@ import { asString, containersOf, podTemplates } from './kube.js';
  * (a tag other than `latest`, or a digest).
  */
 
-export interface ImageReference {
-  /** Registry host, or undefined for Docker Hub's implicit `docker.io`. */
-  readonly registry?: string;
-  readonly repository: string;
-  readonly tag?: string;
-  readonly digest?: string;
-}
-
-export function parseImage(image: string): ImageReference {
-  const [name = '', digest] = image.split('@', 2) as [string, string | undefined];
-  const slash = name.indexOf('/');
-  const first = slash >= 0 ? name.slice(0, slash) : '';
-  const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const path = hasRegistry ? name.slice(slash + 1) : name;
-  const colon = path.lastIndexOf(':');
-  const tagged = colon > path.lastIndexOf('/');
-  return {
-    ...(hasRegistry ? { registry: first } : {}),
-    repository: tagged ? path.slice(0, colon) : path,
-    ...(tagged ? { tag: path.slice(colon + 1) } : {}),
-    ...(digest ? { digest } : {}),
-  };
-}
-
 export function checkSupplyChain(input: CheckInput): Finding[] {
   const findings: Finding[] = [];
   const harbor = input.env?.registry.host;
@@ -37,7 +14,7 @@ export function checkSupplyChain(input: CheckInput): Finding[] {
     for (const { container, name, path } of containersOf(template)) {
       const image = asString(container.image);
       if (!image) continue;
-      const ref = parseImage(image);
+      const ref = parseImageRef(image);
       if (!ref.tag && !ref.digest) {
         findings.push(finding(template.owner, 'supply-chain.image-tag', 'error', `${path}.image`, `container '${name}' image '${image}' has no tag: it runs whatever 'latest' is`, 'pin the image to an immutable release tag or a digest'));
       } else if (ref.tag === 'latest' && !ref.digest) {

@@ -1,21 +1,21 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Command, Option } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import type { ModuleSpec } from '../catalog/module-schema.js';
-import { buildPlatform } from '../core/build-platform.js';
-import { ExitCode, InputError } from '../core/errors.js';
-import { loadInputs, selectEnvironments, type InputSources } from '../core/inputs.js';
-import type { KubeObject, Platform } from '../core/types.js';
-import { environmentFiles, loadEnvironment } from '../environment/load.js';
-import type { Environment } from '../environment/schema.js';
+import type { ModuleSpec } from '../schema/module.js';
+import { buildPlatform } from '../synth/build-platform.js';
+import { ExitCode, InputError } from '../model/errors.js';
+import { loadInputs, selectEnvironments, type InputSources } from './inputs.js';
+import type { KubeObject, Platform } from '../model/types.js';
+import { environmentFiles } from '../schema/validate-environment.js';
+import { loadEnvironment } from './inputs.js';
+import type { Environment } from '../schema/environment.js';
 import {
   capacityFindings,
   checkStackConfig,
   countFindings,
   objectRef,
   planCapacity,
-  readManifests,
   renderCapacityTable,
   runChecks,
   sortFindings,
@@ -23,8 +23,11 @@ import {
   type Finding,
   type FindingCounts,
 } from '../checks/index.js';
+import { readCustomResourceDefinitions } from './crds.js';
 import { projectRoot } from './project-root.js';
+import { readManifests } from './read-manifests.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
+import { PARITY } from '../../environments/parity.js';
 import { checkParity, parityReport } from '../parity/index.js';
 
 /**
@@ -62,18 +65,21 @@ export interface CrossEnvironmentSuite {
 export const ENVIRONMENT_SUITES: EnvironmentSuite[] = [
   {
     name: 'rules',
-    run: (c) => runChecks({ objects: c.objects, env: c.env, envFile: c.envFile, helmReleases: c.platform.units.flatMap((u) => u.helmReleases) }),
+    run: (c) =>
+      runChecks({
+        objects: c.objects,
+        env: c.env,
+        envFile: c.envFile,
+        helmReleases: c.platform.units.flatMap((u) => u.helmReleases),
+        customResourceDefinitions: readCustomResourceDefinitions(),
+      }),
   },
   {
     name: 'stack-config',
     run: (c) => {
       const file = join(c.root, `Pulumi.${c.env.name}.yaml`);
-      return existsSync(file) ? checkStackConfig(file) : [];
+      return existsSync(file) ? checkStackConfig(file, readFileSync(file, 'utf8')) : [];
     },
-  },
-  {
-    name: 'platform-warnings',
-    run: (c) => c.platform.warnings.map((message) => ({ rule: 'platform', severity: 'warning', object: `Platform/${c.env.name}`, path: '', message, fix: 'see the message' })),
   },
 ];
 
@@ -89,7 +95,7 @@ export const CROSS_ENVIRONMENT_SUITES: CrossEnvironmentSuite[] = [
       const test = contexts.find((c) => c.env.name === 'test');
       const prod = contexts.find((c) => c.env.name === 'prod');
       if (!test || !prod) return { findings: [] };
-      const result = checkParity(test.platform, prod.platform);
+      const result = checkParity(test.platform, prod.platform, PARITY);
       return { findings: result.findings, report: parityReport(result) };
     },
   },
@@ -175,7 +181,7 @@ function checkManifests(dir: string, options: CheckOptions, sources: InputSource
   for (const [obj, file] of set.files) if (!fileOf.has(objectRef(obj))) fileOf.set(objectRef(obj), file);
   const env = loaded?.env;
   const capacity = env ? planCapacity(env, set.objects) : undefined;
-  const findings = sortFindings([...runChecks({ objects: set.objects, env, envFile: loaded?.file }), ...(capacity ? capacityFindings(capacity) : [])]).map((f) => {
+  const findings = sortFindings([...runChecks({ objects: set.objects, env, envFile: loaded?.file, customResourceDefinitions: readCustomResourceDefinitions() }), ...(capacity ? capacityFindings(capacity) : [])]).map((f) => {
     const file = fileOf.get(f.object);
     return file === undefined ? f : { ...f, file };
   });

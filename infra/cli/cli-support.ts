@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CommanderError, type Command } from 'commander';
-import { ExitCode, InputError } from '../core/errors.js';
+import { ExitCode, InputError } from '../model/errors.js';
 
 /** True when the module at `metaUrl` is the script node was started with. */
 export function isEntryPoint(metaUrl: string): boolean {

@@ -1,19 +1,11 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { ExitCode, InputError } from '../core/errors.js';
-import {
-  diffTrees,
-  loadDistTree,
-  renderJson,
-  renderMarkdown,
-  repositoryRoot,
-  resolveCommit,
-  synthesizeCommit,
-  synthesizeWorkingTree,
-  withTemporaryDirectory,
-  type DistTree,
-} from '../diff/index.js';
+import { ExitCode, InputError } from '../model/errors.js';
+import { diffTrees, renderJson, renderMarkdown, type DistTree } from '../preview/index.js';
+import { loadDistTree } from './read-dist-tree.js';
+import { repositoryRoot, resolveCommit, synthesizeCommit, synthesizeWorkingTree, withTemporaryDirectory } from './base-synthesis.js';
+import { selectEnvironments } from './inputs.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 
 interface DiffCliOptions {
@@ -54,7 +46,7 @@ export async function main(argv: string[], context: DiffContext = {}): Promise<n
     program.parse(argv, { from: 'user' });
     const options = program.opts<DiffCliOptions>();
     const cwd = context.cwd ?? process.cwd();
-    const envs = options.env?.flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
+    const envs = options.env === undefined ? undefined : selectEnvironments(options.env);
 
     const { report } = compare(options, cwd, envs);
     const json = renderJson(report);

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { ExitCode } from '../core/errors.js';
-import { loadInputs, selectEnvironments, type InputSources } from '../core/inputs.js';
-import { PLATFORM_PAGE, renderPlatformPage } from '../graph/platform-graph.js';
+import { ExitCode } from '../model/errors.js';
+import { loadInputs, selectEnvironments, type InputSources } from './inputs.js';
+import { PLATFORM_PAGE, renderPlatformPage } from '../synth/platform-graph.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 
 /**

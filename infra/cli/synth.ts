@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { buildPlatform } from '../core/build-platform.js';
-import { ExitCode, InputError } from '../core/errors.js';
-import { loadInputs, selectEnvironments, type InputSources } from '../core/inputs.js';
-import { renderPlatform } from '../core/render.js';
-import { PLATFORM_PAGE, renderPlatformPage } from '../graph/platform-graph.js';
-import type { Platform } from '../core/types.js';
-import type { ModuleSpec } from '../catalog/module-schema.js';
+import { buildPlatform } from '../synth/build-platform.js';
+import { ExitCode, InputError } from '../model/errors.js';
+import { loadInputs, selectEnvironments, type InputSources } from './inputs.js';
+import { renderPlatform } from '../synth/render.js';
+import { PLATFORM_PAGE, renderPlatformPage } from '../synth/platform-graph.js';
+import type { Platform } from '../model/types.js';
+import type { ModuleSpec } from '../schema/module.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 
 /**

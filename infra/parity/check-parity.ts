@@ -1,11 +1,10 @@
 import { parseAllDocuments } from 'yaml';
-import { PARITY_DECLARATIONS, PARITY_FILE } from '../../environments/parity.js';
 import { objectRef, type Finding } from '../checks/finding.js';
-import type { KubeObject, Platform } from '../core/types.js';
-import { diffValues, type PathChange } from '../diff/field-diff.js';
-import { formatPath, type PathSegment } from '../diff/field-path.js';
-import { parseImageRef } from '../diff/image-ref.js';
-import { HIDDEN } from '../diff/redaction.js';
+import type { KubeObject, Platform } from '../model/types.js';
+import { diffValues, type PathChange } from '../compare/field-diff.js';
+import { formatPath, type PathSegment } from '../compare/field-path.js';
+import { resolveImageRef } from '../model/image-ref.js';
+import { HIDDEN } from '../compare/redaction.js';
 import {
   artifactMatches,
   IMAGE_PARTS,
@@ -57,8 +56,14 @@ interface CompiledScope {
   readonly patterns: readonly PathPattern[];
 }
 
-const UNDECLARED_FIX =
-  `make both environments synthesize the same value here, or, if they must differ, declare the path with its reason in ${PARITY_FILE}`;
+const undeclaredFix = (file: string) =>
+  `make both environments synthesize the same value here, or, if they must differ, declare the path with its reason in ${file}`;
+
+/** The parity declarations and the file that holds them (`environments/parity.ts`), handed in by the shell. */
+export interface ParitySource {
+  readonly file: string;
+  readonly declarations: readonly ParityDeclaration[];
+}
 
 /**
  * Proves test ≡ prod: both platforms hold the same objects (by apiVersion/kind, namespace and name), the same Helm
@@ -71,9 +76,10 @@ const UNDECLARED_FIX =
 export function checkParity(
   first: Platform,
   second: Platform,
-  declarations: readonly ParityDeclaration[] = PARITY_DECLARATIONS,
+  source: ParitySource,
 ): ParityResult {
-  validateDeclarations(declarations, PARITY_FILE);
+  const { declarations, file } = source;
+  validateDeclarations(declarations, file);
   const scopes = compile(declarations);
   const envs = [first.env, second.env] as const;
   const allowed = new Map<ParityDeclaration, ParityDifference[]>(declarations.map((d) => [d, []]));
@@ -84,7 +90,7 @@ export function checkParity(
   for (const [id, doc] of a) {
     const other = b.get(id);
     if (!other) findings.push(objectSetFinding(doc.ref, envs[0], envs[1]));
-    else compareDocument(doc, other, scopes, envs, allowed, findings);
+    else compareDocument(doc, other, scopes, envs, allowed, findings, file);
   }
   for (const [id, doc] of b) if (!a.has(id)) findings.push(objectSetFinding(doc.ref, envs[1], envs[0]));
 
@@ -108,6 +114,7 @@ function compareDocument(
   envs: readonly [string, string],
   allowed: Map<ParityDeclaration, ParityDifference[]>,
   findings: Finding[],
+  file: string,
 ): void {
   const applicable = scopes.filter((scope) => scope.selects(a));
   const allowing = (path: readonly PathSegment[], part?: ImagePart) =>
@@ -124,7 +131,7 @@ function compareDocument(
       }
       const declaration = allowing(difference.segments, difference.part);
       if (declaration) allowed.get(declaration)!.push(difference.difference);
-      else findings.push(undeclaredFinding(difference.difference, envs));
+      else findings.push(undeclaredFinding(difference.difference, envs, file));
     }
   }
 }
@@ -147,8 +154,8 @@ function differencesOf(ref: string, { segments, change }: PathChange): LocatedDi
   });
   if (change.hidden) return [located(segments, change.op)];
   if (change.op === 'changed' && segments.at(-1) === 'image' && typeof change.old === 'string' && typeof change.new === 'string') {
-    const before = parseImageRef(change.old);
-    const after = parseImageRef(change.new);
+    const before = resolveImageRef(change.old);
+    const after = resolveImageRef(change.new);
     return IMAGE_PARTS.filter((part) => before[part] !== after[part]).map((part) => located(segments, 'changed', [before[part], after[part]], part));
   }
   if (change.op === 'changed') return [located(segments, 'changed', [change.old, change.new])];
@@ -217,7 +224,7 @@ function objectSetFinding(ref: string, present: string, absent: string): Finding
   };
 }
 
-function undeclaredFinding(difference: ParityDifference, envs: readonly [string, string]): Finding {
+function undeclaredFinding(difference: ParityDifference, envs: readonly [string, string], file: string): Finding {
   const show = (value: unknown) => (value === undefined ? '(absent)' : JSON.stringify(value) ?? String(value));
   const values = difference.values ? `: ${envs[0]} ${show(difference.values[0])}, ${envs[1]} ${show(difference.values[1])}` : ` (value ${HIDDEN})`;
   return {
@@ -225,7 +232,7 @@ function undeclaredFinding(difference: ParityDifference, envs: readonly [string,
     severity: 'error',
     object: difference.object,
     path: difference.path,
-    message: `${envs[0]} and ${envs[1]} differ at ${difference.path}${values}, and no declaration in ${PARITY_FILE} allows it`,
-    fix: UNDECLARED_FIX,
+    message: `${envs[0]} and ${envs[1]} differ at ${difference.path}${values}, and no declaration in ${file} allows it`,
+    fix: undeclaredFix(file),
   };
 }

@@ -1,4 +1,4 @@
-import type { PathSegment } from '../diff/field-path.js';
+import type { PathSegment } from '../compare/field-path.js';
 
 /**
  * A declared way in which test and prod may differ: one concern of environment data (the registry host, the VM

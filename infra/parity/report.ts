@@ -1,4 +1,4 @@
-import { HIDDEN } from '../diff/redaction.js';
+import { HIDDEN } from '../compare/redaction.js';
 import type { ParityDifference, ParityResult } from './check-parity.js';
 
 /**

@@ -1,4 +1,3 @@
-export * from './data-safety.js';
 export * from './harbor-registry.js';
 export * from './kube-resources.js';
 export * from './platform-stack.js';

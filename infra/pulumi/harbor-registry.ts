@@ -1,9 +1,9 @@
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { DerivedSecret } from '../core/secrets.js';
-import type { Unit } from '../core/types.js';
-import { HarborProject } from '../registry/harbor-project.js';
-import { HarborRobot, RobotAccess } from '../registry/harbor-robot.js';
+import type { DerivedSecret } from '../model/secrets.js';
+import type { Unit } from '../model/types.js';
+import { HarborProject } from './harbor/project.js';
+import { HarborRobot, RobotAccess } from './harbor/robot.js';
 import { registerUnitResources, type UnitContext } from './unit-resources.js';
 
 export interface HarborRegistryArgs {

@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { objectRef } from '../checks/finding.js';
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject } from '../model/types.js';
 
 /**
  * How a synthesized object becomes a Pulumi resource.

@@ -1,10 +1,10 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { TIERS, type ModuleSpec, type Tier } from '../catalog/module-schema.js';
-import { buildPlatform } from '../core/build-platform.js';
-import { DERIVED_SECRETS, type DerivedSecret, type SecretKey } from '../core/secrets.js';
-import type { Platform, Unit } from '../core/types.js';
-import type { Environment } from '../environment/schema.js';
+import { TIERS, type ModuleSpec, type Tier } from '../schema/module.js';
+import { buildPlatform } from '../synth/build-platform.js';
+import { DERIVED_SECRETS, type DerivedSecret, type SecretKey } from '../model/secrets.js';
+import type { Platform, Unit } from '../model/types.js';
+import type { Environment } from '../schema/environment.js';
 import { HarborRegistry } from './harbor-registry.js';
 import { PlatformUnit } from './platform-unit.js';
 import type { SecretSource } from './secret-values.js';

@@ -1,6 +1,6 @@
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { Unit } from '../core/types.js';
+import type { Unit } from '../model/types.js';
 import { registerUnitResources, type UnitContext } from './unit-resources.js';
 
 export interface PlatformUnitArgs {

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { Tier } from '../catalog/module-schema.js';
+import type { Tier } from '../schema/module.js';
 import { CONFIG_NAMESPACE, readStackConfig, stackInputs } from './stack-config.js';
 import { PlatformStack } from './platform-stack.js';
 

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { objectRef } from '../checks/finding.js';
-import { fillSecrets, secretsIn, type SecretName } from '../core/secrets.js';
-import type { KubeObject } from '../core/types.js';
+import { fillSecrets, secretsIn, type SecretName } from '../model/secrets.js';
+import type { KubeObject } from '../model/types.js';
 
 /** Where a secret's value comes from at apply time: stack config, or a resource that produces it (a Harbor robot). */
 export type SecretSource = (name: SecretName) => pulumi.Output<string>;

@@ -1,7 +1,7 @@
 import type * as pulumi from '@pulumi/pulumi';
-import { loadInputs, type PlatformInputs } from '../core/inputs.js';
-import { SECRET_KEYS, type SecretKey } from '../core/secrets.js';
-import { ENVIRONMENT_NAMES } from '../environment/load.js';
+import { loadInputs, type PlatformInputs } from '../cli/inputs.js';
+import { SECRET_KEYS, type SecretKey } from '../model/secrets.js';
+import { ENVIRONMENT_NAMES } from '../cli/inputs.js';
 
 /** The config namespace of every key this program reads: `icv:<key>`. */
 export const CONFIG_NAMESPACE = 'icv';

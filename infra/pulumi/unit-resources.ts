@@ -1,10 +1,10 @@
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
 import { objectRef } from '../checks/finding.js';
-import type { HelmReleaseSpec, KubeObject, Platform, Unit } from '../core/types.js';
-import type { Environment } from '../environment/schema.js';
+import type { HelmReleaseSpec, KubeObject, Platform, Unit } from '../model/types.js';
+import type { Environment } from '../schema/environment.js';
+import { isProtected, isReleaseProtected } from '../model/protection.js';
 import { withAwaitChoice } from './await-control.js';
-import { isProtected, isReleaseProtected } from './data-safety.js';
 import { createKubeResource } from './kube-resources.js';
 import { fillMarkersDeep, resolveObjectSecrets, type SecretSource } from './secret-values.js';
 import type { StackConfig } from './stack-config.js';

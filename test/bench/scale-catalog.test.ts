@@ -2,9 +2,9 @@ import { parseAllDocuments, parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { kustomizeTree } from '../../bench/kustomize-overlays.js';
 import { readReleases, scaleCatalog, scaledSources } from '../../bench/scale-catalog.js';
-import { buildPlatform } from '../../infra/core/build-platform.js';
-import { loadInputs } from '../../infra/core/inputs.js';
-import { ENVIRONMENT_NAMES } from '../../infra/environment/load.js';
+import { buildPlatform } from '../../infra/synth/build-platform.js';
+import { loadInputs } from '../../infra/cli/inputs.js';
+import { ENVIRONMENT_NAMES } from '../../infra/cli/inputs.js';
 import { catalogSources } from '../../modules/index.js';
 
 // The bench's inputs must be right for its figures to mean anything; its timings are not tested here.

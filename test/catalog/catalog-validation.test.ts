@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../infra/cli/synth.js';
-import type { ModuleDeclaration } from '../../infra/catalog/module-schema.js';
+import type { ModuleDeclaration } from '../../infra/schema/module.js';
 import { catalogSources } from '../../modules/index.js';
 import { captureOutput, tempDir } from '../support/inputs.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { capacityFindings, planCapacity, renderCapacityTable } from '../../infra/checks/index.js';
-import { KubeSphereInstaller } from '../../infra/cluster/kubesphere-installer.js';
-import type { KubeObject } from '../../infra/core/types.js';
-import type { Environment } from '../../infra/environment/schema.js';
-import { HarborRelease } from '../../infra/registry/harbor-release.js';
+import { KubeSphereInstaller } from '../../infra/synth/cluster/kubesphere-installer.js';
+import type { KubeObject } from '../../infra/model/types.js';
+import type { Environment } from '../../infra/schema/environment.js';
+import { HarborRelease } from '../../infra/synth/registry/harbor-release.js';
 import { fixtureEnv, get, moduleObjects, NAMESPACE } from './fixtures.js';
 
 /** Four replicas of 1.5 CPU / 1 GiB, spread across the workers (4 CPU / 8 GiB allocatable each). */

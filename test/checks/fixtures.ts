@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Finding } from '../../infra/checks/index.js';
-import { environmentSchema, type Environment, type EnvironmentInput } from '../../infra/environment/schema.js';
+import { environmentSchema, type Environment, type EnvironmentInput } from '../../infra/schema/environment.js';
 
 /**
  * Hand-written objects for the rule tests: `moduleObjects()` is one module exactly as the platform's constructs

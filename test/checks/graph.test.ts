@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { moduleSchema, type ModuleDeclaration } from '../../infra/catalog/module-schema.js';
+import { moduleSchema, type ModuleDeclaration } from '../../infra/schema/module.js';
 import { main } from '../../infra/cli/graph.js';
-import { loadInputs } from '../../infra/core/inputs.js';
-import { environmentSchema } from '../../infra/environment/schema.js';
-import { renderPlatformGraph, renderPlatformPage } from '../../infra/graph/platform-graph.js';
+import { loadInputs } from '../../infra/cli/inputs.js';
+import { environmentSchema } from '../../infra/schema/environment.js';
+import { renderPlatformGraph, renderPlatformPage } from '../../infra/synth/platform-graph.js';
 import { captureOutput, tempDir } from '../support/inputs.js';
 import { fixtureEnv } from './fixtures.js';
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkSchema, customResourceValidators } from '../../infra/checks/index.js';
 import { DEPLOYMENT, expectFinding, get, moduleObjects } from './fixtures.js';
+import { readCustomResourceDefinitions } from '../../infra/cli/crds.js';
+
+const CRDS = readCustomResourceDefinitions();
 
 const pipeline = (spec: Record<string, unknown>, namespace: string | null = 'icv-devops') => ({
   apiVersion: 'devops.kubesphere.io/v1alpha3',
@@ -15,16 +18,16 @@ describe('schema', () => {
   it('built-in kinds validate with kubernetes-models: a mistyped field is an error at its path', () => {
     const objects = moduleObjects();
     get(objects, 'Deployment').spec.replicas = 'two';
-    const finding = expectFinding(checkSchema({ objects }), 'schema', DEPLOYMENT, 'spec.replicas');
+    const finding = expectFinding(checkSchema({ customResourceDefinitions: CRDS, objects }), 'schema', DEPLOYMENT, 'spec.replicas');
     expect(finding.message).toContain('must be integer');
   });
 
   it('the fixture module, the platform\'s shape of a module, is valid', () => {
-    expect(checkSchema({ objects: moduleObjects({ autoscale: { min: 2, max: 4 } }) })).toEqual([]);
+    expect(checkSchema({ customResourceDefinitions: CRDS, objects: moduleObjects({ autoscale: { min: 2, max: 4 } }) })).toEqual([]);
   });
 
   it('every object needs a name', () => {
-    const findings = checkSchema({ objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'x' } } as never] });
+    const findings = checkSchema({ customResourceDefinitions: CRDS, objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'x' } } as never] });
     expectFinding(findings, 'schema', 'ConfigMap/x/<unnamed>', 'metadata.name');
   });
 
@@ -40,16 +43,16 @@ describe('schema', () => {
   });
 
   it('KubeSphere custom resources validate against their CRDs: required and misspelt fields', () => {
-    const missingType = checkSchema({ objects: [pipeline({ pipeline: { name: 'vehicle-access' } })] });
+    const missingType = checkSchema({ customResourceDefinitions: CRDS, objects: [pipeline({ pipeline: { name: 'vehicle-access' } })] });
     expect(expectFinding(missingType, 'schema', 'Pipeline/icv-devops/vehicle-access', 'spec').message).toContain("'type'");
-    const misspelt = checkSchema({ objects: [pipeline({ type: 'pipeline', pipeline: { name: 'x', jenkinsFile: 'node {}' } })] });
+    const misspelt = checkSchema({ customResourceDefinitions: CRDS, objects: [pipeline({ type: 'pipeline', pipeline: { name: 'x', jenkinsFile: 'node {}' } })] });
     expect(expectFinding(misspelt, 'schema', 'Pipeline/icv-devops/vehicle-access', 'spec.pipeline.jenkinsFile').message).toContain('not a field');
   });
 
   it('custom resources: scope is checked (Pipeline is namespaced, DevOpsProject cluster-scoped)', () => {
-    expectFinding(checkSchema({ objects: [pipeline({ type: 'pipeline' }, null)] }), 'schema', 'Pipeline/vehicle-access', 'metadata.namespace');
+    expectFinding(checkSchema({ customResourceDefinitions: CRDS, objects: [pipeline({ type: 'pipeline' }, null)] }), 'schema', 'Pipeline/vehicle-access', 'metadata.namespace');
     const project = { apiVersion: 'devops.kubesphere.io/v1alpha3', kind: 'DevOpsProject', metadata: { name: 'icv-devops', namespace: 'x' }, spec: {} };
-    expectFinding(checkSchema({ objects: [project] }), 'schema', 'DevOpsProject/x/icv-devops', 'metadata.namespace');
+    expectFinding(checkSchema({ customResourceDefinitions: CRDS, objects: [project] }), 'schema', 'DevOpsProject/x/icv-devops', 'metadata.namespace');
   });
 
   it('valid KubeSphere objects pass, and the CRD validators are compiled once', () => {
@@ -58,14 +61,14 @@ describe('schema', () => {
       { apiVersion: 'tenant.kubesphere.io/v1alpha2', kind: 'WorkspaceTemplate', metadata: { name: 'icv-platform' }, spec: { placement: {}, template: { spec: { manager: 'admin' } } } },
       pipeline({ type: 'pipeline', pipeline: { name: 'vehicle-access', jenkinsfile: 'pipeline {}', discarder: { days_to_keep: '7', num_to_keep: '10' } } }),
     ];
-    expect(checkSchema({ objects })).toEqual([]);
-    expect(customResourceValidators()).toBe(customResourceValidators());
+    expect(checkSchema({ customResourceDefinitions: CRDS, objects })).toEqual([]);
+    expect(customResourceValidators(CRDS)).toBe(customResourceValidators(CRDS));
   });
 
   it('unknown-field: KubeKey Cluster and ks-installer ClusterConfiguration accept only the fields their installers know', () => {
     const cluster = kubekeyCluster({ hosts: [{ name: 'n1', address: '10.0.0.1' }], roleGroups: { etcd: ['n1'], 'control-plane': ['n1'], worker: ['n1'] }, kubernetes: { version: 'v1.26.15', containerManger: 'containerd' } });
     const config = { apiVersion: 'installer.kubesphere.io/v1alpha1', kind: 'ClusterConfiguration', metadata: { name: 'ks-installer', namespace: 'kubesphere-system' }, spec: { devops: { enabled: true, jenkinsMemory: '4Gi' }, common: { es: { enabled: false } } } };
-    const findings = checkSchema({ objects: [cluster, config] });
+    const findings = checkSchema({ customResourceDefinitions: CRDS, objects: [cluster, config] });
     expect(expectFinding(findings, 'schema.unknown-field', 'Cluster/prod', 'spec.kubernetes.containerManger').fix).toBe("did you mean 'containerManager'?");
     expectFinding(findings, 'schema.unknown-field', 'ClusterConfiguration/kubesphere-system/ks-installer', 'spec.devops.jenkinsMemory');
     expect(findings).toHaveLength(2);
@@ -77,7 +80,7 @@ describe('schema', () => {
       roleGroups: { etcd: ['n1'], 'control-plane': ['n1', 'n2'], worker: ['n3'] },
       controlPlaneEndpoint: { internalLoadbalancer: 'haproxy', address: '10.0.0.9', domain: 'lb.local', port: 6443 },
     });
-    const findings = checkSchema({ objects: [cluster] });
+    const findings = checkSchema({ customResourceDefinitions: CRDS, objects: [cluster] });
     expectFinding(findings, 'schema.kubekey', 'Cluster/prod', 'spec.controlPlaneEndpoint.address');
     expectFinding(findings, 'schema.kubekey', 'Cluster/prod', 'spec.roleGroups.worker[0]');
   });

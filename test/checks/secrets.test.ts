@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSecrets, checkStackConfig, looksSecret } from '../../infra/checks/index.js';
-import { InputError } from '../../infra/core/errors.js';
+import { InputError } from '../../infra/model/errors.js';
 import { tempDir } from '../support/inputs.js';
 import { CONTAINER, container, DEPLOYMENT, expectFinding, get, moduleObjects, NAMESPACE } from './fixtures.js';
 
@@ -67,7 +67,7 @@ describe('secrets', () => {
   it('stack-config: secret icv: keys must be secure values', () => {
     const file = join(tempDir(), 'Pulumi.prod.yaml');
     writeFileSync(file, ['config:', '  icv:mysqlPassword: hunter2', '  icv:gitlabToken:', '    secure: AAABAJq2', '  icv:domain: icv.example.cn', '  kubernetes:context: prod', ''].join('\n'));
-    const findings = checkStackConfig(file);
+    const findings = checkStackConfig(file, readFileSync(file, 'utf8'));
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ rule: 'secrets.stack-config', severity: 'error', object: 'Pulumi.prod.yaml', path: "config['icv:mysqlPassword']" });
     expect(findings[0]!.fix).toContain('pulumi config set --secret icv:mysqlPassword --stack prod');
@@ -76,9 +76,9 @@ describe('secrets', () => {
   it('stack-config: malformed YAML is invalid input with the line', () => {
     const file = join(tempDir(), 'Pulumi.test.yaml');
     writeFileSync(file, 'config:\n  icv:a: [unclosed\n');
-    expect(() => checkStackConfig(file)).toThrow(InputError);
+    expect(() => checkStackConfig(file, readFileSync(file, 'utf8'))).toThrow(InputError);
     try {
-      checkStackConfig(file);
+      checkStackConfig(file, readFileSync(file, 'utf8'));
     } catch (error) {
       expect((error as InputError).problems[0]).toMatchObject({ file, path: expect.stringMatching(/^line \d+$/) });
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkSupplyChain, parseImage } from '../../infra/checks/index.js';
+import { checkSupplyChain } from '../../infra/checks/index.js';
+import { parseImageRef as parseImage } from '../../infra/model/image-ref.js';
 import { CONTAINER, container, DEPLOYMENT, expectFinding, fixtureEnv, moduleObjects, REGISTRY } from './fixtures.js';
 
 function withImage(image: string, env = fixtureEnv()) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkTopology } from '../../infra/checks/index.js';
-import { environmentSchema } from '../../infra/environment/schema.js';
+import { environmentSchema } from '../../infra/schema/environment.js';
 import { expectFinding, fixtureEnv } from './fixtures.js';
 
 describe('topology', () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { KubeKeyCluster } from '../../infra/cluster/kubekey-cluster.js';
-import { loadEnvironment } from '../../infra/environment/load.js';
+import { KubeKeyCluster } from '../../infra/synth/cluster/kubekey-cluster.js';
+import { loadEnvironment } from '../../infra/cli/inputs.js';
 
 const sample = parse(readFileSync('test/fixtures/reference/kubekey-config-example.yaml', 'utf8'));
 const prod = parse(new KubeKeyCluster({ env: loadEnvironment('prod').env }).toYaml());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEVOPS_PROJECT } from '../../infra/devops/devops-project.js';
-import { PIPELINE_PARAMETERS } from '../../infra/devops/jenkinsfile.js';
-import { renderPlatform } from '../../infra/core/render.js';
+import { DEVOPS_PROJECT } from '../../infra/synth/devops/devops-project.js';
+import { PIPELINE_PARAMETERS } from '../../infra/synth/devops/jenkinsfile.js';
+import { renderPlatform } from '../../infra/synth/render.js';
 import { built } from '../support/platforms.js';
 import { crdValidators } from './crd-schema.js';
 

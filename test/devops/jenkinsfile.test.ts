@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Platform } from '../../infra/core/types.js';
-import { BUILD_RECIPES, GITLAB_URL, Jenkinsfile } from '../../infra/devops/jenkinsfile.js';
+import type { Platform } from '../../infra/model/types.js';
+import { BUILD_RECIPES, GITLAB_URL, Jenkinsfile } from '../../infra/synth/devops/jenkinsfile.js';
 import { built } from '../support/platforms.js';
 
 const prod = built.find((b) => b.env.name === 'prod')!;

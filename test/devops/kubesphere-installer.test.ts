@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { KUBESPHERE_CONFIGURATION_PATH, KubeSphereInstaller } from '../../infra/cluster/kubesphere-installer.js';
+import { KUBESPHERE_CONFIGURATION_PATH, KubeSphereInstaller } from '../../infra/synth/cluster/kubesphere-installer.js';
 import { built } from '../support/platforms.js';
 
 describe.each(built)('ks-installer ClusterConfiguration of $env.name', ({ env, platform }) => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseReleases } from '../../infra/environment/load.js';
+import { parseReleases } from '../../infra/schema/validate-environment.js';
 import { built } from '../support/platforms.js';
 import { tempDir } from '../support/inputs.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { main as mrDiff, mergeRequestBase } from '../../ci/mr-diff.js';
-import { NOTE_MARKER } from '../../infra/diff/index.js';
+import { NOTE_MARKER } from '../../infra/preview/index.js';
 import { temporaryDirectory } from './fixtures.js';
 import { ciEnvironment, fakeGitLab } from './gitlab-fake.js';
 import { git, linkNodeModules, repoRoot, scratchRepository, setImage } from './scratch-repo.js';

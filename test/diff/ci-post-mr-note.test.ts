@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main, upsertMergeRequestNote } from '../../ci/post-mr-note.js';
-import { NOTE_MARKER } from '../../infra/diff/index.js';
+import { NOTE_MARKER } from '../../infra/preview/index.js';
 import { temporaryDirectory } from './fixtures.js';
 import { ciEnvironment, fakeGitLab, TOKEN, type FakeGitLab } from './gitlab-fake.js';
 

@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { main } from '../../infra/cli/diff.js';
-import type { DiffReport } from '../../infra/diff/index.js';
+import type { DiffReport } from '../../infra/preview/index.js';
 import { temporaryDirectory } from './fixtures.js';
 import { git, linkNodeModules, repoRoot, scratchRepository, setImage, worktreeCount } from './scratch-repo.js';
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../infra/cli/diff.js';
-import type { DiffReport } from '../../infra/diff/index.js';
+import type { DiffReport } from '../../infra/preview/index.js';
 import { configMap, deployment, temporaryDirectory, writeTree } from './fixtures.js';
 
 let stdout: string;

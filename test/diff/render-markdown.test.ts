@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffTrees, loadDistTree, MARKDOWN_LIMIT, NOTE_MARKER, renderJson, renderMarkdown, type DiffReport } from '../../infra/diff/index.js';
+import { diffTrees, MARKDOWN_LIMIT, NOTE_MARKER, renderJson, renderMarkdown, type DiffReport } from '../../infra/preview/index.js';
+import { loadDistTree } from '../../infra/cli/read-dist-tree.js';
 import { configMap, deployment, writeTree } from './fixtures.js';
 
 /** `count` ConfigMaps per module whose long data all change, plus one image change per module. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffTrees, loadDistTree, type Change, type DiffReport } from '../../infra/diff/index.js';
+import { diffTrees, type Change, type DiffReport } from '../../infra/preview/index.js';
+import { loadDistTree } from '../../infra/cli/read-dist-tree.js';
 import { configMap, deployment, ingress, namespace, networkPolicy, pvc, secret, service, writeTree, type TreeSpec } from './fixtures.js';
 
 const gatewayOnly = [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'vehicle-gateway' } } }], ports: [{ port: 8080 }] }];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../infra/core/errors.js';
-import { diffTrees, diffValues, loadDistTree, networkPolicyWidening, renderJson, renderMarkdown, type DiffReport } from '../../infra/diff/index.js';
+import { InputError } from '../../infra/model/errors.js';
+import { diffTrees, diffValues, networkPolicyWidening, renderJson, renderMarkdown, type DiffReport } from '../../infra/preview/index.js';
+import { loadDistTree } from '../../infra/cli/read-dist-tree.js';
 import { configMap, deployment, networkPolicy, secret, service, writeTree, type TreeSpec } from './fixtures.js';
 
 function diff(before: TreeSpec, after: TreeSpec): DiffReport {

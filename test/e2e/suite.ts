@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LocalWorkspace, PulumiCommand, type ConfigMap, type EngineEvent, type Stack } from '@pulumi/pulumi/automation/index.js';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { SECRET_KEYS, fillSecrets, type SecretKey, type SecretName } from '../../infra/core/secrets.js';
+import { SECRET_KEYS, fillSecrets, type SecretKey, type SecretName } from '../../infra/model/secrets.js';
 import { FakeHarbor } from '../support/fake-harbor.js';
 import { stackConfigFromFiles } from '../pulumi/stack-files.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PARITY_DECLARATIONS } from '../../environments/parity.js';
-import type { Platform } from '../../infra/core/types.js';
+import { PARITY, PARITY_DECLARATIONS } from '../../environments/parity.js';
+import type { Platform } from '../../infra/model/types.js';
 import { checkParity, parityReport, parsePathPattern, validateDeclarations, type ParityDeclaration } from '../../infra/parity/index.js';
 import { built } from '../support/platforms.js';
 
@@ -26,7 +26,7 @@ function differencesOf(result: ReturnType<typeof checkParity>, id: string) {
 }
 
 describe('checkParity on the real environments', () => {
-  const result = checkParity(test, prod);
+  const result = checkParity(test, prod, PARITY);
 
   it('finds no undeclared difference and the same objects on both sides', () => {
     expect(result.findings).toEqual([]);
@@ -70,7 +70,7 @@ describe('checkParity on a prod that drifted', () => {
       const container = objectOf(p, 'Deployment', 'icv-vehicle', 'vehicle-access').spec.template.spec.containers[0];
       container.ports[0].containerPort += 1;
     });
-    const { findings } = checkParity(test, drifted);
+    const { findings } = checkParity(test, drifted, PARITY);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
       rule: 'parity.undeclared-difference',
@@ -86,7 +86,7 @@ describe('checkParity on a prod that drifted', () => {
     const drifted = prodWith((p) => {
       objectOf(p, 'Deployment', 'icv-vehicle', 'vehicle-access').spec.template.spec.containers[0].env.push({ name: 'DEBUG', value: 'true' });
     });
-    const result = checkParity(test, drifted);
+    const result = checkParity(test, drifted, PARITY);
     expect(result.findings.map((f) => `${f.object} ${f.path}`)).toEqual([
       'Deployment/icv-vehicle/vehicle-access spec.template.spec.containers[name=vehicle-access].env[name=DEBUG]',
     ]);
@@ -99,7 +99,7 @@ describe('checkParity on a prod that drifted', () => {
       const container = objectOf(p, 'Deployment', 'icv-vehicle', 'vehicle-access').spec.template.spec.containers[0];
       container.image = container.image.replace('/vehicle-access:', '/vehicle-access-hotfix:');
     });
-    expect(checkParity(test, drifted).findings.map((f) => f.path)).toEqual(['spec.template.spec.containers[name=vehicle-access].image@repository']);
+    expect(checkParity(test, drifted, PARITY).findings.map((f) => f.path)).toEqual(['spec.template.spec.containers[name=vehicle-access].image@repository']);
   });
 
   it('reports an object that exists in one environment only', () => {
@@ -107,7 +107,7 @@ describe('checkParity on a prod that drifted', () => {
       const unit = p.units.find((u: any) => u.id === 'module/vehicle-access');
       unit.objects = unit.objects.filter((o: any) => o.kind !== 'PodDisruptionBudget');
     });
-    expect(checkParity(test, drifted).findings).toEqual([
+    expect(checkParity(test, drifted, PARITY).findings).toEqual([
       expect.objectContaining({ rule: 'parity.object-set', object: 'PodDisruptionBudget/icv-vehicle/vehicle-access', message: expect.stringContaining('exists in test but not in prod') }),
     ]);
   });
@@ -120,7 +120,7 @@ describe('checkParity on a prod that drifted', () => {
       const kubekey = cluster.artifacts.find((a: any) => a.path === 'kubekey/cluster.yaml');
       kubekey.content = kubekey.content.replace('version: v1.26.15', 'version: v1.27.9');
     });
-    expect(checkParity(test, drifted).findings.map((f) => `${f.object} ${f.path}`)).toEqual([
+    expect(checkParity(test, drifted, PARITY).findings.map((f) => `${f.object} ${f.path}`)).toEqual([
       'Artifact/kubekey/cluster.yaml spec.kubernetes.version',
       'HelmRelease/harbor/harbor values.trivy.enabled',
     ]);
@@ -130,7 +130,7 @@ describe('checkParity on a prod that drifted', () => {
     const drifted = prodWith((p) => {
       objectOf(p, 'Service', 'icv-vehicle', 'vehicle-access').metadata.labels['app.kubernetes.io/version'] = 'x';
     });
-    expect(checkParity(test, drifted).findings.map((f) => `${f.object} ${f.path}`)).toEqual([
+    expect(checkParity(test, drifted, PARITY).findings.map((f) => `${f.object} ${f.path}`)).toEqual([
       'Service/icv-vehicle/vehicle-access metadata.labels["app.kubernetes.io/version"]',
     ]);
   });
@@ -143,7 +143,7 @@ describe('the parity declarations', () => {
 
   it('are checked before comparing, naming the entry', () => {
     const broken: ParityDeclaration[] = [{ id: 'typo', reason: 'a reason that is long enough', where: [{ kinds: ['Deployment'], paths: ['spec..replicas'] }] }];
-    expect(() => checkParity(test, prod, broken)).toThrow(/environments\/parity\.ts: parity declaration 'typo': path pattern 'spec\.\.replicas' cannot be read/);
+    expect(() => checkParity(test, prod, { ...PARITY, declarations: broken })).toThrow(/environments\/parity\.ts: parity declaration 'typo': path pattern 'spec\.\.replicas' cannot be read/);
   });
 
   it('read paths in the diff report\'s syntax with wildcards and image parts', () => {

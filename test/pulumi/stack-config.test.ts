@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { SECRET_KEYS, secretMarker } from '../../infra/core/secrets.js';
-import type { KubeObject } from '../../infra/core/types.js';
-import { ENVIRONMENT_NAMES } from '../../infra/environment/load.js';
+import { SECRET_KEYS, secretMarker } from '../../infra/model/secrets.js';
+import type { KubeObject } from '../../infra/model/types.js';
+import { ENVIRONMENT_NAMES } from '../../infra/cli/inputs.js';
 import { fillMarkers, resolveObjectSecrets, type SecretSource } from '../../infra/pulumi/components.js';
 import { PROJECT, runProgram, stackConfigFromFiles } from './stack-harness.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { SECRET_KEYS, type SecretKey } from '../../infra/core/secrets.js';
+import { SECRET_KEYS, type SecretKey } from '../../infra/model/secrets.js';
 
 /** What the Pulumi CLI would hand a stack's program, read from the files; no vitest here, so child processes use it too. */
 

@@ -1,11 +1,12 @@
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildPlatform } from '../../infra/core/build-platform.js';
-import { loadInputs } from '../../infra/core/inputs.js';
-import { renderPlatform } from '../../infra/core/render.js';
-import { fillSecrets, type SecretName } from '../../infra/core/secrets.js';
-import type { KubeObject, Platform, Unit } from '../../infra/core/types.js';
-import type { Environment } from '../../infra/environment/schema.js';
+import { buildPlatform } from '../../infra/synth/build-platform.js';
+import { loadInputs } from '../../infra/cli/inputs.js';
+import { renderPlatform } from '../../infra/synth/render.js';
+import { fillSecrets, type SecretName } from '../../infra/model/secrets.js';
+import type { KubeObject, Platform, Unit } from '../../infra/model/types.js';
+import type { Environment } from '../../infra/schema/environment.js';
+import { PROTECTED_KINDS } from '../../infra/model/protection.js';
 import {
   isSecret,
   robotSecret,
@@ -18,8 +19,6 @@ import {
   type Registration,
 } from './stack-harness.js';
 
-/** Kinds that hold data or identity, protected in production (and nowhere else). */
-const PROTECTED_IN_PROD = ['Namespace', 'PersistentVolumeClaim', 'DevOpsProject', 'WorkspaceTemplate'];
 const RELEASE_TYPE = 'kubernetes:helm.sh/v3:Release';
 const DYNAMIC_TYPE = 'pulumi-nodejs:dynamic:Resource';
 
@@ -135,7 +134,7 @@ export function describeStackProgram(stack: string): void {
 
     it(`protects ${stack === 'prod' ? 'exactly what holds data or identity' : 'nothing'}`, () => {
       const expected = env.production
-        ? [...objects.filter((o) => PROTECTED_IN_PROD.includes(o.kind)).map((o) => `${expectedType(o)}::${regOf(o).name}`), `${RELEASE_TYPE}::harbor/harbor`]
+        ? [...objects.filter((o) => Object.hasOwn(PROTECTED_KINDS, o.kind)).map((o) => `${expectedType(o)}::${regOf(o).name}`), `${RELEASE_TYPE}::harbor/harbor`]
         : [];
       const protectedNow = run.registrations.filter((r) => r.protect).map((r) => `${r.type}::${r.name}`);
       expect(protectedNow.sort()).toEqual(expected.sort());

@@ -2,19 +2,19 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import * as pulumi from '@pulumi/pulumi';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HarborApi, HarborApiError } from '../../infra/registry/harbor-api.js';
+import { HarborApi, HarborApiError } from '../../infra/pulumi/harbor/api.js';
 import {
   HarborProject,
   HarborProjectProvider,
   type HarborProjectInputs,
   type HarborProjectState,
-} from '../../infra/registry/harbor-project.js';
+} from '../../infra/pulumi/harbor/project.js';
 import {
   HarborRobot,
   HarborRobotProvider,
   type HarborRobotInputs,
   type HarborRobotState,
-} from '../../infra/registry/harbor-robot.js';
+} from '../../infra/pulumi/harbor/robot.js';
 import { FakeHarbor } from '../support/fake-harbor.js';
 
 const PASSWORD = 'Harbor12345';

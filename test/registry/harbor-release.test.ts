@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderPlatform } from '../../infra/core/render.js';
-import { HARBOR_CHART, HarborRelease } from '../../infra/registry/harbor-release.js';
+import { renderPlatform } from '../../infra/synth/render.js';
+import { HARBOR_CHART, HarborRelease } from '../../infra/synth/registry/harbor-release.js';
 import { built } from '../support/platforms.js';
 
 describe.each(built)('Harbor in $env.name', ({ env, platform }) => {

@@ -1,8 +1,8 @@
-import { buildPlatform } from '../../infra/core/build-platform.js';
-import { loadInputs } from '../../infra/core/inputs.js';
-import type { KubeObject, Platform } from '../../infra/core/types.js';
-import type { ModuleSpec } from '../../infra/catalog/module-schema.js';
-import type { Environment } from '../../infra/environment/schema.js';
+import { buildPlatform } from '../../infra/synth/build-platform.js';
+import { loadInputs } from '../../infra/cli/inputs.js';
+import type { KubeObject, Platform } from '../../infra/model/types.js';
+import type { ModuleSpec } from '../../infra/schema/module.js';
+import type { Environment } from '../../infra/schema/environment.js';
 
 /** Both real environments, built once per test file. */
 export const built: { env: Environment; catalog: readonly ModuleSpec[]; platform: Platform }[] = loadInputs().map(({ env, catalog }) => ({

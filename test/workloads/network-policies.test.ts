@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModuleSpec } from '../../infra/catalog/module-schema.js';
+import type { ModuleSpec } from '../../infra/schema/module.js';
 import { built, objectsOf } from '../support/platforms.js';
 
 interface Pod { namespace: string; labels: Record<string, string> }

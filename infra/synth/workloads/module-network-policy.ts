@@ -1,0 +1,98 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import type { ModuleSpec } from '../../schema/module.js';
+import type { Environment } from '../../schema/environment.js';
+import { NAMESPACE_NAME_LABEL, selectorLabels } from '../../model/names.js';
+import { INGRESS_CONTROLLER_NAMESPACE, moduleNamespace, NODE_LOCAL_DNS } from '../../model/names.js';
+
+export interface ModuleNetworkPolicyProps {
+  readonly module: ModuleSpec;
+  readonly env: Environment;
+  readonly namespace: string;
+  /** Modules this one declares it calls: egress is allowed to exactly these. */
+  readonly dependencies: readonly ModuleSpec[];
+  /** Modules that declare they call this one: ingress is allowed from exactly these. */
+  readonly dependents: readonly ModuleSpec[];
+  readonly labels: Record<string, string>;
+}
+
+/** Private ranges kept out of the internet egress exception: it must never open the cluster's own networks. */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
+/** A peer: the pods of one module, wherever its namespace is. */
+export function modulePeer(module: ModuleSpec): k8s.NetworkPolicyPeer {
+  return {
+    namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: moduleNamespace(module.domain) } },
+    podSelector: { matchLabels: selectorLabels(module.name) },
+  };
+}
+
+/**
+ * DNS egress, which every pod needs: to CoreDNS, and to NodeLocal DNSCache, which KubeKey enables by default and
+ * points kubelet's cluster DNS at (a host-network listener on every node, so only an ipBlock can allow it).
+ */
+export function dnsEgress(): k8s.NetworkPolicyEgressRule {
+  return {
+    to: [
+      { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+      { ipBlock: { cidr: `${NODE_LOCAL_DNS}/32` } },
+    ],
+    ports: [
+      { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+      { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+    ],
+  };
+}
+
+/** Egress to the virtual machines behind a stateful service (pods connect to the EndpointSlice addresses). */
+export function addressesEgress(addresses: readonly string[], port: number): k8s.NetworkPolicyEgressRule {
+  return {
+    to: addresses.map((address) => ({ ipBlock: { cidr: `${address}/32` } })),
+    ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }],
+  };
+}
+
+/**
+ * The allow rules of one module, derived from the declared dependency graph; the namespace's default-deny
+ * policy blocks everything else. Nobody writes a NetworkPolicy by hand.
+ */
+export class ModuleNetworkPolicy extends Construct {
+  constructor(scope: Construct, id: string, props: ModuleNetworkPolicyProps) {
+    super(scope, id);
+    const { module, env } = props;
+    const port = (m: ModuleSpec): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(m.port.number) });
+
+    const ingress: k8s.NetworkPolicyIngressRule[] = [];
+    if (props.dependents.length > 0) ingress.push({ from: props.dependents.map(modulePeer), ports: [port(module)] });
+    if (module.routes.length > 0) {
+      ingress.push({
+        from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: INGRESS_CONTROLLER_NAMESPACE } } }],
+        ports: [port(module)],
+      });
+    }
+
+    if (module.external) {
+      ingress.push({ from: module.external.sourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: [port(module)] });
+    }
+
+    const egress: k8s.NetworkPolicyEgressRule[] = [dnsEgress()];
+    for (const dependency of props.dependencies) egress.push({ to: [modulePeer(dependency)], ports: [port(dependency)] });
+    for (const service of module.dependsOn.stateful) {
+      const { addresses, port: servicePort } = env.statefulServices[service];
+      egress.push(addressesEgress(addresses, servicePort));
+    }
+    if (module.exceptions.some((e) => e.rule === 'network-egress-internet')) {
+      egress.push({
+        to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }],
+        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(443) }],
+      });
+    }
+
+    new k8s.KubeNetworkPolicy(this, 'policy', {
+      metadata: { name: module.name, namespace: props.namespace, labels: props.labels },
+      // No `ingress` key when nothing may call the module: policyTypes already denies all ingress, and an empty list
+      // is stored as absent, so every apply of `ingress: []` would count as a spec change (a new generation).
+      spec: { podSelector: { matchLabels: selectorLabels(module.name) }, policyTypes: ['Ingress', 'Egress'], ...(ingress.length > 0 ? { ingress } : {}), egress },
+    });
+  }
+}
