@@ -13,7 +13,7 @@ describe('await control (icv:skipAwait)', () => {
   beforeAll(async () => {
     awaited = await runProgram('test');
     skipped = await runProgram('test', { config: { 'icv:skipAwait': 'true' } });
-  }, 120_000);
+  }, 240_000);
 
   const kubeObjects = (run: ProgramRun) => run.registrations.filter((r) => r.custom && r.type.startsWith('kubernetes:') && r.type !== RELEASE_TYPE && r.inputs.kind);
 

@@ -8,7 +8,7 @@ describe('test-only stack config (npm run e2e)', () => {
   let run: ProgramRun;
   beforeAll(async () => {
     run = await runProgram('prod', { config: { 'icv:testHarborChart': '/tmp/stand-in', 'icv:testHarborApiUrl': 'http://127.0.0.1:4321' } });
-  }, 120_000);
+  }, 240_000);
 
   it('icv:testHarborChart installs the local chart instead of fetching Harbor\'s, with the same name, namespace and values', () => {
     const release = run.registrations.find((r) => r.type === RELEASE_TYPE)!;
