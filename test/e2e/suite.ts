@@ -352,6 +352,9 @@ export async function podAdmission(env: string, cp: ControlPlane, objects: KubeO
   const events = JSON.parse((await cp.kubectl(['get', 'events', '-A', '-o', 'json'])).stdout).items as any[];
   const forbidden = events.filter((e) => e.reason === 'FailedCreate' && /violates PodSecurity|forbidden/.test(e.message ?? ''));
   const rsCount = JSON.parse((await cp.kubectl(['get', 'replicasets', '-A', '-o', 'json'])).stdout).items.length as number;
+  for (const d of JSON.parse((await cp.kubectl(['get', 'daemonsets', '-A', '-o', 'json'])).stdout).items as any[]) {
+    log(`DaemonSet ${d.metadata.namespace}/${d.metadata.name}: ${d.status.currentNumberScheduled ?? 0}/${d.status.desiredNumberScheduled ?? 0} pods scheduled`);
+  }
   check(env, rsCount >= deployments.length && pods.length > 0, `${rsCount} ReplicaSets and ${pods.length} Pods created for ${deployments.length} Deployments and ${objects.filter((o) => o.kind === 'DaemonSet').length} DaemonSet(s)`);
   check(env, forbidden.length === 0, `Pod Security admission forbade no pod${forbidden.length ? `: ${forbidden.slice(0, 5).map((e) => `${e.involvedObject.namespace}/${e.involvedObject.name}: ${e.message}`).join(' | ')}` : ''}`);
 
