@@ -73,12 +73,18 @@ export class NamespaceIndex {
 
 /**
  * Registers a unit's objects and Helm releases as children of `parent`: Namespaces first (so that the unit's own
- * objects can wait for them), then every other object, then the releases.
+ * objects can wait for them), then ServiceAccounts, then every other object, then the releases.
+ *
+ * A workload waits for the ServiceAccount its pods run as: created first, its controller's pod creations are refused
+ * ("error looking up service account … not found") and retried with back-off, so pods appear late (found by
+ * `npm run e2e`).
  */
 export function registerUnitResources(unit: Unit, context: UnitContext, parent: pulumi.Resource): UnitResources {
-  const namespacesFirst = [...unit.objects.filter(isNamespace), ...unit.objects.filter((o) => !isNamespace(o))];
+  const rank = (o: KubeObject) => (isNamespace(o) ? 0 : o.kind === 'ServiceAccount' ? 1 : 2);
+  const ordered = [...unit.objects].sort((a, b) => rank(a) - rank(b));
   const created = new Map<KubeObject, pulumi.CustomResource>();
-  for (const obj of namespacesFirst) {
+  const serviceAccounts = new Map<string, pulumi.CustomResource>();
+  for (const obj of ordered) {
     const inputs = withAwaitChoice(obj.kind, resolveObjectSecrets(obj, context.secrets), context.config.skipAwait);
     const resource = createKubeResource(obj, inputs, {
       parent,
@@ -86,10 +92,14 @@ export function registerUnitResources(unit: Unit, context: UnitContext, parent: 
       protect: isProtected(context.env, obj),
       // A DevOpsProject is cluster-scoped but owns the namespace of its own name: created first, the controller
       // would create that namespace itself and Pulumi's Namespace would then fail with AlreadyExists.
-      dependsOn: context.namespaces.dependencyOf(obj.kind === 'DevOpsProject' ? obj.metadata.name : obj.metadata.namespace, objectRef(obj)),
+      dependsOn: [
+        ...context.namespaces.dependencyOf(obj.kind === 'DevOpsProject' ? obj.metadata.name : obj.metadata.namespace, objectRef(obj)),
+        ...[serviceAccounts.get(`${obj.metadata.namespace}/${podServiceAccount(obj)}`)].filter((r): r is pulumi.CustomResource => r !== undefined),
+      ],
       ...(obj.kind === 'Secret' ? { additionalSecretOutputs: ['data', 'stringData'] } : {}),
     });
     if (resource instanceof k8s.core.v1.Namespace) context.namespaces.add(obj.metadata.name, resource);
+    if (obj.kind === 'ServiceAccount') serviceAccounts.set(`${obj.metadata.namespace}/${obj.metadata.name}`, resource);
     created.set(obj, resource);
   }
   return {
@@ -118,6 +128,12 @@ function registerRelease(spec: HelmReleaseSpec, context: UnitContext, parent: pu
       dependsOn: context.namespaces.dependencyOf(spec.namespace, `Helm release '${spec.name}'`),
     },
   );
+}
+
+/** The ServiceAccount a workload's pods run as, for the kinds whose controllers create pods. */
+function podServiceAccount(obj: KubeObject): string | undefined {
+  if (!['Deployment', 'DaemonSet', 'StatefulSet', 'Job'].includes(obj.kind)) return undefined;
+  return (obj.spec as { template?: { spec?: { serviceAccountName?: string } } } | undefined)?.template?.spec?.serviceAccountName;
 }
 
 function isNamespace(obj: KubeObject): boolean {
