@@ -350,7 +350,9 @@ export async function podAdmission(env: string, cp: ControlPlane, objects: KubeO
   const allPods = JSON.parse((await cp.kubectl(['get', 'pods', '-A', '-o', 'json'])).stdout).items as any[];
   const pods = allPods.filter((p) => workloadNamespaces.has(p.metadata.namespace));
   const events = JSON.parse((await cp.kubectl(['get', 'events', '-A', '-o', 'json'])).stdout).items as any[];
-  const forbidden = events.filter((e) => e.reason === 'FailedCreate' && /violates PodSecurity|forbidden/.test(e.message ?? ''));
+  const forbidden = events.filter((e) => e.reason === 'FailedCreate' && /violates PodSecurity/.test(e.message ?? ''));
+  const refused = events.filter((e) => e.reason === 'FailedCreate' && !/violates PodSecurity/.test(e.message ?? ''));
+  check(env, refused.length === 0, `no pod creation was refused for another reason${refused.length ? `: ${refused.slice(0, 3).map((e) => `${e.involvedObject.namespace}/${e.involvedObject.name}: ${e.message}`).join(' | ')}` : ''}`);
   const rsCount = JSON.parse((await cp.kubectl(['get', 'replicasets', '-A', '-o', 'json'])).stdout).items.length as number;
   for (const d of JSON.parse((await cp.kubectl(['get', 'daemonsets', '-A', '-o', 'json'])).stdout).items as any[]) {
     log(`DaemonSet ${d.metadata.namespace}/${d.metadata.name}: ${d.status.currentNumberScheduled ?? 0}/${d.status.desiredNumberScheduled ?? 0} pods scheduled`);
