@@ -439,17 +439,20 @@ async function main(): Promise<number> {
   const missing = missingFromSchema(types, schema, customResourceTypes(vendoredCrds()));
   check('both', missing.length === 0, `provider ${schema.version} serves every kubernetes:* type the program registers (${types.filter((t) => t.startsWith('kubernetes:')).length})${missing.length ? `; missing: ${missing.join(', ')}` : ''} (${seconds(started)} s)`);
 
-  const harbor = await FakeHarbor.start({ username: 'admin', password: `e2e-${randomBytes(8).toString('hex')}` });
   const report = { kubernetes: PINS.kubernetes, pulumi: PINS.pulumi, stacks: {} as Record<string, StackReport> };
   const phases: Record<string, number> = {};
   try {
     for (const [index, env] of ENVIRONMENTS.entries()) {
       process.stdout.write(`── ${env} ──\n`);
       const t = performance.now();
+      // Each environment has its own Harbor, as in reality: a fake one on loopback.
+      const harbor = await FakeHarbor.start({ username: 'admin', password: `e2e-${randomBytes(8).toString('hex')}` });
       try {
         report.stacks[env] = await runEnvironment(env, index, harbor);
       } catch (error) {
         check(env, false, `the run could not continue: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      } finally {
+        await harbor.close();
       }
       // Each environment's control plane is torn down before the next starts.
       const left = await processes.stopAll();
@@ -458,7 +461,6 @@ async function main(): Promise<number> {
     }
   } finally {
     await processes.stopAll();
-    await harbor.close();
   }
   mkdirSync(join(ROOT, 'dist/e2e'), { recursive: true });
   writeFileSync(join(ROOT, 'dist/e2e/report.json'), `${JSON.stringify(report, null, 2)}\n`);
