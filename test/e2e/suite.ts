@@ -422,7 +422,9 @@ async function destroyRefused(env: string, stack: Stack, logFile: (op: string) =
   const text = readFileSync(out, 'utf8');
   const refused = protectedUrns.filter((urn) => text.includes(urn) || text.includes(urn.split('::').at(-1)!));
   const protectedObjects = objects.filter((o) => ['Namespace', 'DevOpsProject', 'WorkspaceTemplate', 'PersistentVolumeClaim'].includes(o.kind));
-  const still = await cp.kubectl(['get', ...new Set(protectedObjects.map((o) => o.kind.toLowerCase()))].concat(['-A', '-o', 'name']), { allowFailure: true });
+  // One comma-separated type list: kubectl reads further arguments as object names.
+  const kinds = [...new Set(protectedObjects.map((o) => o.kind.toLowerCase()))].join(',');
+  const still = await cp.kubectl(['get', kinds, '-A', '-o', 'name']);
   const remaining = still.stdout.trim().split('\n').filter(Boolean).length;
   check(env, !destroyed && protectedUrns.length > 0 && remaining >= protectedObjects.length,
     `pulumi destroy is refused: ${protectedUrns.length} protected resources, ${refused.length} named in the refusal, ${remaining}/${protectedObjects.length} protected objects still on the API server`);
