@@ -94,7 +94,7 @@ export class PlatformStack extends pulumi.ComponentResource {
     // The server the provider reaches must be the stack's cluster: its kube-system Namespace UID is read first.
     const kubeSystem = k8s.core.v1.Namespace.get(`${name}-kube-system`, 'kube-system', { parent: this, provider: this.provider });
     const clusterVerified = clusterIdentityGate(config.stack, env, config.clusterIdentity, kubeSystem);
-    const context: UnitContext = { env, provider: this.provider, secrets, namespaces: NamespaceIndex.of(this.platform), clusterVerified };
+    const context: UnitContext = { env, provider: this.provider, secrets, namespaces: NamespaceIndex.of(this.platform), clusterVerified, config };
     const childOpts = { parent: this };
 
     const registryUnit = single(this.platform, 'Registry');

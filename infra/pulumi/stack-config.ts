@@ -33,6 +33,25 @@ export interface StackConfig {
    * @default - https://<cluster.controlPlaneEndpoint.domain>:<port> of the environment
    */
   readonly apiServer?: string;
+  /**
+   * `icv:skipAwait`: do not wait for the platform's workloads, Services and Ingresses to become ready; for a first
+   * install, before the modules' images exist (await-control.ts).
+   * @default false
+   */
+  readonly skipAwait: boolean;
+  /** Overrides that only the e2e harness sets (`npm run e2e`); never set them on a real stack. */
+  readonly testOnly: TestOnlyConfig;
+}
+
+/**
+ * Test-only stack config, for `npm run e2e` (test/e2e/), which applies the stacks to a throwaway API server with no
+ * nodes and no network: the Harbor chart cannot be fetched and Harbor's API is not there.
+ */
+export interface TestOnlyConfig {
+  /** `icv:testHarborChart`: path of a local chart installed instead of Harbor's (test/e2e/charts/harbor-stand-in). */
+  readonly harborChart?: string;
+  /** `icv:testHarborApiUrl`: the URL the Harbor project and robot resources call instead of Harbor's (a fake Harbor). */
+  readonly harborApiUrl?: string;
 }
 
 /** A config value as plain text, for the checks that run before anything is registered; never printed. */
@@ -111,6 +130,8 @@ export function readStackConfig(config: pulumi.Config, stack: string): StackConf
   if (missing.length > 0) throw new StackConfigError(stack, missing);
   const kubeconfig = config.getSecret('kubeconfig');
   const apiServer = config.get('apiServer');
+  const harborChart = config.get('testHarborChart');
+  const harborApiUrl = config.get('testHarborApiUrl');
   return {
     stack,
     kubeContext,
@@ -118,6 +139,8 @@ export function readStackConfig(config: pulumi.Config, stack: string): StackConf
     ...(apiServer === undefined ? {} : { apiServer }),
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
     secrets: secrets as Record<SecretKey, pulumi.Output<string>>,
+    skipAwait: config.getBoolean('skipAwait') ?? false,
+    testOnly: { ...(harborChart === undefined ? {} : { harborChart }), ...(harborApiUrl === undefined ? {} : { harborApiUrl }) },
   };
 }
 

@@ -4,8 +4,10 @@ import { objectRef } from '../checks/finding.js';
 import type { HelmReleaseSpec, KubeObject, Platform, Unit } from '../model/types.js';
 import type { Environment } from '../schema/environment.js';
 import { isProtected, isReleaseProtected, isRetainedOnDelete } from '../model/protection.js';
+import { withAwaitChoice } from './await-control.js';
 import { createKubeResource } from './kube-resources.js';
 import { fillMarkersDeep, resolveObjectSecrets, type SecretSource } from './secret-values.js';
+import type { StackConfig } from './stack-config.js';
 
 /** What every unit component needs from the stack around it. */
 export interface UnitContext {
@@ -22,6 +24,8 @@ export interface UnitContext {
    * waits for it, so none is registered on any other cluster.
    */
   readonly clusterVerified: Promise<pulumi.Resource>;
+  /** Await control and the test-only overrides of the stack config. */
+  readonly config: Pick<StackConfig, 'skipAwait' | 'testOnly'>;
 }
 
 /**
@@ -83,17 +87,25 @@ export class NamespaceIndex {
 
 /**
  * Registers a unit's objects and Helm releases as children of `parent`: Namespaces first (so that the unit's own
- * objects can wait for them), then every other object, then the releases.
+ * objects can wait for them), then ServiceAccounts, then every other object, then the releases.
+ *
+ * A workload waits for the ServiceAccount its pods run as: created first, its controller's pod creations are refused
+ * ("error looking up service account … not found") and retried with back-off, so pods appear late (found by
+ * `npm run e2e`).
  */
 export function registerUnitResources(unit: Unit, context: UnitContext, parent: pulumi.Resource): UnitResources {
   const isProject = (o: KubeObject) => o.kind === 'DevOpsProject';
-  const ordered = [...unit.objects.filter(isNamespace), ...unit.objects.filter(isProject), ...unit.objects.filter((o) => !isNamespace(o) && !isProject(o))];
+  const rank = (o: KubeObject) => (isNamespace(o) ? 0 : isProject(o) ? 1 : o.kind === 'ServiceAccount' ? 2 : 3);
+  const ordered = [...unit.objects].sort((a, b) => rank(a) - rank(b));
   const created = new Map<KubeObject, pulumi.CustomResource>();
   /** DevOpsProjects by the namespace their controller owns (the project's own name). */
   const projects = new Map<string, pulumi.CustomResource>();
+  const serviceAccounts = new Map<string, pulumi.CustomResource>();
   for (const obj of ordered) {
     const project = obj.metadata.namespace === undefined ? undefined : projects.get(obj.metadata.namespace);
-    const resource = createKubeResource(obj, resolveObjectSecrets(obj, context.secrets), {
+    const serviceAccount = serviceAccounts.get(`${obj.metadata.namespace}/${podServiceAccount(obj)}`);
+    const inputs = withAwaitChoice(obj.kind, resolveObjectSecrets(obj, context.secrets), context.config.skipAwait);
+    const resource = createKubeResource(obj, inputs, {
       parent,
       provider: context.provider,
       protect: isProtected(context.env, obj),
@@ -104,11 +116,13 @@ export function registerUnitResources(unit: Unit, context: UnitContext, parent: 
       dependsOn: afterClusterCheck(context, [
         ...context.namespaces.dependencyOf(isProject(obj) ? obj.metadata.name : obj.metadata.namespace, objectRef(obj)),
         ...(project ? [project] : []),
+        ...(serviceAccount ? [serviceAccount] : []),
       ]),
       ...(obj.kind === 'Secret' ? { additionalSecretOutputs: ['data', 'stringData'] } : {}),
     });
     if (resource instanceof k8s.core.v1.Namespace) context.namespaces.add(obj.metadata.name, resource);
     if (isProject(obj)) projects.set(obj.metadata.name, resource);
+    if (obj.kind === 'ServiceAccount') serviceAccounts.set(`${obj.metadata.namespace}/${obj.metadata.name}`, resource);
     created.set(obj, resource);
   }
   return {
@@ -119,15 +133,14 @@ export function registerUnitResources(unit: Unit, context: UnitContext, parent: 
 
 /** A Helm release; its values' secret markers are filled from the secret sources. */
 function registerRelease(spec: HelmReleaseSpec, context: UnitContext, parent: pulumi.Resource): k8s.helm.v3.Release {
+  const testChart = context.config.testOnly.harborChart;
   return new k8s.helm.v3.Release(
     `${spec.namespace}/${spec.name}`,
     {
       // Without a name Pulumi would add a random suffix, and every object the chart creates is prefixed with it.
       name: spec.name,
       namespace: spec.namespace,
-      chart: spec.chart,
-      version: spec.version,
-      repositoryOpts: { repo: spec.repository },
+      ...(testChart === undefined ? { chart: spec.chart, version: spec.version, repositoryOpts: { repo: spec.repository } } : { chart: testChart }),
       values: fillMarkersDeep(spec.values, context.secrets) as Record<string, unknown>,
       timeout: HELM_TIMEOUT_SECONDS,
     },
@@ -138,6 +151,12 @@ function registerRelease(spec: HelmReleaseSpec, context: UnitContext, parent: pu
       dependsOn: afterClusterCheck(context, context.namespaces.dependencyOf(spec.namespace, `Helm release '${spec.name}'`)),
     },
   );
+}
+
+/** The ServiceAccount a workload's pods run as, for the kinds whose controllers create pods. */
+function podServiceAccount(obj: KubeObject): string | undefined {
+  if (!['Deployment', 'DaemonSet', 'StatefulSet', 'Job'].includes(obj.kind)) return undefined;
+  return (obj.spec as { template?: { spec?: { serviceAccountName?: string } } } | undefined)?.template?.spec?.serviceAccountName;
 }
 
 function isNamespace(obj: KubeObject): boolean {

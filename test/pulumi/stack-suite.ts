@@ -150,6 +150,18 @@ export function describeStackProgram(stack: string): void {
       if (env.production) expect(protectedNow.filter((p) => p.includes(':Namespace::')).length).toBe(objects.filter((o) => o.kind === 'Namespace').length);
     });
 
+    it('creates every workload after the ServiceAccount its pods run as', () => {
+      // Found by npm run e2e: created first, the ReplicaSet's pods were refused ("serviceaccount … not found").
+      const accounts = new Map(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, regOf(o).urn]));
+      const workloads = objects.filter((o) => ['Deployment', 'DaemonSet'].includes(o.kind) && (o.spec as any).template.spec.serviceAccountName);
+      expect(workloads.length).toBeGreaterThan(60);
+      for (const o of workloads) {
+        const account = accounts.get(`${o.metadata.namespace}/${(o.spec as any).template.spec.serviceAccountName}`);
+        expect(account, objectId(o)).toBeDefined();
+        expect(regOf(o).dependencies, objectId(o)).toContain(account);
+      }
+    });
+
     it('creates every object after its namespace, also across units', () => {
       const namespaces = new Map(objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, regOf(o).urn]));
       let crossUnit = 0;

@@ -80,4 +80,12 @@ describe.each(built)('network policies of $env.name', ({ platform, catalog, env 
     const namespaces = new Set(objectsOf(platform).filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet').map((o) => o.metadata.namespace));
     for (const ns of namespaces) expect(policies.some((p) => p.metadata.namespace === ns && p.metadata.name === 'default-deny')).toBe(true);
   });
+
+  it('never spell an empty ingress or egress list, which the API server stores as absent (a new generation on every apply)', () => {
+    // Found by npm run e2e: a server-side apply of `ingress: []` bumped the generation of policies that had not changed.
+    const empty = policies.filter((p) => (Array.isArray(p.spec.ingress) && p.spec.ingress.length === 0) || (Array.isArray(p.spec.egress) && p.spec.egress.length === 0));
+    expect(empty.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual([]);
+    const denyAllIngress = policies.filter((p) => p.spec.policyTypes.includes('Ingress') && p.spec.ingress === undefined);
+    expect(denyAllIngress.length).toBeGreaterThan(0);
+  });
 });

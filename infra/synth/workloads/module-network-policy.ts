@@ -106,7 +106,9 @@ export class ModuleNetworkPolicy extends Construct {
 
     new k8s.KubeNetworkPolicy(this, 'policy', {
       metadata: { name: module.name, namespace: props.namespace, labels: props.labels },
-      spec: { podSelector: { matchLabels: selectorLabels(module.name) }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
+      // No `ingress` key when nothing may call the module: policyTypes already denies all ingress, and an empty list
+      // is stored as absent, so every apply of `ingress: []` would count as a spec change (a new generation).
+      spec: { podSelector: { matchLabels: selectorLabels(module.name) }, policyTypes: ['Ingress', 'Egress'], ...(ingress.length > 0 ? { ingress } : {}), egress },
     });
   }
 }
