@@ -86,6 +86,9 @@ export async function startControlPlane(name: string, dir: string, index: number
   const server = `https://127.0.0.1:${apiPort}`;
   const context = name;
   const kubeconfig = join(dir, 'kubeconfig');
+  // KubeKey's admin context is kubernetes-admin@<clusterName> over a cluster entry named <clusterName>; the program's
+  // cluster guard (infra/pulumi/cluster-guard.ts) checks that entry's name against the environment.
+  const clusterEntry = context.includes('@') ? context.slice(context.indexOf('@') + 1) : context;
   writeFileSync(
     kubeconfig,
     [
@@ -93,7 +96,7 @@ export async function startControlPlane(name: string, dir: string, index: number
       'kind: Config',
       `current-context: ${context}`,
       'clusters:',
-      `- name: ${context}`,
+      `- name: ${clusterEntry}`,
       '  cluster:',
       `    server: ${server}`,
       '    insecure-skip-tls-verify: true',
@@ -104,7 +107,7 @@ export async function startControlPlane(name: string, dir: string, index: number
       'contexts:',
       `- name: ${context}`,
       '  context:',
-      `    cluster: ${context}`,
+      `    cluster: ${clusterEntry}`,
       '    user: e2e-admin',
       '',
     ].join('\n'),

@@ -248,9 +248,13 @@ async function runEnvironment(env: string, index: number, harbor: FakeHarbor): P
   const domain = (parse(readFileSync(join(ROOT, 'dist', env, 'helm/harbor.values.yaml'), 'utf8')) as { expose: { ingress: { hosts: { core: string } } } }).expose.ingress.hosts.core.replace(/^[^.]+\./, '');
   const secrets = throwawaySecrets(env, dir, domain);
   secrets.harborAdminPassword = harbor.password;
+  // The throwaway cluster records its own identity, as `pulumi config set icv:clusterIdentity` does for a real stack.
+  const clusterIdentity = (await cp.kubectl(['get', 'namespace', 'kube-system', '-o', 'jsonpath={.metadata.uid}'])).stdout.trim();
   const config: ConfigMap = {
     ...Object.fromEntries(Object.entries(fileConfig).map(([k, v]) => [k, { value: v }])),
     'icv:kubeconfig': { value: cp.kubeconfig, secret: true },
+    'icv:clusterIdentity': { value: clusterIdentity },
+    'icv:apiServer': { value: cp.server },
     ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`icv:${k}`, { value: v, secret: true }])),
     'icv:skipAwait': { value: 'true' },
     'icv:testHarborChart': { value: join(E2E_DIR, 'charts/harbor-stand-in') },

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POD_DEPENDENT_AWAITS, SKIP_AWAIT_ANNOTATION, awaitsKind } from '../../infra/pulumi/await-control.js';
 import { CONFIG_NAMESPACE, readStackConfig } from '../../infra/pulumi/stack-config.js';
-import { runProgram, stackConfigFromFiles, testSecrets, type ProgramRun } from './stack-harness.js';
+import { clusterUid, runProgram, stackConfigFromFiles, testSecrets, type ProgramRun } from './stack-harness.js';
 
 const RELEASE_TYPE = 'kubernetes:helm.sh/v3:Release';
 const skipsAwait = (inputs: Record<string, any>) => inputs.metadata?.annotations?.[SKIP_AWAIT_ANNOTATION] === 'true';
@@ -27,7 +27,7 @@ describe('await control (icv:skipAwait)', () => {
     const annotated = objects.filter((r) => skipsAwait(r.inputs));
     const podDependent = objects.filter((r) => Object.hasOwn(POD_DEPENDENT_AWAITS, r.inputs.kind));
     expect(annotated.map((r) => r.urn)).toEqual(podDependent.map((r) => r.urn));
-    expect(new Set(annotated.map((r) => r.inputs.kind))).toEqual(new Set(['Deployment', 'DaemonSet', 'Service', 'Ingress']));
+    expect(new Set(annotated.map((r) => r.inputs.kind))).toEqual(new Set(['Deployment', 'Service', 'Ingress']));
     expect(annotated.filter((r) => r.inputs.kind === 'Deployment')).toHaveLength(68);
   });
 
@@ -53,7 +53,7 @@ describe('await control (icv:skipAwait)', () => {
 
   it('refuses a value that is not a boolean, naming the key', () => {
     const secrets = testSecrets('test');
-    pulumi.runtime.setAllConfig({ ...stackConfigFromFiles('test'), ...secrets, 'icv:skipAwait': 'sometimes' }, Object.keys(secrets));
+    pulumi.runtime.setAllConfig({ ...stackConfigFromFiles('test'), 'icv:clusterIdentity': clusterUid('test'), ...secrets, 'icv:skipAwait': 'sometimes' }, Object.keys(secrets));
     expect(() => readStackConfig(new pulumi.Config(CONFIG_NAMESPACE), 'test')).toThrow(/icv:skipAwait/);
   });
 });

@@ -216,7 +216,10 @@ export function describeStackProgram(stack: string): void {
       const others = objects.filter((o) => !pullSecrets.includes(o) && !pushSecrets.includes(o));
       for (const o of others) expect(regOf(o).dependencies.filter((d) => harbor.has(d)), objectId(o)).toEqual([]);
       for (const o of objects.filter((x) => x.kind === 'Deployment')) {
-        expect(regOf(o).dependencies, objectId(o)).toEqual([regOf(objects.find((n) => n.kind === 'Namespace' && n.metadata.name === o.metadata.namespace)!).urn, kubeSystemRead]);
+        const namespace = objects.find((n) => n.kind === 'Namespace' && n.metadata.name === o.metadata.namespace)!;
+        const serviceAccount = objects.find((n) => n.kind === 'ServiceAccount' && n.metadata.namespace === o.metadata.namespace && n.metadata.name === (o.spec as { template: { spec: { serviceAccountName: string } } }).template.spec.serviceAccountName)!;
+        // A workload waits for the ServiceAccount its pods run as (found by npm run e2e), and for nothing of Harbor's.
+        expect(regOf(o).dependencies, objectId(o)).toEqual([regOf(namespace).urn, regOf(serviceAccount).urn, kubeSystemRead]);
       }
     });
 

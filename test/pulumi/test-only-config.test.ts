@@ -20,7 +20,8 @@ describe('test-only stack config (npm run e2e)', () => {
 
   it('icv:testHarborApiUrl points the Harbor project and robots at that URL, while the stack still reports Harbor\'s', () => {
     const dynamic = run.registrations.filter((r) => r.type === DYNAMIC_TYPE);
-    expect(dynamic).toHaveLength(3);
+    // the Harbor project, its two robots and the docker.io proxy cache of the declared mirrors
+    expect(dynamic).toHaveLength(4);
     for (const r of dynamic) expect((unwrapSecrets(r.inputs.api) as { url: string }).url, r.name).toBe('http://127.0.0.1:4321');
     expect(run.outputs.registryUrl).toBe('https://harbor.icv.example.cn');
   });
