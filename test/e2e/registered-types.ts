@@ -29,12 +29,14 @@ export function missingFromSchema(types: readonly string[], schema: { resources:
 }
 
 async function main(stack: string): Promise<void> {
-  const { stackConfigFromFiles, testSecrets } = await import('../pulumi/stack-files.js');
+  const { clusterUid, mockClusterRead, mockStackConfig } = await import('../pulumi/stack-files.js');
   const types = new Set<string>();
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
         types.add(args.type);
+        const read = mockClusterRead(args, clusterUid(stack));
+        if (read) return read;
         const harbor =
           args.type !== 'pulumi-nodejs:dynamic:Resource' ? {} : 'access' in args.inputs ? { robotName: 'robot$x+y', secret: 'mock' } : { projectId: 1 };
         return { id: `${args.name}-id`, state: { ...args.inputs, ...harbor } };
@@ -45,8 +47,9 @@ async function main(stack: string): Promise<void> {
     stack,
     false,
   );
-  const secrets = testSecrets(stack);
-  pulumi.runtime.setAllConfig({ ...stackConfigFromFiles(stack, ROOT), ...secrets }, Object.keys(secrets));
+  // The stack files plus the values the mocks harness gives (secrets, the mocked cluster's kube-system UID).
+  const { config, secretKeys } = mockStackConfig(stack, ROOT);
+  pulumi.runtime.setAllConfig(config, secretKeys);
   const { platformProgram } = await import('../../infra/pulumi/program.js');
   platformProgram();
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
