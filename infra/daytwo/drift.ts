@@ -2,9 +2,10 @@ import type { EngineEvent, OpType, PropertyDiff, StepEventMetadata } from '@pulu
 import type { DistObject } from '../preview/dist-tree.js';
 import { diffValues, type PathChange } from '../compare/field-diff.js';
 import { deepEqual, isRecord } from '../model/json.js';
-import { RISK_FLAGS, type Change, type DiffReport, type EnvSummary, type FieldChange, type FlagReason } from '../preview/model.js';
+import { RISK_FLAGS, type Change, type DiffReport, type FieldChange, type FlagReason } from '../preview/model.js';
 import { groupChanges, signatureOf } from '../preview/group.js';
 import { changeIntents } from '../preview/intent.js';
+import { summarize } from '../preview/compare-trees.js';
 import { redact } from '../compare/redaction.js';
 import { flagsOf, objectRisks, replacementReasons } from '../preview/risk-flags.js';
 
@@ -179,7 +180,7 @@ export function driftReport(steps: readonly DriftStep[], options: DriftOptions):
   const fieldsOf = new Map(drifted.map((d) => [d.change, d.fields] as const));
   // No parity declarations: a drift report covers one environment, nothing is masked.
   const { groups, flags } = groupChanges(changes, [options.env], (c) => signatureOf(c, fieldsOf.get(c)!, undefined));
-  return { from: DRIFT_FROM, to: DRIFT_TO, environments: [summary(options.env, changes, options.unchanged ?? 0)], flags, groups, changes };
+  return { from: DRIFT_FROM, to: DRIFT_TO, environments: [summarize(options.env, changes, options.unchanged ?? 0)], flags, groups, changes };
 }
 
 const OUT_OF_BAND = 'deleted from the cluster out of band; the next `pulumi up` re-creates the object, not what it held';
@@ -281,18 +282,6 @@ function sortKey(change: Change): string {
   return t.type === 'object' ? `${change.unit}\0${t.kind}\0${t.namespace ?? ''}\0${t.name}` : `${change.unit}\0${t.file}`;
 }
 
-function summary(env: string, changes: readonly Change[], unchanged: number): EnvSummary {
-  const count = (status: Change['status']) => changes.filter((c) => c.status === status).length;
-  return {
-    env,
-    added: count('added'),
-    changed: count('changed'),
-    replaced: count('replaced'),
-    deleted: count('deleted'),
-    flagged: changes.filter((c) => c.flags.length > 0).length,
-    unchanged,
-  };
-}
 
 /** What `npm run drift -- --json-out` writes and the status page reads. */
 export interface DriftResult {

@@ -272,7 +272,8 @@ function sortKey(change: Change): string {
   return `${change.unit}\0${what}`;
 }
 
-function summarize(env: string, changes: readonly Change[], unchanged: number): EnvSummary {
+/** One environment's row of the report's summary table: changes by status, flagged ones, and unchanged objects. */
+export function summarize(env: string, changes: readonly Change[], unchanged: number): EnvSummary {
   const count = (status: Change['status']) => changes.filter((c) => c.status === status).length;
   return {
     env,
