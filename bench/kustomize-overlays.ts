@@ -1,14 +1,18 @@
+import { isDeepStrictEqual } from 'node:util';
+import { dump } from 'js-yaml';
 import { stringify } from 'yaml';
 import type { Platform } from '../infra/model/types.js';
 import { parseImageRef } from '../infra/model/image-ref.js';
 import { isRecord } from '../infra/model/json.js';
 
 /**
- * The same objects as a kustomize base plus one overlay per environment, generated from our own output, so that
- * `kubectl kustomize overlays/<env>` can be timed against our synthesis. The base is the first environment's
- * objects with images, replicas and Ingress hosts normalized; each overlay re-tags images with `images:`, sets
- * replicas with `replicas:`, and patches everything else that differs (hosts, version labels, addresses) with
- * JSON 6902 patches, which is how a kustomize user would keep two environments apart.
+ * The same objects as kustomize's users lay them out (kustomize's docs: a base and an overlay per variant, one
+ * directory per application): every unit gets `units/<unit>/base/` (the first environment's objects, with images,
+ * replicas and Ingress hosts normalized) and `units/<unit>/overlays/<env>/`, which re-tags images with `images:`,
+ * sets replicas with `replicas:`, and patches what else differs (hosts, version labels, addresses) with JSON 6902
+ * patches of that unit's objects only. `envs/<env>/` lists the overlays of the units that environment runs, so
+ * `kustomize build envs/<env>` renders the whole environment in one process. Generated from our own output, so the
+ * bench can check that kustomize renders exactly our objects.
  */
 
 /** One environment's synthesized platform and the domain its Ingress hosts end with. */
@@ -36,23 +40,32 @@ interface ImageEntry {
   readonly newTag: string;
 }
 
-/** Files of the kustomize tree, path → content: `base/kustomization.yaml`, `base/<unit>.yaml`, `overlays/<env>/kustomization.yaml`. */
+/**
+ * Files of the kustomize tree, path → content: `units/<unit>/base/{kustomization,objects}.yaml`,
+ * `units/<unit>/overlays/<env>/kustomization.yaml` (and `extra.yaml` for objects the base lacks),
+ * `envs/<env>/kustomization.yaml`. `kustomize build envs/<env>` renders environment `<env>`.
+ */
 export function kustomizeTree(envs: readonly OverlayInput[]): Map<string, string> {
   const [first] = envs;
   if (!first) throw new Error('kustomizeTree needs at least one environment');
   const files = new Map<string, string>();
-  const base = new Map<string, JsonObject>();
-  const resources: string[] = [];
+  const bases = new Map<string, Map<string, JsonObject>>();
   for (const unit of first.platform.units) {
     if (unit.objects.length === 0) continue;
     const normalized = unit.objects.map((o) => normalize(o as unknown as JsonObject, first.domain));
-    for (const object of normalized) base.set(objectKey(object), object);
-    resources.push(`${unit.id}.yaml`);
-    files.set(`base/${unit.id}.yaml`, multiDoc(normalized));
+    bases.set(unit.id, new Map(normalized.map((o) => [objectKey(o), o])));
+    files.set(`units/${unit.id}/base/objects.yaml`, multiDoc(normalized));
+    files.set(`units/${unit.id}/base/kustomization.yaml`, stringify({ ...KUSTOMIZATION_HEADER, resources: ['objects.yaml'] }, { lineWidth: 0 }));
   }
-  files.set('base/kustomization.yaml', stringify({ ...KUSTOMIZATION_HEADER, resources }, { lineWidth: 0 }));
   for (const env of envs) {
-    for (const [path, content] of overlay(env, base)) files.set(`overlays/${env.platform.env}/${path}`, content);
+    const overlays: string[] = [];
+    for (const unit of env.platform.units) {
+      if (unit.objects.length === 0) continue;
+      const dir = `units/${unit.id}/overlays/${env.platform.env}`;
+      for (const [path, content] of overlay(unit.objects as unknown as JsonObject[], bases.get(unit.id))) files.set(`${dir}/${path}`, content);
+      overlays.push(`../../${dir}`);
+    }
+    files.set(`envs/${env.platform.env}/kustomization.yaml`, stringify({ ...KUSTOMIZATION_HEADER, resources: overlays }, { lineWidth: 0 }));
   }
   return files;
 }
@@ -71,8 +84,8 @@ export function differingObjects(expected: readonly unknown[], rendered: readonl
   return keys.filter((key) => !want.has(key) || !got.has(key) || diff(want.get(key)!, got.get(key)!, '').length > 0);
 }
 
-function overlay(env: OverlayInput, base: ReadonlyMap<string, JsonObject>): Map<string, string> {
-  const objects = env.platform.units.flatMap((u) => u.objects) as unknown as JsonObject[];
+/** One unit's overlay in one environment, over its base (none when the first environment lacks the unit). */
+function overlay(objects: readonly JsonObject[], base: ReadonlyMap<string, JsonObject> | undefined): Map<string, string> {
   const images = imageEntries(objects);
   const byImage = new Map(images.map((i) => [i.name, i]));
   const replicas = replicaEntries(objects);
@@ -83,7 +96,7 @@ function overlay(env: OverlayInput, base: ReadonlyMap<string, JsonObject>): Map<
   for (const object of objects) {
     const key = objectKey(object);
     present.add(key);
-    const baseObject = base.get(key);
+    const baseObject = base?.get(key);
     if (!baseObject) {
       extra.push(object);
       continue;
@@ -91,7 +104,7 @@ function overlay(env: OverlayInput, base: ReadonlyMap<string, JsonObject>): Map<
     const ops = diff(transformed(baseObject, byImage, byWorkload), object, '');
     if (ops.length > 0) patches.push({ target: target(object), patch: JSON.stringify(ops) });
   }
-  for (const [key, object] of base) {
+  for (const [key, object] of base ?? []) {
     if (present.has(key)) continue;
     const { apiVersion, kind, metadata } = object as { apiVersion: string; kind: string; metadata: JsonObject };
     const { name, namespace } = metadata;
@@ -102,10 +115,10 @@ function overlay(env: OverlayInput, base: ReadonlyMap<string, JsonObject>): Map<
   if (extra.length > 0) files.set('extra.yaml', multiDoc(extra));
   const kustomization = {
     ...KUSTOMIZATION_HEADER,
-    resources: ['../../base', ...(extra.length > 0 ? ['extra.yaml'] : [])],
-    images: images as unknown as Json,
-    replicas: replicas as unknown as Json,
-    patches,
+    resources: [...(base ? ['../../base'] : []), ...(extra.length > 0 ? ['extra.yaml'] : [])],
+    ...(images.length > 0 ? { images: images as unknown as Json } : {}),
+    ...(replicas.length > 0 ? { replicas: replicas as unknown as Json } : {}),
+    ...(patches.length > 0 ? { patches } : {}),
   };
   files.set('kustomization.yaml', stringify(kustomization, { lineWidth: 0 }));
   return files;
@@ -157,7 +170,7 @@ function imageEntries(objects: readonly JsonObject[]): ImageEntry[] {
   return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** One `replicas:` entry per fixed-replica workload (kustomize matches them by name alone, so names must be unique). */
+/** One `replicas:` entry per fixed-replica workload of a unit (kustomize matches them by name alone, so names must be unique). */
 function replicaEntries(objects: readonly JsonObject[]): { name: string; count: number }[] {
   const entries = new Map<string, number>();
   for (const object of objects) {
@@ -220,7 +233,7 @@ function diff(from: Json, to: Json, path: string): PatchOp[] {
     return ops;
   }
   if (Array.isArray(from) && Array.isArray(to) && from.length === to.length) return from.flatMap((item, i) => diff(item, to[i]!, `${path}/${i}`));
-  return JSON.stringify(from) === JSON.stringify(to) ? [] : [{ op: 'replace', path: path || '/', value: to }];
+  return from === to || isDeepStrictEqual(from, to) ? [] : [{ op: 'replace', path: path || '/', value: to }];
 }
 
 function isObject(value: Json): value is JsonObject {
@@ -231,6 +244,7 @@ function escape(key: string): string {
   return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
+/** Objects as multi-document YAML; js-yaml, which the bench finds exact and fastest, so that large trees write quickly. */
 function multiDoc(objects: readonly JsonObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return objects.map((o) => dump(o, { noRefs: true, lineWidth: -1 })).join('---\n');
 }

@@ -1,70 +1,117 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { dump } from 'js-yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { buildPlatform } from '../infra/synth/build-platform.js';
-import { loadInputs } from '../infra/cli/inputs.js';
-import { renderPlatform, toMultiDocYaml } from '../infra/synth/render.js';
-import type { Platform } from '../infra/model/types.js';
-import { ENVIRONMENT_NAMES } from '../infra/cli/inputs.js';
+import { ENVIRONMENT_NAMES, loadInputs } from '../infra/cli/inputs.js';
+import { manifestPath, renderPlatform } from '../infra/synth/render.js';
+import type { KubeObject, Platform } from '../infra/model/types.js';
+import { PLATFORM_OBJECTS_FILE } from './cdk8s-app.js';
+import { helmTree } from './helm-chart.js';
 import { kustomizeTree } from './kustomize-overlays.js';
 import { report, type Measurement } from './measurement.js';
-import { naiveSynthYaml } from './naive-synth.js';
 import { scaledSources } from './scale-catalog.js';
 
 /**
- * One measurement in a process of its own, so that peak memory (the RSS high-water mark) belongs to it alone.
- * `node build/bench/measure.mjs <kind> <factor> [dir]` prints one JSON line: a Measurement (the Pulumi program has
- * its own entry, measure-pulumi.ts, so that loading Pulumi weighs on no other figure).
+ * One in-process measurement in a process of its own, so that peak memory (the RSS high-water mark) belongs to it
+ * alone. `node build/bench/measure.mjs <kind> <factor> <dir> [--check]` prints one JSON line: a Measurement.
  * Each figure is the first run in a fresh process, as in `npm run synth`. Only the work the kind names is timed;
  * its input (the scaled catalog, prebuilt objects that `prepare` wrote as JSON) is made before, without running the
  * code under test, so no figure is warmed up by untimed work.
+ *
+ * - `prepare`: not a timing; writes every other measurement's input into `dir` (our objects as JSON and as YAML,
+ *   the kustomize tree, the Helm chart, the cdk8s app's prebuilt platform objects).
+ * - `ours`: what `npm run synth` computes for every environment, without writing: load and validate, build, render.
+ * - `render`, `yaml`, `js-yaml`, `json`: serialization alone of the objects `prepare` built, by our renderer, by
+ *   `yaml`'s `stringify`, by js-yaml's `dump`, by `JSON.stringify`. With `--check`, the output is then parsed back
+ *   (after the timing and the memory reading) and every object compared with the one serialized.
  */
 
-export const MEASUREMENT_KINDS = ['prepare', 'ours', 'naive', 'serialize'] as const;
+export const MEASUREMENT_KINDS = ['prepare', 'ours', 'render', 'yaml', 'js-yaml', 'json'] as const;
 export type MeasurementKind = (typeof MEASUREMENT_KINDS)[number];
+export type EmitterKind = Exclude<MeasurementKind, 'prepare' | 'ours'>;
 
-function measure(kind: MeasurementKind, factor: number, dir: string | undefined): Omit<Measurement, 'peakRssMiB'> {
-  const sources = scaledSources(factor);
+/** One document per object, each emitter with the options that keep it exact and unfolded. */
+const EMITTERS: Record<Exclude<EmitterKind, 'render'>, (object: KubeObject) => string> = {
+  yaml: (o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }),
+  'js-yaml': (o) => dump(o, { noRefs: true, lineWidth: -1 }),
+  json: (o) => `${JSON.stringify(o)}\n`,
+};
+
+function measure(kind: MeasurementKind, factor: number, dir: string, check: boolean): Omit<Measurement, 'peakRssMiB'> & { afterTiming?: () => string } {
   switch (kind) {
     case 'prepare': {
-      // Not a timing: writes what the other kinds start from, so that none of them warms up on untimed work.
-      const inputs = loadInputs(ENVIRONMENT_NAMES, sources);
+      const inputs = loadInputs(ENVIRONMENT_NAMES, scaledSources(factor));
       const platforms = inputs.map(({ env, catalog }) => buildPlatform(env, catalog));
       const files = kustomizeTree(platforms.map((platform, i) => ({ platform, domain: inputs[i]!.env.domain })));
-      for (const platform of platforms) files.set(`expected/${platform.env}.yaml`, toMultiDocYaml(platform.units.flatMap((u) => u.objects)));
-      files.set(PLATFORMS_FILE, JSON.stringify(platforms));
-      for (const [path, content] of files) {
-        mkdirSync(dirname(join(needDir(dir), path)), { recursive: true });
-        writeFileSync(join(needDir(dir), path), content);
+      const tree = new Map<string, string>();
+      for (const [path, content] of files) tree.set(`kustomize/${path}`, content);
+      for (const [path, content] of helmTree(platforms)) tree.set(`helm/${path}`, content);
+      for (const platform of platforms) tree.set(`expected/${platform.env}.json`, JSON.stringify(platform.units.flatMap((u) => u.objects)));
+      tree.set(PLATFORMS_FILE, JSON.stringify(platforms));
+      tree.set(PLATFORM_OBJECTS_FILE, JSON.stringify(Object.fromEntries(platforms.map((p) => [p.env, p.units.filter((u) => u.kind !== 'Module').flatMap((u) => u.objects)]))));
+      for (const [path, content] of tree) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), content);
       }
-      return { ms: 0, objects: countObjects(platforms) };
+      return { ms: 0, cpuMs: 0, objects: countObjects(platforms) };
     }
     case 'ours': {
-      // The synth command's work for every environment, without writing files: load and validate, build, render.
+      const sources = scaledSources(factor);
+      const cpu = process.cpuUsage();
       const start = performance.now();
       const platforms = loadInputs(ENVIRONMENT_NAMES, sources).map(({ env, catalog }) => {
         const platform = buildPlatform(env, catalog);
         renderPlatform(platform);
         return platform;
       });
-      return { ms: performance.now() - start, objects: countObjects(platforms) };
+      return { ms: performance.now() - start, cpuMs: cpuMs(cpu), objects: countObjects(platforms) };
     }
-    case 'naive': {
-      const prebuilt = readPlatforms(needDir(dir));
+    case 'render': {
+      const platforms = readPlatforms(dir);
+      const cpu = process.cpuUsage();
       const start = performance.now();
-      const yamls = loadInputs(ENVIRONMENT_NAMES, sources).map(({ env, catalog }, i) => {
-        const platformObjects = prebuilt[i]!.units.filter((u) => u.kind !== 'Module').flatMap((u) => u.objects);
-        return naiveSynthYaml(env, catalog, platformObjects);
-      });
+      const rendered = platforms.map(renderPlatform);
       const ms = performance.now() - start;
-      return { ms, objects: yamls.reduce((n, y) => n + y.split(/^---$/m).filter((d) => d.trim()).length, 0) };
+      const spent = cpuMs(cpu);
+      const afterTiming = () =>
+        mismatches(platforms.flatMap((p, i) => p.units.filter((u) => u.objects.length > 0).map((u) => ({ objects: u.objects, text: rendered[i]!.get(manifestPath(u))! }))));
+      return { ms, cpuMs: spent, objects: countObjects(platforms), ...(check ? { afterTiming } : {}) };
     }
-    case 'serialize': {
-      const platforms = readPlatforms(needDir(dir));
+    case 'yaml':
+    case 'js-yaml':
+    case 'json': {
+      const emit = EMITTERS[kind];
+      const units = readPlatforms(dir).flatMap((p) => p.units.filter((u) => u.objects.length > 0));
+      const cpu = process.cpuUsage();
       const start = performance.now();
-      platforms.forEach(renderPlatform);
-      return { ms: performance.now() - start, objects: countObjects(platforms) };
+      const texts = units.map((u) => u.objects.map(emit).join('---\n'));
+      const ms = performance.now() - start;
+      const spent = cpuMs(cpu);
+      const afterTiming = () => mismatches(units.map((u, i) => ({ objects: u.objects, text: texts[i]! })));
+      return { ms, cpuMs: spent, objects: units.reduce((n, u) => n + u.objects.length, 0), ...(check ? { afterTiming } : {}) };
     }
   }
+}
+
+/**
+ * Parses each text back (`yaml`, YAML 1.2 core schema, as our readers do) and counts the objects that do not come
+ * back equal to the ones serialized: "" when all do, else the count and the first few keys.
+ */
+function mismatches(texts: readonly { objects: readonly KubeObject[]; text: string }[]): string {
+  const bad: string[] = [];
+  let total = 0;
+  for (const { objects, text } of texts) {
+    const docs = parseAllDocuments(text);
+    const back = (Array.isArray(docs) ? docs : [docs]).map((d) => d.toJS() as unknown).filter((o) => o !== null);
+    objects.forEach((object, i) => {
+      total += 1;
+      if (!isDeepStrictEqual(back[i], parse(JSON.stringify(object)))) bad.push(`${object.kind}/${object.metadata.name}`);
+    });
+    if (back.length !== objects.length) bad.push(`${back.length} documents for ${objects.length} objects`);
+  }
+  return bad.length === 0 ? `all ${total} objects read back equal` : `${bad.length} of ${total} objects read back different (${bad.slice(0, 3).join(', ')})`;
 }
 
 /** Our platforms of every environment as JSON, written by `prepare`, in the directory it was given. */
@@ -74,18 +121,19 @@ function readPlatforms(dir: string): Platform[] {
   return JSON.parse(readFileSync(join(dir, PLATFORMS_FILE), 'utf8')) as Platform[];
 }
 
-function needDir(dir: string | undefined): string {
-  if (!dir) throw new Error('this measurement needs the directory `prepare` wrote');
-  return dir;
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / 1000;
 }
 
 function countObjects(platforms: readonly Platform[]): number {
   return platforms.reduce((n, p) => n + p.units.reduce((m, u) => m + u.objects.length, 0), 0);
 }
 
-const [kind, factor, dir] = process.argv.slice(2);
-if (!MEASUREMENT_KINDS.includes(kind as MeasurementKind) || !factor) {
-  process.stderr.write(`usage: measure <${MEASUREMENT_KINDS.join('|')}> <factor> [dir]\n`);
+const [kind, factor, dir, flag] = process.argv.slice(2);
+if (!MEASUREMENT_KINDS.includes(kind as MeasurementKind) || !factor || !dir) {
+  process.stderr.write(`usage: measure <${MEASUREMENT_KINDS.join('|')}> <factor> <dir> [--check]\n`);
   process.exit(2);
 }
-report(measure(kind as MeasurementKind, Number(factor), dir));
+const { afterTiming, ...result } = measure(kind as MeasurementKind, Number(factor), dir, flag === '--check');
+report(result, afterTiming);

@@ -5,13 +5,14 @@ import type { Environment } from '../infra/schema/environment.js';
 import { ModuleWorkload } from '../infra/synth/workloads/module-workload.js';
 
 /**
- * The layout we measured against and rejected: one cdk8s App per environment holding one Chart per module (the
- * real ModuleWorkload construct), synthesized with `app.synthYaml()`. App synthesis walks the whole construct tree
- * for every chart, so its cost grows faster than the catalog. The platform parts that are not modules join as
- * prebuilt ApiObjects in one more chart, so the output holds the same objects as ours at a lower construction cost.
+ * The layout cdk8s's own workflow gives (and we measured against and rejected): one cdk8s App per environment
+ * holding one Chart per module (the real ModuleWorkload construct), synthesized by `app.synth()` (what
+ * `cdk8s synth` runs). App synthesis walks the whole construct tree for every chart, so its cost grows faster than
+ * the catalog. The platform parts that are not modules join as prebuilt ApiObjects in one more chart, so the output
+ * holds the same objects as ours at a lower construction cost.
  */
-export function naiveSynthYaml(env: Environment, catalog: readonly ModuleSpec[], platformObjects: readonly KubeObject[]): string {
-  const app = new App();
+export function naiveApp(env: Environment, catalog: readonly ModuleSpec[], platformObjects: readonly KubeObject[], outdir?: string): App {
+  const app = new App(outdir === undefined ? {} : { outdir });
   const byName = new Map(catalog.map((m) => [m.name, m]));
   const dependents = new Map<string, ModuleSpec[]>();
   for (const module of catalog) {
@@ -28,5 +29,5 @@ export function naiveSynthYaml(env: Environment, catalog: readonly ModuleSpec[],
   }
   const platform = new Chart(app, 'platform', { disableResourceNameHashes: true });
   platformObjects.forEach((object, i) => new ApiObject(platform, `object-${i}`, object));
-  return app.synthYaml();
+  return app;
 }

@@ -1,85 +1,119 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, homedir, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { parseAllDocuments } from 'yaml';
+import { loadAll } from 'js-yaml';
 import { ENVIRONMENT_NAMES } from '../infra/cli/inputs.js';
 import { catalogSources } from '../modules/index.js';
+import { HELM_RELEASE } from './helm-chart.js';
 import { differingObjects } from './kustomize-overlays.js';
+import type { EmitterKind } from './measure.js';
 import type { Measurement } from './measurement.js';
 
 /**
- * `npm run bench [-- --kustomize-limit <seconds>]`: times our synthesis of both environments against the
- * alternatives, on the real catalog (×1) and on the catalog scaled ten times (×10). Every figure comes from a fresh
- * child process (bench/measure.ts, bundled with esbuild) and is the median of several runs. Prints Markdown tables
- * and the goals of issue 8, each marked met or not. Takes two to three minutes on two cores.
+ * `npm run bench`: our synthesis of both environments against the other ways to render the same objects, at the
+ * real catalog (×1) and the catalog scaled 10 and 30 times (bench/scale-catalog.ts); the Pulumi program under mocks;
+ * the real-engine previews that `npm run e2e` recorded; a cold `npm run synth` and a one-module `npm run diff`.
+ * Every figure comes from a fresh child process. The contenders of a scale run interleaved (one run of each per
+ * round), so a change of the machine's load falls on all of them alike. Prints one table of goals (goal, measured,
+ * verdict, every verdict computed from the figures), then the figures behind it (bench/README.md explains them).
  */
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORKERS = join(ROOT, 'build', 'bench');
+const LAUNCH = join(ROOT, 'bench', 'launch.mjs');
 const SCALES = [
-  { factor: 1, runs: 5 },
-  { factor: 10, runs: 3 },
+  { factor: 1, rounds: 5 },
+  { factor: 10, rounds: 3 },
+  { factor: 30, rounds: 1 },
 ] as const;
-/** Runs of the slow alternatives, which would otherwise take most of the budget. */
-const SLOW_RUNS = { 1: 3, 10: 1 } as const;
+const PULUMI_RUNS = { 1: 3, 10: 1 } as const;
+/** Outputs are checked against ours (first round) up to this scale; above it, parsing them back would cost minutes. */
+const CHECK_MAX_FACTOR = 10;
+/** cdk8s synth, which no goal names, runs up to this scale, to keep the bench within five minutes. */
+const CDK8S_MAX_FACTOR = 10;
 const COLD_RUNS = 5;
+const DIFF_RUNS = 3;
+/** A process of the bench that runs longer than this is a hang, not a figure. */
+const PROCESS_LIMIT_MS = 600_000;
+const TOOLS = process.env.ICV_TOOLS_CACHE ?? join(homedir(), '.cache', 'icv-platform', 'tools');
+const HELM = join(TOOLS, 'bin', 'helm');
 
-interface Figure {
-  /** Median of the timed work, ms. */
-  readonly ms: number;
-  /** Median wall time of the whole process, ms. */
-  readonly processMs: number;
-  readonly objects: number;
-  /** Highest RSS high-water mark over the runs, MiB. */
-  readonly peakRssMiB: number;
-  readonly runs: number;
+/** One run: wall and CPU time (user + system, children included) and the RSS high-water mark. */
+interface Sample {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly rssMiB: number;
 }
 
-/** kubectl kustomize over both environments; `exceeded` when it was stopped at the limit. */
-interface KustomizeFigure {
-  readonly ms: number;
-  readonly exceeded: boolean;
-  readonly runs: number;
+/** Everything measured of one contender at one scale. */
+interface Series {
+  readonly label: string;
+  readonly samples: readonly Sample[];
+  /** What the first run's output was checked against, and the result. */
   readonly check: string;
+  readonly skipped?: string;
 }
+
+interface Contender {
+  readonly id: ContenderId;
+  readonly label: string;
+  /** Why it cannot run here, if it cannot. */
+  readonly skip?: string;
+  /** One run; `check` asks it to verify its output too (the first round). */
+  readonly run: (check: boolean) => { sample: Sample; check?: string };
+}
+
+type ContenderId = 'ours' | EmitterKind | 'ours-process' | 'kustomize' | 'helm' | 'cdk8s';
+
+interface ScaleResult {
+  readonly factor: number;
+  readonly objects: number;
+  readonly modules: number;
+  readonly series: ReadonlyMap<ContenderId, Series>;
+}
+
+const loads: number[] = [];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'kustomize-limit': { type: 'string', default: '40' } } });
-  const kustomizeLimitMs = Number(values['kustomize-limit']) * 1000;
-  if (!(kustomizeLimitMs > 0)) throw new Error(`'--kustomize-limit' (${values['kustomize-limit']}) must be a number of seconds above 0`);
+  const { values } = parseArgs({ options: { 'e2e-report': { type: 'string', default: join(ROOT, 'dist', 'e2e', 'report.json') } } });
+  const started = performance.now();
+  const loadAtStart = loadavg();
+  sampleLoad();
   await bundleWorkers();
+  ensureHelm();
   const work = mkdtempSync(join(tmpdir(), 'icv-bench-'));
-  const kubectl = kubectlVersion();
   try {
-    const lines = [`# icv-platform bench — ${new Date().toISOString().slice(0, 10)}`, '', ...machine(kubectl), ''];
-    const results = [];
-    for (const { factor, runs } of SCALES) {
-      const dir = join(work, `x${factor}`);
-      const prepared = worker('measure', ['prepare', String(factor), dir]);
-      progress(`×${factor}: ${prepared.objects} objects over both environments`);
-      const ours = figure('ours', factor, runs, dir);
-      const naive = figure('naive', factor, runs, dir);
-      const serialize = figure('serialize', factor, runs, dir);
-      const kustomize = kubectl ? kustomizeFigure(dir, SLOW_RUNS[factor], kustomizeLimitMs) : undefined;
-      const pulumi = pulumiFigure(factor, SLOW_RUNS[factor]);
-      results.push({ factor, ours, naive, serialize, kustomize, pulumi });
-    }
-    const cold = coldStart(work);
+    const scales = SCALES.map(({ factor, rounds }) => measureScale(work, factor, rounds));
+    const pulumi = ([1, 10] as const).map((factor) => pulumiFigure(factor, PULUMI_RUNS[factor]));
+    const cold = coldSynth(work);
     const diff = diffFigure(work);
-    lines.push(...synthesisTable(results), '', ...pulumiTable(results), '', ...coldTable(cold), '', ...diffTable(diff), '', ...goals(results, cold), ...diffGoal(diff));
+    const e2e = readE2eReport(values['e2e-report']!);
+    const seconds = (performance.now() - started) / 1000;
+    const lines = [
+      `# icv-platform bench — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      '',
+      ...machine(loadAtStart, seconds),
+      '',
+      ...goalTable(scales, pulumi, cold, diff, e2e),
+      '',
+      ...scales.flatMap((s) => [...scaleTable(s), '']),
+      ...pulumiTable(pulumi),
+      '',
+      ...otherTable(cold, diff),
+    ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-/** Bundles the measurement entries, so that each run loads one file instead of compiling TypeScript. */
+/** Bundles the bench's drivers with esbuild, so that no figure includes compiling TypeScript. */
 async function bundleWorkers(): Promise<void> {
   await build({
-    entryPoints: { measure: join(ROOT, 'bench/measure.ts'), 'measure-pulumi': join(ROOT, 'bench/measure-pulumi.ts') },
+    entryPoints: ['measure', 'measure-pulumi', 'synth-scaled', 'cdk8s-app'].map((name) => ({ in: join(ROOT, 'bench', `${name}.ts`), out: name })),
     bundle: true,
     packages: 'external',
     format: 'esm',
@@ -91,124 +125,199 @@ async function bundleWorkers(): Promise<void> {
   });
 }
 
+/** Helm is built from its Go module at the version ci/tools/build-tools.sh pins, once, into the tools cache. */
+function ensureHelm(): void {
+  if (existsSync(HELM)) return;
+  progress(`helm: not at ${HELM}; building it (ci/tools/build-tools.sh helm, a few minutes, once) ...`);
+  const child = spawnSync('bash', [join(ROOT, 'ci', 'tools', 'build-tools.sh'), 'helm'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (child.status !== 0) progress('helm: the build failed; its rows say so');
+}
+
+function measureScale(work: string, factor: number, rounds: number): ScaleResult {
+  const dir = join(work, `x${factor}`);
+  const prepared = worker('measure', ['prepare', String(factor), dir]);
+  progress(`×${factor}: ${prepared.objects} objects over both environments; ${rounds} round(s)`);
+  const contenders = contendersAt(factor, dir, work);
+  const samples = new Map<ContenderId, Sample[]>(contenders.map((c) => [c.id, []]));
+  const checks = new Map<ContenderId, string>();
+  for (let round = 0; round < rounds; round += 1) {
+    sampleLoad();
+    // Rotate the order each round, so that no contender always runs right after the same one.
+    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
+    for (const contender of order) {
+      if (contender.skip) continue;
+      const { sample, check } = contender.run(round === 0 && factor <= CHECK_MAX_FACTOR);
+      samples.get(contender.id)!.push(sample);
+      if (check !== undefined) checks.set(contender.id, check);
+    }
+  }
+  sampleLoad();
+  const series = new Map<ContenderId, Series>(
+    contenders.map((c) => [
+      c.id,
+      { label: c.label, samples: samples.get(c.id)!, check: checks.get(c.id) ?? (factor > CHECK_MAX_FACTOR && c.id !== 'ours' && c.id !== 'ours-process' ? `not checked above ×${CHECK_MAX_FACTOR}` : ''), ...(c.skip ? { skipped: c.skip } : {}) },
+    ]),
+  );
+  for (const [id, s] of series) progress(`×${factor} ${id}: ${s.skipped ?? `CPU ${fmtMs(stats(s.samples, 'cpuMs').median)} median, ${s.check}`}`);
+  return { factor, objects: prepared.objects, modules: moduleCount(factor), series };
+}
+
+function contendersAt(factor: number, dir: string, work: string): Contender[] {
+  const inProcess = (id: 'ours' | EmitterKind, label: string): Contender => ({
+    id,
+    label,
+    run: (check) => {
+      const m = worker('measure', [id, String(factor), dir, ...(check && id !== 'ours' ? ['--check'] : [])]);
+      return { sample: { wallMs: m.ms, cpuMs: m.cpuMs, rssMiB: m.peakRssMiB }, ...(m.check === undefined ? {} : { check: m.check }) };
+    },
+  });
+  const out = join(work, `out-x${factor}`);
+  const helmHome = join(work, 'helm-home');
+  const helmEnv = { ...process.env, HELM_CACHE_HOME: join(helmHome, 'cache'), HELM_CONFIG_HOME: join(helmHome, 'config'), HELM_DATA_HOME: join(helmHome, 'data') };
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  const cdk8sOut = join(work, `cdk8s-x${factor}`);
+  return [
+    inProcess('ours', 'ours: load + validate + build + render, in-process'),
+    inProcess('render', 'our renderer alone (`renderPlatform`) over prebuilt objects'),
+    inProcess('yaml', '`yaml` `stringify` of the same objects'),
+    inProcess('js-yaml', 'js-yaml `dump` of the same objects'),
+    inProcess('json', '`JSON.stringify` of the same objects (floor; not block YAML)'),
+    {
+      id: 'ours-process',
+      label: factor === 1 ? 'ours, whole process: `node infra/cli/run-bundled.mjs synth` (`npm run synth` without npm)' : 'ours, whole process: synth of the scaled catalog (bench/synth-scaled.ts, bundled)',
+      run: () => {
+        rmSync(out, { recursive: true, force: true });
+        const args = factor === 1 ? [join(ROOT, 'infra/cli/run-bundled.mjs'), 'synth', '--out', out] : [LAUNCH, join(WORKERS, 'synth-scaled.mjs'), String(factor), out];
+        return { sample: timed(process.execPath, args, { cwd: ROOT }).sample };
+      },
+    },
+    {
+      id: 'kustomize',
+      label: '`kubectl kustomize envs/<env>`: a base and an overlay per unit, one process per environment',
+      ...(kubectl.status === 0 ? {} : { skip: 'skipped: kubectl not on PATH' }),
+      run: (check) => perEnvironment(dir, check, (env) => timed('kubectl', ['kustomize', join(dir, 'kustomize', 'envs', env)], { cwd: dir })),
+    },
+    {
+      id: 'helm',
+      label: `\`helm template\` of one chart looping over the catalog, one process per environment`,
+      ...(existsSync(HELM) ? {} : { skip: `not measured: no helm at ${HELM} (ci/tools/build-tools.sh helm)` }),
+      run: (check) =>
+        perEnvironment(dir, check, (env) => timed(HELM, ['template', HELM_RELEASE, join(dir, 'helm', 'chart'), '-f', join(dir, 'helm', `values-${env}.yaml`)], { cwd: dir, env: helmEnv })),
+    },
+    {
+      id: 'cdk8s',
+      label: '`cdk8s synth` (cdk8s-cli) of one App per environment, a Chart per module',
+      ...(factor <= CDK8S_MAX_FACTOR ? {} : { skip: `not run above ×${CDK8S_MAX_FACTOR} (no goal; keeps the bench within five minutes)` }),
+      run: (check) => {
+        rmSync(cdk8sOut, { recursive: true, force: true });
+        mkdirSync(cdk8sOut, { recursive: true });
+        const app = `${process.execPath} ${LAUNCH} ${join(WORKERS, 'cdk8s-app.mjs')} ${factor} ${dir}`;
+        const cli = join(ROOT, 'node_modules', '.bin', 'cdk8s');
+        const { sample } = timed(cli, ['synth', '--no-check-upgrade', '--app', app, '--output', cdk8sOut], { cwd: cdk8sOut });
+        if (!check) return { sample };
+        const rendered = (env: string) =>
+          readdirSync(join(cdk8sOut, env))
+            .filter((f) => f.endsWith('.yaml'))
+            .sort()
+            .map((f) => readFileSync(join(cdk8sOut, env, f), 'utf8'))
+            .join('\n---\n');
+        return { sample, check: ENVIRONMENT_NAMES.map((env) => checkRendered(dir, env, rendered(env))).join('; ') };
+      },
+    },
+  ];
+}
+
+/** Runs `one` for every environment; the runs add up (wall, CPU) and the peak is the highest. */
+function perEnvironment(dir: string, check: boolean, one: (env: string) => { sample: Sample; stdout: string }): { sample: Sample; check?: string } {
+  let wallMs = 0;
+  let cpuMs = 0;
+  let rssMiB = 0;
+  const checks: string[] = [];
+  for (const env of ENVIRONMENT_NAMES) {
+    const { sample, stdout } = one(env);
+    wallMs += sample.wallMs;
+    cpuMs += sample.cpuMs;
+    rssMiB = Math.max(rssMiB, sample.rssMiB);
+    if (check) checks.push(checkRendered(dir, env, stdout));
+  }
+  return { sample: { wallMs, cpuMs, rssMiB }, ...(check ? { check: checks.join('; ') } : {}) };
+}
+
+/**
+ * A whole process under GNU time: wall time from here, CPU time (user + system of the process and every child it
+ * waited for) and the RSS high-water mark from its wait4 rusage.
+ */
+function timed(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): { sample: Sample; stdout: string } {
+  const usage = join(tmpdir(), `icv-bench-time-${process.pid}.txt`);
+  const start = performance.now();
+  const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', usage, command, ...args], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    timeout: PROCESS_LIMIT_MS,
+  });
+  const wallMs = performance.now() - start;
+  if (child.error) throw new Error(`${command}: ${child.error.message}${(child.error as NodeJS.ErrnoException).code === 'ENOENT' ? ' (the bench needs GNU time at /usr/bin/time: apt-get install time)' : ''}`);
+  if (child.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${child.status}):\n${child.stderr.slice(-2000)}`);
+  const [user, system, rssKiB] = readFileSync(usage, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
+  rmSync(usage, { force: true });
+  return { sample: { wallMs, cpuMs: (user + system) * 1000, rssMiB: rssKiB / 1024 }, stdout: child.stdout };
+}
+
 function worker(name: 'measure' | 'measure-pulumi', args: readonly string[]): Measurement & { processMs: number } {
   const start = performance.now();
-  const child = spawnSync(process.execPath, [join(WORKERS, `${name}.mjs`), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const child = spawnSync(process.execPath, [join(WORKERS, `${name}.mjs`), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, timeout: PROCESS_LIMIT_MS });
   const processMs = performance.now() - start;
   if (child.status !== 0) throw new Error(`${name} ${args.join(' ')} failed (exit ${child.status}):\n${child.stderr}`);
   const last = child.stdout.trim().split('\n').at(-1) ?? '';
   return { ...(JSON.parse(last) as Measurement), processMs };
 }
 
-function figure(kind: 'ours' | 'naive' | 'serialize', factor: number, runs: number, dir: string): Figure {
-  const measurements = Array.from({ length: runs }, () => worker('measure', [kind, String(factor), dir]));
-  return summarize(measurements, `${kind} ×${factor}`);
-}
-
-function pulumiFigure(factor: number, runs: number): Figure {
-  return summarize(Array.from({ length: runs }, () => worker('measure-pulumi', [String(factor)])), `pulumi ×${factor}`);
-}
-
-function summarize(measurements: readonly (Measurement & { processMs: number })[], label: string): Figure {
-  const result: Figure = {
-    ms: median(measurements.map((m) => m.ms)),
-    processMs: median(measurements.map((m) => m.processMs)),
-    objects: measurements[0]!.objects,
-    peakRssMiB: Math.max(...measurements.map((m) => m.peakRssMiB)),
-    runs: measurements.length,
-  };
-  progress(`${label}: ${fmtMs(result.ms)} (median of ${runCount(result.runs)}), peak ${result.peakRssMiB.toFixed(0)} MiB`);
-  return result;
-}
-
-/**
- * `kubectl kustomize overlays/<env>` for every environment in turn, timed together. The first run's output is
- * compared with our objects, so the figure is known to render the same thing.
- */
-function kustomizeFigure(dir: string, runs: number, limitMs: number): KustomizeFigure {
-  const times: number[] = [];
-  let check = '';
-  for (let run = 0; run < runs; run += 1) {
-    let total = 0;
-    for (const env of ENVIRONMENT_NAMES) {
-      const start = performance.now();
-      const child = spawnSync('kubectl', ['kustomize', join(dir, 'overlays', env)], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: Math.max(1, Math.ceil(limitMs - total)) });
-      total += performance.now() - start;
-      if (timedOut(child)) {
-        progress(`kustomize: stopped at the ${fmtMs(limitMs)} limit (in ${env})`);
-        return { ms: limitMs, exceeded: true, runs: 1, check: 'not checked (stopped)' };
-      }
-      if (child.status !== 0) throw new Error(`kubectl kustomize ${env} failed:\n${child.stderr}`);
-      if (run === 0) check += checkRendered(dir, env, child.stdout);
-    }
-    times.push(total);
-  }
-  progress(`kustomize: ${fmtMs(median(times))} (median of ${runs})`);
-  return { ms: median(times), exceeded: false, runs, check: check.trim() };
-}
-
-function timedOut(child: SpawnSyncReturns<string>): boolean {
-  return (child.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
-}
-
+/** Compares what a tool rendered for `env` with our objects, object by object (key: apiVersion/kind/namespace/name). */
 function checkRendered(dir: string, env: string, rendered: string): string {
-  const parse = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as unknown).filter((o) => o !== null);
-  const differing = differingObjects(parse(readFileSync(join(dir, 'expected', `${env}.yaml`), 'utf8')), parse(rendered));
-  return differing.length === 0 ? `${env} identical; ` : `${env}: ${differing.length} objects differ (${differing.slice(0, 3).join(', ')}); `;
+  const expected = JSON.parse(readFileSync(join(dir, 'expected', `${env}.json`), 'utf8')) as unknown[];
+  const differing = differingObjects(expected, loadAll(rendered).filter((o) => o !== null && o !== undefined));
+  return differing.length === 0 ? `${env}: all ${expected.length} objects identical to ours` : `${env}: **${differing.length} objects differ** (${differing.slice(0, 3).join(', ')})`;
 }
 
-interface ColdFigure {
-  readonly label: string;
-  readonly ms: number;
+interface PulumiFigure {
+  readonly factor: number;
+  /** Start of the program → last registered resource, per run. */
+  readonly samples: readonly Sample[];
+  readonly resources: number;
 }
 
-/**
- * `npm run synth` from a fresh process, both environments, end to end; then the node process alone for each way
- * of starting it. tsx keeps its compiled files in os.tmpdir(), so "cold cache" gives it a fresh TMPDIR each run.
- */
-function coldStart(work: string): ColdFigure[] {
+function pulumiFigure(factor: 1 | 10, runs: number): PulumiFigure {
+  sampleLoad();
+  const measurements = Array.from({ length: runs }, () => worker('measure-pulumi', [String(factor)]));
+  const figure = { factor, samples: measurements.map((m) => ({ wallMs: m.ms, cpuMs: m.cpuMs, rssMiB: m.peakRssMiB })), resources: measurements[0]!.objects };
+  progress(`pulumi ×${factor}: ${fmtMs(stats(figure.samples, 'wallMs').median)}, peak ${fmtMb(stats(figure.samples, 'rssMiB').max)}`);
+  return figure;
+}
+
+/** `npm run synth` of both environments, written to disk, from a fresh process: wall time, npm included. */
+function coldSynth(work: string): Sample[] {
+  sampleLoad();
   const out = join(work, 'cold-dist');
-  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
-  const variants: { label: string; command: string; args: string[]; freshTmp?: boolean }[] = [
-    { label: `\`npm run synth\` (\`${synthScript()}\`), end to end`, command: 'npm', args: ['run', '--silent', 'synth', '--', '--out', out] },
-    { label: 'node infra/cli/run-bundled.mjs synth (esbuild bundle, then node)', command: process.execPath, args: ['infra/cli/run-bundled.mjs', 'synth', '--out', out] },
-    { label: 'node build/synth.mjs (bundle built beforehand; lower bound)', command: process.execPath, args: ['build/synth.mjs', '--out', out] },
-    { label: 'node --import tsx infra/cli/synth.ts, cold tsx cache', command: process.execPath, args: ['--import', 'tsx', 'infra/cli/synth.ts', '--out', out], freshTmp: true },
-    { label: 'node --import tsx infra/cli/synth.ts, warm tsx cache', command: process.execPath, args: ['--import', 'tsx', 'infra/cli/synth.ts', '--out', out] },
-    { label: 'tsx infra/cli/synth.ts (the tsx CLI), cold tsx cache', command: tsx, args: ['infra/cli/synth.ts', '--out', out], freshTmp: true },
-  ];
-  return variants.map(({ label, command, args, freshTmp }) => {
-    const times: number[] = [];
-    for (let run = 0; run < COLD_RUNS; run += 1) {
-      const tmp = freshTmp ? mkdtempSync(join(work, 'tmp-')) : undefined;
-      const start = performance.now();
-      const child = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', env: tmp ? { ...process.env, TMPDIR: tmp } : process.env });
-      times.push(performance.now() - start);
-      if (child.status !== 0) throw new Error(`${label} failed (exit ${child.status}):\n${child.stderr}`);
-      if (tmp) rmSync(tmp, { recursive: true, force: true });
-    }
-    progress(`cold: ${label}: ${fmtMs(median(times))}`);
-    return { label, ms: median(times) };
-  });
+  const samples = Array.from({ length: COLD_RUNS }, () => timed('npm', ['run', '--silent', 'synth', '--', '--out', out], { cwd: ROOT }).sample);
+  progress(`cold npm run synth: ${fmtMs(stats(samples, 'wallMs').median)}`);
+  return samples;
 }
-
-const DIFF_RUNS = 3;
 
 interface DiffFigure {
-  /** Median wall time of `npm run diff -- --base HEAD`, ms. */
-  readonly ms: number;
-  readonly runs: number;
+  readonly samples: readonly Sample[];
   /** Changes the report found (both environments). */
   readonly changes: number;
-  readonly loadBefore: number;
 }
 
 /**
  * `npm run diff -- --base HEAD` of a one-module change, as a merge request runs it: in a clean worktree of HEAD
  * whose catalog has the example of issue 16 (vehicle-access drops vehicle-registry and may scale to four), so the
- * base is synthesized in a temporary git worktree and the working tree beside it. Wall time of the whole command.
+ * base is synthesized in a temporary git worktree and the working tree beside it. The whole command.
  */
 function diffFigure(work: string): DiffFigure {
+  sampleLoad();
   const tree = join(work, 'diff-worktree');
   const git = (...args: string[]) => {
     const child = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
@@ -224,151 +333,222 @@ function diffFigure(work: string): DiffFigure {
       .replace('scaling: { min: 2, max: 3, targetCpu: 65 }', 'scaling: { min: 2, max: 4, targetCpu: 65 }');
     if (edited === source) throw new Error('bench: the vehicle-access entry of modules/vehicle.ts no longer reads as the diff benchmark expects');
     writeFileSync(file, edited);
-    const loadBefore = loadavg()[0]!;
-    const times: number[] = [];
+    const samples: Sample[] = [];
     let changes = 0;
     for (let run = 0; run < DIFF_RUNS; run += 1) {
       const out = join(work, `diff-${run}.json`);
-      const start = performance.now();
-      const child = spawnSync('npm', ['run', '--silent', 'diff', '--', '--base', 'HEAD', '--format', 'json', '--out', out], { cwd: tree, encoding: 'utf8' });
-      times.push(performance.now() - start);
-      if (child.status !== 0) throw new Error(`npm run diff failed (exit ${child.status}):\n${child.stderr}`);
+      samples.push(timed('npm', ['run', '--silent', 'diff', '--', '--base', 'HEAD', '--format', 'json', '--out', out], { cwd: tree }).sample);
       changes = (JSON.parse(readFileSync(out, 'utf8')) as { changes: unknown[] }).changes.length;
     }
-    progress(`diff: one-module change: ${fmtMs(median(times))}`);
-    return { ms: median(times), runs: DIFF_RUNS, changes, loadBefore };
+    progress(`diff: one-module change: ${fmtMs(stats(samples, 'wallMs').median)}`);
+    return { samples, changes };
   } finally {
     rmSync(join(tree, 'node_modules'), { force: true });
     git('worktree', 'remove', '--force', tree);
   }
 }
 
-function diffTable(diff: DiffFigure): string[] {
+/** What `npm run e2e` recorded per stack (test/e2e/suite.ts), or why there is nothing. */
+type E2eFigures = { readonly file: string; readonly stacks: Record<string, { preview: number; noChangePreview: number; up: number }> } | { readonly file: string; readonly missing: string };
+
+function readE2eReport(file: string): E2eFigures {
+  if (!existsSync(file)) return { file, missing: 'not measured: run npm run e2e' };
+  try {
+    const report = JSON.parse(readFileSync(file, 'utf8')) as { stacks?: Record<string, { seconds?: { up?: unknown; preview?: unknown; noChangePreview?: unknown } }> };
+    const stacks: Record<string, { preview: number; noChangePreview: number; up: number }> = {};
+    for (const [env, stack] of Object.entries(report.stacks ?? {})) {
+      const { up, preview, noChangePreview } = stack.seconds ?? {};
+      if (typeof up === 'number' && typeof preview === 'number' && typeof noChangePreview === 'number') stacks[env] = { up, preview, noChangePreview };
+    }
+    return { file, stacks };
+  } catch (error) {
+    return { file, missing: `not measured: ${file} is not a report of npm run e2e (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+// ----- the tables -------------------------------------------------------------------------------------------------
+
+type Row = readonly [goal: string, measured: string, verdict: string];
+
+function verdict(met: boolean): string {
+  return met ? 'met' : '**missed**';
+}
+
+function goalTable(scales: readonly ScaleResult[], pulumi: readonly PulumiFigure[], cold: readonly Sample[], diff: DiffFigure, e2e: E2eFigures): string[] {
+  const at = (factor: number) => scales.find((s) => s.factor === factor)!;
+  const cpu = (s: ScaleResult, id: ContenderId) => {
+    const series = s.series.get(id)!;
+    return series.skipped || series.samples.length === 0 ? undefined : stats(series.samples, 'cpuMs').median;
+  };
+  const rows: Row[] = [];
+
+  for (const factor of [1, 10]) {
+    const s = at(factor);
+    const bound = fastestEmitter(s);
+    const ours = cpu(s, 'ours')!;
+    rows.push([
+      `×${factor}: synth CPU ≤ 2× the fastest correct YAML emitter of the same objects (issue 17)`,
+      bound ? `${fmtMs(ours)} / ${fmtMs(bound.cpuMs)} (${bound.id}) = ${(ours / bound.cpuMs).toFixed(2)}×` : 'no emitter read back equal',
+      bound ? verdict(ours <= 2 * bound.cpuMs) : '**missed**',
+    ]);
+  }
+  const ours1 = cpu(at(1), 'ours')!;
+  rows.push(['×1: synth CPU ≤ 0.5 s for both environments, idle machine (issue 17)', fmtMs(ours1), verdict(ours1 <= 500)]);
+  const growth = cpu(at(10), 'ours')! / ours1;
+  rows.push(['synth CPU ×10 / ×1 ≤ 12 (issue 17)', `${growth.toFixed(1)} (×10 has ${(at(10).objects / at(1).objects).toFixed(1)}× the objects)`, verdict(growth <= 12)]);
+
+  for (const [id, name] of [
+    ['kustomize', 'kustomize (a base and an overlay per unit)'],
+    ['helm', '`helm template`'],
+  ] as const) {
+    for (const factor of [1, 10]) {
+      const s = at(factor);
+      const series = s.series.get(id)!;
+      const theirs = cpu(s, id);
+      const ours = cpu(s, 'ours-process')!;
+      const goal = `×${factor}: ≥ 3× faster than ${name}, whole process to whole process, CPU (issue 17)`;
+      if (theirs === undefined) rows.push([goal, series.skipped ?? 'not measured', 'not measured']);
+      else if (series.check.includes('differ')) rows.push([goal, `output differs from ours: ${series.check}`, '**missed** (not comparable)']);
+      else rows.push([goal, `${fmtMs(theirs)} / ${fmtMs(ours)} = ${(theirs / ours).toFixed(1)}× (wall ${(stats(series.samples, 'wallMs').median / stats(s.series.get('ours-process')!.samples, 'wallMs').median).toFixed(1)}×)`, verdict(theirs >= 3 * ours)]);
+    }
+  }
+
+  for (const p of pulumi) {
+    const [timeGoal, mbGoal] = p.factor === 1 ? [3000, 250] : [25_000, 800];
+    const t = stats(p.samples, 'wallMs').median;
+    const mb = megabytes(stats(p.samples, 'rssMiB').max);
+    rows.push([`Pulumi under mocks ×${p.factor}: start → last registration ≤ ${fmtMs(timeGoal)} (issue 17)`, `${fmtMs(t)} (${p.resources} resources)`, verdict(t <= timeGoal)]);
+    rows.push([`Pulumi under mocks ×${p.factor}: peak RSS ≤ ${mbGoal} MB (issue 17)`, `${mb.toFixed(0)} MB`, verdict(mb <= mbGoal)]);
+  }
+
+  for (const env of ENVIRONMENT_NAMES) {
+    const figures = 'missing' in e2e ? undefined : e2e.stacks[env];
+    const goal = `real \`pulumi preview\` of stack ${env}, then the no-change preview after \`up\` (issue 17: recorded, no goal)`;
+    rows.push(figures ? [goal, `${figures.preview} s; no-change ${figures.noChangePreview} s (up ${figures.up} s)`, 'recorded'] : [goal, 'missing' in e2e ? e2e.missing : `not measured: no stack ${env} in ${e2e.file}`, 'not measured']);
+  }
+  rows.push(['real `pulumi preview` of a ×10 stack (issue 17: recorded, no goal)', 'not measured: npm run e2e has no ×10 stack', 'not measured']);
+
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const commands = readdirSync(join(ROOT, 'infra', 'cli'))
+    .filter((f) => f.endsWith('.ts') && Object.values(scripts).some((script) => script.includes(`infra/cli/${f}`) || script.includes(`run-bundled.mjs ${f.slice(0, -3)}`)))
+    .map((f) => f.slice(0, -3));
+  const throughTsx = Object.entries(scripts).filter(([, script]) => /\btsx\b/.test(script) && commands.some((c) => script.includes(`infra/cli/${c}.ts`)));
+  rows.push([
+    'every command starts without tsx (issue 17)',
+    throughTsx.length === 0 ? `all of ${commands.join(', ')}` : `through tsx: ${throughTsx.map(([name]) => `\`npm run ${name}\``).join(', ')}`,
+    verdict(throughTsx.length === 0),
+  ]);
+
+  const coldMs = stats(cold, 'wallMs').median;
+  rows.push(['`npm run synth`, both environments, cold, whole process < 1.0 s wall (issue 8)', fmtMs(coldMs), verdict(coldMs < 1000)]);
+  const peak10 = megabytes(Math.max(...at(10).series.get('ours')!.samples.map((s) => s.rssMiB)));
+  rows.push(['×10: synth peak memory < 300 MB (issue 8)', `${peak10.toFixed(0)} MB`, verdict(peak10 < 300)]);
+  const diffMs = stats(diff.samples, 'wallMs').median;
+  rows.push(['`npm run diff` of a one-module change < 5 s wall (issue 16)', `${fmtMs(diffMs)} (${diff.changes} changes)`, verdict(diffMs < 5000)]);
+
+  return ['## Goals', '', '| goal | measured | verdict |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+/** The YAML emitter (not JSON) with the lowest median CPU whose output read back equal. */
+function fastestEmitter(s: ScaleResult): { id: EmitterKind; cpuMs: number } | undefined {
+  const candidates = (['render', 'yaml', 'js-yaml'] as const)
+    .map((id) => ({ id, series: s.series.get(id)! }))
+    .filter(({ series }) => series.samples.length > 0 && series.check.startsWith('all '))
+    .map(({ id, series }) => ({ id, cpuMs: stats(series.samples, 'cpuMs').median }));
+  return candidates.sort((a, b) => a.cpuMs - b.cpuMs)[0];
+}
+
+function scaleTable(s: ScaleResult): string[] {
+  const rounds = Math.max(...[...s.series.values()].map((x) => x.samples.length));
+  const ours = stats(s.series.get('ours')!.samples, 'cpuMs').median;
+  const oursProcess = stats(s.series.get('ours-process')!.samples, 'cpuMs').median;
+  const rows = [...s.series.entries()].map(([id, series]) => {
+    if (series.skipped) return `| ${series.label} | ${series.skipped} | | | | |`;
+    const c = stats(series.samples, 'cpuMs');
+    const w = stats(series.samples, 'wallMs');
+    const reference = id === 'kustomize' || id === 'helm' || id === 'cdk8s' || id === 'ours-process' ? oursProcess : ours;
+    const relative = `${(c.median / reference).toFixed(2)}× ${reference === ours ? 'ours in-process' : 'ours whole process'}`;
+    return `| ${series.label} | ${fmtMs(c.min)} / **${fmtMs(c.median)}** / ${fmtMs(c.max)} | ${relative} | ${fmtMs(w.median)} | ${fmtMb(Math.max(...series.samples.map((x) => x.rssMiB)))} | ${series.check} |`;
+  });
   return [
-    `## Merge-request diff of a one-module change (median of ${diff.runs}, load average ${diff.loadBefore.toFixed(1)} before)`,
+    `## ×${s.factor}: ${s.modules} modules per environment, ${s.objects.toLocaleString('en-US')} objects over ${ENVIRONMENT_NAMES.join(' + ')} (${rounds} interleaved round${rounds === 1 ? '' : 's'})`,
     '',
-    '| command | wall | changes found |',
-    '|---|---|---|',
-    `| \`npm run diff -- --base HEAD\` (base synthesized in a git worktree and the working tree beside it, both bundled) | ${fmtMs(diff.ms)} | ${diff.changes} |`,
+    '| | CPU min / **median** / max | CPU relative | wall (median) | peak RSS | output checked |',
+    '|---|---|---|---|---|---|',
+    ...rows,
   ];
 }
 
-function diffGoal(diff: DiffFigure): string[] {
-  return ['', '## Goals (issue 16)', '', `- \`npm run diff\` of a one-module change < 5 s: ${fmtMs(diff.ms)} — ${diff.ms < 5000 ? 'met' : '**not met**'}`];
-}
-
-type Result = {
-  factor: number;
-  ours: Figure;
-  naive: Figure;
-  serialize: Figure;
-  kustomize: KustomizeFigure | undefined;
-  pulumi: Figure;
-};
-
-function synthesisTable(results: readonly Result[]): string[] {
-  const [x1, x10] = results as [Result, Result];
-  const ratio = (f: (r: Result) => number) => `${(f(x10) / f(x1)).toFixed(1)}`;
-  const row = (label: string, f: (r: Result) => string) => `| ${label} | ${f(x1)} | ${f(x10)} |`;
-  const vsOurs = (r: Result, ms: number) => `${fmtMs(ms)} (${(ms / r.ours.ms).toFixed(2)}× ours)`;
-  const kustomize = (r: Result) =>
-    !r.kustomize ? 'skipped: kubectl not on PATH' : r.kustomize.exceeded ? `> ${fmtMs(r.kustomize.ms)}, stopped (> ${(r.kustomize.ms / r.ours.ms).toFixed(1)}× ours)` : `${vsOurs(r, r.kustomize.ms)}; ${r.kustomize.check}`;
-  return [
-    `## Synthesis of every environment (${ENVIRONMENT_NAMES.join(' + ')})`,
-    '',
-    '| | ×1 (real catalog) | ×10 |',
-    '|---|---|---|',
-    row('modules per environment', (r) => String(r === x1 ? moduleCount(1) : moduleCount(10))),
-    row('Kubernetes objects (both environments)', (r) => String(r.ours.objects)),
-    row('**ours**: load + build + render, in-process (median)', (r) => `${fmtMs(r.ours.ms)} (${runCount(r.ours.runs)})`),
-    row('ours: objects per second', (r) => Math.round(r.ours.objects / (r.ours.ms / 1000)).toLocaleString('en-US')),
-    row('ours: peak RSS of the process', (r) => `${r.ours.peakRssMiB.toFixed(0)} MiB`),
-    row('ours: whole process (start-up included)', (r) => fmtMs(r.ours.processMs)),
-    row('naive cdk8s: one App, a Chart per module, synthYaml', (r) => vsOurs(r, r.naive.ms)),
-    row('lower bound: YAML serialization of prebuilt objects', (r) => vsOurs(r, r.serialize.ms)),
-    row('kubectl kustomize: base + overlay per environment', kustomize),
-    '',
-    `t(×10)/t(×1): ours ${ratio((r) => r.ours.ms)}, naive ${ratio((r) => r.naive.ms)}, serialization ${ratio((r) => r.serialize.ms)}` +
-      (x1.kustomize && x10.kustomize ? `, kustomize ${x10.kustomize.exceeded ? '> ' : ''}${ratio((r) => r.kustomize!.ms)}` : '') +
-      ` (×10 has ${(x10.ours.objects / x1.ours.objects).toFixed(1)}× the objects: the platform parts do not scale with modules).`,
-  ];
-}
-
-function pulumiTable(results: readonly Result[]): string[] {
+function pulumiTable(pulumi: readonly PulumiFigure[]): string[] {
+  const cell = (p: PulumiFigure, key: keyof Sample) => {
+    const x = stats(p.samples, key);
+    return `${fmtMs(x.min)} / **${fmtMs(x.median)}** / ${fmtMs(x.max)}`;
+  };
   return [
     `## Pulumi program under mocks, one stack (${ENVIRONMENT_NAMES[0]})`,
     '',
-    '| | ×1 | ×10 |',
-    '|---|---|---|',
-    `| start → last registered resource (median) | ${results.map((r) => `${fmtMs(r.pulumi.ms)} (${runCount(r.pulumi.runs)})`).join(' | ')} |`,
-    `| resources registered | ${results.map((r) => String(r.pulumi.objects)).join(' | ')} |`,
-    `| peak RSS of the process | ${results.map((r) => `${r.pulumi.peakRssMiB.toFixed(0)} MiB`).join(' | ')} |`,
+    `| | ${pulumi.map((p) => `×${p.factor} (${p.samples.length} run${p.samples.length === 1 ? '' : 's'})`).join(' | ')} |`,
+    `|---|${pulumi.map(() => '---').join('|')}|`,
+    `| start → last registered resource, min / **median** / max | ${pulumi.map((p) => cell(p, 'wallMs')).join(' | ')} |`,
+    `| CPU of the program, min / **median** / max | ${pulumi.map((p) => cell(p, 'cpuMs')).join(' | ')} |`,
+    `| resources registered | ${pulumi.map((p) => String(p.resources)).join(' | ')} |`,
+    `| peak RSS of the process | ${pulumi.map((p) => fmtMb(Math.max(...p.samples.map((s) => s.rssMiB)))).join(' | ')} |`,
   ];
 }
 
-function coldTable(cold: readonly ColdFigure[]): string[] {
+function otherTable(cold: readonly Sample[], diff: DiffFigure): string[] {
+  const line = (label: string, samples: readonly Sample[]) => {
+    const w = stats(samples, 'wallMs');
+    return `| ${label} | ${samples.length} | ${fmtMs(w.min)} / **${fmtMs(w.median)}** / ${fmtMs(w.max)} | ${fmtMs(stats(samples, 'cpuMs').median)} |`;
+  };
   return [
-    `## Cold start: synth of every environment, written to disk, in a fresh process (median of ${COLD_RUNS})`,
+    '## Commands, whole process',
     '',
-    '| command | wall |',
-    '|---|---|',
-    ...cold.map((c) => `| ${c.label} | ${fmtMs(c.ms)} |`),
-    '',
-    `npm itself adds ${fmtMs(cold[0]!.ms - cold[1]!.ms)} (the first row minus the second, when the script is the launcher).`,
+    '| command | runs | wall min / **median** / max | CPU (median) |',
+    '|---|---|---|---|',
+    line('`npm run synth -- --out DIR`, both environments, cold', cold),
+    line('`npm run diff -- --base HEAD` of a one-module change (base synthesized in a git worktree)', diff.samples),
   ];
 }
 
-function synthScript(): string {
-  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.synth ?? '(none)';
-}
-
-function goals(results: readonly Result[], cold: readonly ColdFigure[]): string[] {
-  const [x1, x10] = results as [Result, Result];
-  const mark = (met: boolean) => (met ? 'met' : '**not met**');
-  const npmSynth = cold[0]!.ms;
-  const growth = x10.ours.ms / x1.ours.ms;
-  const k1 = x1.kustomize ? x1.kustomize.ms / x1.ours.ms : undefined;
-  const k10 = x10.kustomize ? x10.kustomize.ms / x10.ours.ms : undefined;
-  const bound = Math.max(x1.ours.ms / x1.serialize.ms, x10.ours.ms / x10.serialize.ms);
-  return [
-    '## Goals (issue 8)',
-    '',
-    `- \`npm run synth\`, both environments, cold, whole process < 1.0 s: ${fmtMs(npmSynth)} — ${mark(npmSynth < 1000)}`,
-    `- ×10: t(×10)/t(×1) ≤ 12: ${growth.toFixed(1)} — ${mark(growth <= 12)}; peak memory < 300 MB: ${megabytes(x10.ours.peakRssMiB).toFixed(0)} MB — ${mark(megabytes(x10.ours.peakRssMiB) < 300)}`,
-    k1 === undefined || k10 === undefined
-      ? '- ≥ 3× faster than kubectl kustomize at ×1, gap growing at ×10: skipped: kubectl not on PATH'
-      : `- ≥ 3× faster than kubectl kustomize at ×1 (${k1.toFixed(1)}×), gap growing at ×10 (${x10.kustomize!.exceeded ? '> ' : ''}${k10.toFixed(1)}×): ${mark(k1 >= 3 && k10 > k1)}`,
-    `- within 5× of the YAML-serialization lower bound: ${bound.toFixed(2)}× at worst — ${mark(bound <= 5)}`,
-  ];
-}
-
-function megabytes(mebibytes: number): number {
-  return (mebibytes * 2 ** 20) / 1e6;
-}
-
-function machine(kubectl: string | undefined): string[] {
+function machine(loadAtStart: readonly number[], seconds: number): string[] {
   const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  const helm = spawnSync(HELM, ['version', '--short'], { encoding: 'utf8' });
+  const versions = [
+    `Node ${process.version}`,
+    kubectl.status === 0 ? kubectl.stdout.split('\n').filter(Boolean).join(', ') : 'kubectl absent',
+    helm.status === 0 ? `helm ${helm.stdout.trim()}` : 'helm absent',
+    `cdk8s-cli ${packageVersion('cdk8s-cli')}, cdk8s ${packageVersion('cdk8s')}, yaml ${packageVersion('yaml')}, js-yaml ${packageVersion('js-yaml')}`,
+  ];
   return [
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${gib(totalmem())} RAM (${gib(freemem())} free), ` +
-      `Node ${process.version}, ${kubectl ?? 'kubectl absent'}, load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${gib(totalmem())} RAM (${gib(freemem())} free); ${versions.join('; ')}.`,
+    '',
+    `Load average (1, 5, 15 min) at start: ${loadAtStart.map((l) => l.toFixed(2)).join(', ')}; 1-minute load sampled before each round: ` +
+      `min ${Math.min(...loads).toFixed(2)}, median ${median(loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)} (${loads.length} samples). ` +
+      `The bench took ${Math.round(seconds)} s.`,
   ];
 }
 
-function kubectlVersion(): string | undefined {
-  const child = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  if (child.error || child.status !== 0) {
-    progress('kustomize: skipped: kubectl not on PATH');
-    return undefined;
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'absent';
   }
-  return child.stdout.split('\n').filter(Boolean).join(', ');
+}
+
+function sampleLoad(): void {
+  loads.push(loadavg()[0]!);
 }
 
 function moduleCount(factor: number): number {
   return catalogSources.reduce((n, source) => n + source.modules.length, 0) * factor;
 }
 
-function runCount(count: number): string {
-  return count === 1 ? '1 run' : `${count} runs`;
+function stats(samples: readonly Sample[], key: keyof Sample): { min: number; median: number; max: number } {
+  const values = samples.map((s) => s[key]);
+  return { min: Math.min(...values), median: median(values), max: Math.max(...values) };
 }
 
 function median(values: readonly number[]): number {
@@ -377,8 +557,16 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+function megabytes(mebibytes: number): number {
+  return (mebibytes * 2 ** 20) / 1e6;
+}
+
 function fmtMs(ms: number): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+function fmtMb(mebibytes: number): string {
+  return `${megabytes(mebibytes).toFixed(0)} MB`;
 }
 
 function progress(message: string): void {

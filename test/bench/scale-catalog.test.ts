@@ -1,5 +1,6 @@
 import { parseAllDocuments, parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { helmTree } from '../../bench/helm-chart.js';
 import { kustomizeTree } from '../../bench/kustomize-overlays.js';
 import { readReleases, scaleCatalog, scaledSources } from '../../bench/scale-catalog.js';
 import { buildPlatform } from '../../infra/synth/build-platform.js';
@@ -40,9 +41,12 @@ describe('the ×10 catalog', () => {
   });
 });
 
-describe('the kustomize base and overlays', () => {
+describe('the kustomize tree: a base and an overlay per unit', () => {
   const inputs = loadInputs(ENVIRONMENT_NAMES);
-  const files = kustomizeTree(inputs.map(({ env, catalog }) => ({ platform: buildPlatform(env, catalog), domain: env.domain })));
+  const platforms = inputs.map(({ env, catalog }) => buildPlatform(env, catalog));
+  const files = kustomizeTree(platforms.map((platform, i) => ({ platform, domain: inputs[i]!.env.domain })));
+  type Kustomization = { kind: string; resources: string[]; images?: { name: string; newName: string; newTag: string }[]; replicas?: unknown[]; patches?: { patch: string }[] };
+  const kustomization = (path: string) => parse(files.get(path)!) as Kustomization;
 
   it('are well-formed YAML, every file', () => {
     for (const [path, content] of files) {
@@ -52,23 +56,39 @@ describe('the kustomize base and overlays', () => {
     }
   });
 
-  it('list only resources that exist, and one overlay per environment on top of the base', () => {
-    const base = parse(files.get('base/kustomization.yaml')!) as { kind: string; resources: string[] };
-    expect(base.kind).toBe('Kustomization');
-    for (const resource of base.resources) expect(files.has(`base/${resource}`)).toBe(true);
-    for (const env of ENVIRONMENT_NAMES) {
-      const overlay = parse(files.get(`overlays/${env}/kustomization.yaml`)!) as { resources: string[]; images: unknown[]; replicas: unknown[]; patches: { patch: string }[] };
-      expect(overlay.resources[0]).toBe('../../base');
-      expect(overlay.images.length).toBeGreaterThan(0);
-      expect(overlay.replicas.length).toBeGreaterThan(0);
-      for (const { patch } of overlay.patches) expect(() => parse(patch)).not.toThrow();
+  it('list, per environment, the overlay of every unit it runs, and each overlay only files that exist', () => {
+    for (const platform of platforms) {
+      const env = kustomization(`envs/${platform.env}/kustomization.yaml`);
+      const units = platform.units.filter((u) => u.objects.length > 0).map((u) => `../../units/${u.id}/overlays/${platform.env}`);
+      expect(env.resources).toEqual(units);
+      for (const unit of platform.units.filter((u) => u.objects.length > 0)) {
+        const dir = `units/${unit.id}/overlays/${platform.env}`;
+        const overlay = kustomization(`${dir}/kustomization.yaml`);
+        expect(overlay.kind).toBe('Kustomization');
+        for (const resource of overlay.resources) expect(files.has(resource === '../../base' ? `units/${unit.id}/base/kustomization.yaml` : `${dir}/${resource}`)).toBe(true);
+        for (const { patch } of overlay.patches ?? []) expect(() => parse(patch)).not.toThrow();
+      }
     }
   });
 
-  it('normalize the base and re-tag images per environment', () => {
-    expect(files.get('base/module/vehicle-access.yaml')).toContain('image: icv/vehicle-access\n');
+  it('normalize the base and re-tag images per environment in the unit\'s own overlay', () => {
+    expect(files.get('units/module/vehicle-access/base/objects.yaml')).toContain('image: icv/vehicle-access\n');
     const prod = inputs.find((i) => i.env.name === 'prod')!.env;
-    const overlay = parse(files.get('overlays/prod/kustomization.yaml')!) as { images: { name: string; newName: string; newTag: string }[] };
-    expect(overlay.images).toContainEqual({ name: 'icv/vehicle-access', newName: `${prod.registry.host}/icv/vehicle-access`, newTag: prod.releases['vehicle-access']!.tag });
+    const overlay = kustomization('units/module/vehicle-access/overlays/prod/kustomization.yaml');
+    expect(overlay.images).toEqual([{ name: 'icv/vehicle-access', newName: `${prod.registry.host}/icv/vehicle-access`, newTag: prod.releases['vehicle-access']!.tag }]);
+  });
+});
+
+describe('the Helm chart', () => {
+  const inputs = loadInputs(ENVIRONMENT_NAMES);
+  const platforms = inputs.map(({ env, catalog }) => buildPlatform(env, catalog));
+  const files = helmTree(platforms);
+
+  it('loops over the units of its values, which hold every object of the environment', () => {
+    expect(files.get('chart/templates/units.yaml')).toContain('{{- range $unit := .Values.units }}');
+    for (const platform of platforms) {
+      const values = parse(files.get(`values-${platform.env}.yaml`)!) as { units: { id: string; objects: unknown[] }[] };
+      expect(values.units.flatMap((u) => u.objects)).toEqual(JSON.parse(JSON.stringify(platform.units.flatMap((u) => u.objects))));
+    }
   });
 });
