@@ -54,6 +54,8 @@ interface Sample {
   readonly wallMs: number;
   readonly cpuMs: number;
   readonly rssMiB: number;
+  /** 1-minute load average when the run started. */
+  readonly load: number;
 }
 
 /** Everything measured of one contender at one scale. */
@@ -210,8 +212,9 @@ function contendersAt(factor: number, dir: string, work: string): Contender[] {
     id,
     label,
     run: (check) => {
+      const load = loadavg()[0]!;
       const m = worker('measure', [id, String(factor), dir, ...(check && id !== 'ours' ? ['--check'] : [])]);
-      return { sample: { wallMs: m.ms, cpuMs: m.cpuMs, rssMiB: m.peakRssMiB }, ...(m.check === undefined ? {} : { check: m.check }) };
+      return { sample: { wallMs: m.ms, cpuMs: m.cpuMs, rssMiB: m.peakRssMiB, load }, ...(m.check === undefined ? {} : { check: m.check }) };
     },
   });
   const out = join(work, `out-x${factor}`);
@@ -275,6 +278,7 @@ function perEnvironment(dir: string, check: boolean, one: (env: string) => { sam
   let wallMs = 0;
   let cpuMs = 0;
   let rssMiB = 0;
+  const load = loadavg()[0]!;
   const checks: string[] = [];
   for (const env of ENVIRONMENT_NAMES) {
     const { sample, stdout } = one(env);
@@ -283,7 +287,7 @@ function perEnvironment(dir: string, check: boolean, one: (env: string) => { sam
     rssMiB = Math.max(rssMiB, sample.rssMiB);
     if (check) checks.push(checkRendered(dir, env, stdout));
   }
-  return { sample: { wallMs, cpuMs, rssMiB }, ...(check ? { check: checks.join('; ') } : {}) };
+  return { sample: { wallMs, cpuMs, rssMiB, load }, ...(check ? { check: checks.join('; ') } : {}) };
 }
 
 /**
@@ -292,6 +296,7 @@ function perEnvironment(dir: string, check: boolean, one: (env: string) => { sam
  */
 function timed(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): { sample: Sample; stdout: string } {
   const usage = join(tmpdir(), `icv-bench-time-${process.pid}.txt`);
+  const load = loadavg()[0]!;
   const start = performance.now();
   const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', usage, command, ...args], {
     cwd: options.cwd,
@@ -305,7 +310,7 @@ function timed(command: string, args: readonly string[], options: { cwd: string;
   if (child.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${child.status}):\n${child.stderr.slice(-2000)}`);
   const [user, system, rssKiB] = readFileSync(usage, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
   rmSync(usage, { force: true });
-  return { sample: { wallMs, cpuMs: (user + system) * 1000, rssMiB: rssKiB / 1024 }, stdout: child.stdout };
+  return { sample: { wallMs, cpuMs: (user + system) * 1000, rssMiB: rssKiB / 1024, load }, stdout: child.stdout };
 }
 
 function worker(name: 'measure' | 'measure-pulumi', args: readonly string[]): Measurement & { processMs: number } {
@@ -333,8 +338,15 @@ interface PulumiFigure {
 
 function pulumiFigure(factor: number, runs: number): PulumiFigure {
   sampleLoad();
-  const measurements = Array.from({ length: runs }, () => worker('measure-pulumi', [String(factor)]));
-  const figure = { factor, samples: measurements.map((m) => ({ wallMs: m.ms, cpuMs: m.cpuMs, rssMiB: m.peakRssMiB })), resources: measurements[0]!.objects };
+  const samples: Sample[] = [];
+  let resources = 0;
+  for (let run = 0; run < runs; run += 1) {
+    const load = loadavg()[0]!;
+    const m = worker('measure-pulumi', [String(factor)]);
+    samples.push({ wallMs: m.ms, cpuMs: m.cpuMs, rssMiB: m.peakRssMiB, load });
+    resources = m.objects;
+  }
+  const figure = { factor, samples, resources };
   progress(`pulumi ×${factor}: ${fmtMs(stats(figure.samples, 'wallMs').median)}, peak ${fmtMb(stats(figure.samples, 'rssMiB').max)}`);
   return figure;
 }
@@ -417,6 +429,19 @@ function verdict(met: boolean): string {
   return met ? 'met' : '**missed**';
 }
 
+/**
+ * A goal on wall time: met or missed on the median wall time, as the goal says. When it is missed while the machine
+ * ran more than one runnable process per core (1-minute load above the core count), the verdict says so and gives
+ * the median CPU time beside it, the part of the wall time that load does not stretch.
+ */
+function wallVerdict(samples: readonly Sample[], goalMs: number, bound: '<' | '≤'): string {
+  const wall = stats(samples, 'wallMs').median;
+  if (bound === '<' ? wall < goalMs : wall <= goalMs) return 'met';
+  const load = median(samples.map((s) => s.load));
+  const cpu = stats(samples, 'cpuMs').median;
+  return load > cpus().length ? `**missed** at load ${load.toFixed(1)} on ${cpus().length} cores (its CPU time, ${fmtMs(cpu)}, is ${cpu <= goalMs ? 'within' : 'over'} the goal)` : '**missed**';
+}
+
 function goalTable(scales: readonly ScaleResult[], pulumi: readonly PulumiFigure[], cold: readonly Sample[], diff: DiffFigure, e2e: E2eFigures): string[] {
   const at = (factor: number) => scales.find((s) => s.factor === factor);
   const unmeasured = (goal: string): Row => [goal, 'not measured in this run (--quick)', 'not measured'];
@@ -480,7 +505,7 @@ function goalTable(scales: readonly ScaleResult[], pulumi: readonly PulumiFigure
     }
     const t = stats(p.samples, 'wallMs').median;
     const mb = megabytes(stats(p.samples, 'rssMiB').max);
-    rows.push([`Pulumi under mocks ×${p.factor}: start → last registration ≤ ${fmtMs(timeGoal)} (issue 17)`, `${fmtMs(t)} (${p.resources} resources)`, verdict(t <= timeGoal)]);
+    rows.push([`Pulumi under mocks ×${p.factor}: start → last registration ≤ ${fmtMs(timeGoal)} (issue 17)`, `${fmtMs(t)} (${p.resources} resources)`, wallVerdict(p.samples, timeGoal, '≤')]);
     rows.push([`Pulumi under mocks ×${p.factor}: peak RSS ≤ ${mbGoal} MB (issue 17)`, `${mb.toFixed(0)} MB`, verdict(mb <= mbGoal)]);
   }
 
@@ -505,13 +530,13 @@ function goalTable(scales: readonly ScaleResult[], pulumi: readonly PulumiFigure
   ]);
 
   const coldMs = stats(cold, 'wallMs').median;
-  rows.push(['`npm run synth`, both environments, cold, whole process < 1.0 s wall (issue 8)', fmtMs(coldMs), verdict(coldMs < 1000)]);
+  rows.push(['`npm run synth`, both environments, cold, whole process < 1.0 s wall (issue 8)', fmtMs(coldMs), wallVerdict(cold, 1000, '<')]);
   if (x10) {
     const peak10 = megabytes(Math.max(...x10.series.get('ours')!.samples.map((s) => s.rssMiB)));
     rows.push(['×10: synth peak memory < 300 MB (issue 8)', `${peak10.toFixed(0)} MB`, verdict(peak10 < 300)]);
   } else rows.push(unmeasured('×10: synth peak memory < 300 MB (issue 8)'));
   const diffMs = stats(diff.samples, 'wallMs').median;
-  rows.push(['`npm run diff` of a one-module change < 5 s wall (issue 16)', `${fmtMs(diffMs)} (${diff.changes} changes)`, verdict(diffMs < 5000)]);
+  rows.push(['`npm run diff` of a one-module change < 5 s wall (issue 16)', `${fmtMs(diffMs)} (${diff.changes} changes)`, wallVerdict(diff.samples, 5000, '<')]);
 
   return ['## Goals', '', '| goal | measured | verdict |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
 }
@@ -531,11 +556,12 @@ function scaleTable(s: ScaleResult): string[] {
   const oursProcess = stats(s.series.get('ours-process')!.samples, 'cpuMs').median;
   const rows = [...s.series.entries()].map(([id, series]) => {
     if (series.skipped) return `| ${series.label} | ${series.skipped} | | | | |`;
+    const checked = series.check || (id === 'ours' || id === 'ours-process' ? 'the reference' : '');
     const c = stats(series.samples, 'cpuMs');
     const w = stats(series.samples, 'wallMs');
     const reference = id === 'kustomize' || id === 'helm' || id === 'cdk8s' || id === 'ours-process' ? oursProcess : ours;
     const relative = `${(c.median / reference).toFixed(2)}× ${reference === ours ? 'ours in-process' : 'ours whole process'}`;
-    return `| ${series.label} | ${fmtMs(c.min)} / **${fmtMs(c.median)}** / ${fmtMs(c.max)} | ${relative} | ${fmtMs(w.median)} | ${fmtMb(Math.max(...series.samples.map((x) => x.rssMiB)))} | ${series.check} |`;
+    return `| ${series.label} | ${fmtMs(c.min)} / **${fmtMs(c.median)}** / ${fmtMs(c.max)} | ${relative} | ${fmtMs(w.median)} | ${fmtMb(Math.max(...series.samples.map((x) => x.rssMiB)))} | ${checked} |`;
   });
   return [
     `## ×${s.factor}: ${s.modules} modules per environment, ${s.objects.toLocaleString('en-US')} objects over ${ENVIRONMENT_NAMES.join(' + ')} (${rounds} interleaved round${rounds === 1 ? '' : 's'})`,
