@@ -1,3 +1,4 @@
+import { load } from 'js-yaml';
 import { parseAllDocuments, parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { helmTree } from '../../bench/helm-chart.js';
@@ -87,7 +88,8 @@ describe('the Helm chart', () => {
   it('loops over the units of its values, which hold every object of the environment', () => {
     expect(files.get('chart/templates/units.yaml')).toContain('{{- range $unit := .Values.units }}');
     for (const platform of platforms) {
-      const values = parse(files.get(`values-${platform.env}.yaml`)!) as { units: { id: string; objects: unknown[] }[] };
+      // js-yaml reads it as fast as it wrote it; that Helm reads it so is what the bench checks on every run.
+      const values = load(files.get(`values-${platform.env}.yaml`)!) as { units: { id: string; objects: unknown[] }[] };
       expect(values.units.flatMap((u) => u.objects)).toEqual(JSON.parse(JSON.stringify(platform.units.flatMap((u) => u.objects))));
     }
   });
