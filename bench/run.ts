@@ -103,10 +103,35 @@ interface RunResult {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { 'e2e-report': { type: 'string', default: join(ROOT, 'dist', 'e2e', 'report.json') }, render: { type: 'string' }, quick: { type: 'boolean', default: false } },
+    options: {
+      'e2e-report': { type: 'string', default: join(ROOT, 'dist', 'e2e', 'report.json') },
+      render: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      scales: { type: 'string' },
+    },
   });
-  const result = values.render ? (JSON.parse(readFileSync(values.render, 'utf8')) as RunResult) : await measureAll(values['e2e-report']!, values.quick ? QUICK_PLAN : PLAN);
+  const plan = values.quick ? QUICK_PLAN : PLAN;
+  const result = values.render
+    ? (JSON.parse(readFileSync(values.render, 'utf8')) as RunResult)
+    : await measureAll(values['e2e-report']!, values.scales === undefined ? plan : { ...plan, scales: parseScales(values.scales) });
   process.stdout.write(`${tables(result).join('\n')}\n`);
+}
+
+/** `--scales 1:5,10:3`: factor:rounds pairs, in place of the plan's scales (Ã—1 must be one of them). */
+function parseScales(text: string): (typeof PLAN)['scales'] {
+  const scales = text.split(',').map((pair) => {
+    const [factor, rounds] = pair.split(':').map(Number);
+    if (!Number.isInteger(factor) || factor! < 1 || !Number.isInteger(rounds) || rounds! < 1) {
+      process.stderr.write(`bench: '--scales' (${text}): each entry is <factor>:<rounds>, whole numbers of at least 1, e.g. 1:5,10:3,30:1\n`);
+      process.exit(2);
+    }
+    return { factor: factor!, rounds: rounds! };
+  });
+  if (!scales.some((s) => s.factor === 1)) {
+    process.stderr.write(`bench: '--scales' (${text}) must include factor 1, which every ratio is taken against\n`);
+    process.exit(2);
+  }
+  return scales;
 }
 
 async function measureAll(e2eReport: string, plan: typeof PLAN): Promise<RunResult> {
@@ -444,7 +469,7 @@ function wallVerdict(samples: readonly Sample[], goalMs: number, bound: '<' | 'â
 
 function goalTable(scales: readonly ScaleResult[], pulumi: readonly PulumiFigure[], cold: readonly Sample[], diff: DiffFigure, e2e: E2eFigures): string[] {
   const at = (factor: number) => scales.find((s) => s.factor === factor);
-  const unmeasured = (goal: string): Row => [goal, 'not measured in this run (--quick)', 'not measured'];
+  const unmeasured = (goal: string): Row => [goal, 'not measured in this run (--quick or --scales)', 'not measured'];
   const cpu = (s: ScaleResult, id: ContenderId) => {
     const series = s.series.get(id)!;
     return series.skipped || series.samples.length === 0 ? undefined : stats(series.samples, 'cpuMs').median;
