@@ -7,6 +7,7 @@ import { DERIVED_SECRETS, type DerivedSecret, type SecretKey } from '../model/se
 import type { Platform, Unit } from '../model/types.js';
 import type { Environment } from '../schema/environment.js';
 import { clusterIdentityGate } from './cluster-guard.js';
+import { RegistrationWaves } from './registration-waves.js';
 import { HarborRegistry } from './harbor-registry.js';
 import { PlatformUnit } from './platform-unit.js';
 import type { SecretSource } from './secret-values.js';
@@ -93,7 +94,7 @@ export class PlatformStack extends pulumi.ComponentResource {
     };
     // The server the provider reaches must be the stack's cluster: its kube-system Namespace UID is read first.
     const kubeSystem = k8s.core.v1.Namespace.get(`${name}-kube-system`, 'kube-system', { parent: this, provider: this.provider });
-    const clusterVerified = clusterIdentityGate(config.stack, env, config.clusterIdentity, kubeSystem);
+    const clusterVerified = new RegistrationWaves(clusterIdentityGate(config.stack, env, config.clusterIdentity, kubeSystem));
     const context: UnitContext = { env, provider: this.provider, secrets, namespaces: NamespaceIndex.of(this.platform), clusterVerified, config };
     const childOpts = { parent: this };
 
