@@ -16,11 +16,14 @@ const factor = Number(process.argv[2] ?? 1);
 const stack = ENVIRONMENT_NAMES[0]!;
 const sources = scaledSources(factor);
 
+const CLUSTER_UID = `bench-${stack}-kube-system-uid`;
 let registered = 0;
 let lastRegistration = 0;
 await pulumi.runtime.setMocks(
   {
     newResource: (args) => {
+      // The cluster guard reads kube-system: the mocked cluster is the stack's own (icv:clusterIdentity below).
+      if (args.type === 'kubernetes:core/v1:Namespace' && args.id === 'kube-system') return { id: 'kube-system', state: { metadata: { name: 'kube-system', uid: CLUSTER_UID } } };
       registered += 1;
       lastRegistration = performance.now();
       const robot = args.type === 'pulumi-nodejs:dynamic:Resource' && 'access' in args.inputs ? { robotName: `robot-${args.name}`, secret: `bench-robot-secret-${args.name}` } : {};
@@ -33,7 +36,7 @@ await pulumi.runtime.setMocks(
   false,
 );
 const secrets = Object.fromEntries(Object.keys(SECRET_KEYS).map((key) => [`${CONFIG_NAMESPACE}:${key}`, `bench-secret-${key}`]));
-pulumi.runtime.setAllConfig({ [`${CONFIG_NAMESPACE}:kubeContext`]: `bench-${stack}`, ...secrets }, Object.keys(secrets));
+pulumi.runtime.setAllConfig({ [`${CONFIG_NAMESPACE}:kubeContext`]: `bench-${stack}`, [`${CONFIG_NAMESPACE}:clusterIdentity`]: CLUSTER_UID, ...secrets }, Object.keys(secrets));
 
 const start = performance.now();
 const [inputs] = loadInputs([stack], sources);
