@@ -41,6 +41,6 @@ pulumi.runtime.setAllConfig({ [`${CONFIG_NAMESPACE}:kubeContext`]: `bench-${stac
 const start = performance.now();
 const [inputs] = loadInputs([stack], sources);
 const config = readStackConfig(new pulumi.Config(CONFIG_NAMESPACE), stack);
-new PlatformStack('platform', { env: inputs!.env, catalog: inputs!.catalog, config, warnings: inputs!.warnings });
+await new PlatformStack('platform', { env: inputs!.env, catalog: inputs!.catalog, config, warnings: inputs!.warnings }).ready;
 await pulumi.runtime.disconnect();
 report({ ms: lastRegistration - start, objects: registered });

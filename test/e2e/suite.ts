@@ -105,9 +105,9 @@ function projectCopy(dir: string): string {
 /** The inline program: the same `platformProgram()` that infra/pulumi/index.ts (Pulumi.yaml's main) runs. */
 async function inlineProgram(projectRoot: string): Promise<() => Promise<Record<string, unknown>>> {
   const { platformProgram } = (await import(pathToFileURL(join(projectRoot, 'infra/pulumi/program.ts')).href)) as {
-    platformProgram: () => Record<string, unknown>;
+    platformProgram: () => Promise<Record<string, unknown>>;
   };
-  return async () => ({ ...platformProgram() });
+  return async () => ({ ...(await platformProgram()) });
 }
 
 interface Engine {
