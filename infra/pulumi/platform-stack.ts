@@ -50,8 +50,8 @@ export class PlatformStack extends pulumi.ComponentResource {
   /**
    * Resolves once every unit component is created. The registry is created in the constructor; the other units
    * follow one per macrotask once the cluster check passed (see `createUnits`), so that the SDK holds one unit's
-   * pending registrations at a time instead of every resource's. Rejects, having created nothing more, when the
-   * check fails. The entry point awaits it.
+   * pending registrations at a time instead of every resource's. When the check fails it creates nothing more (the
+   * registry's resources report the failure). The entry point awaits it.
    */
   public readonly ready: Promise<void>;
   /** Public host names the Ingresses route, sorted. */
@@ -152,7 +152,13 @@ export class PlatformStack extends pulumi.ComponentResource {
  * units, resources, URNs, dependencies and order are the same; no unit waits for another unit's creation.
  */
 export async function createUnits(check: Promise<pulumi.Resource>, units: readonly Unit[], create: (unit: Unit) => void): Promise<void> {
-  await check;
+  try {
+    await check;
+  } catch {
+    // Nothing more is created. The registry unit's resources, created in the constructor, wait for the check and
+    // report its failure, through the SDK, within the same run (cluster-guard.ts).
+    return;
+  }
   for (const unit of units) {
     await new Promise((resolve) => setImmediate(resolve));
     create(unit);

@@ -26,10 +26,10 @@ describe('PlatformStack creates its units', () => {
     expect(seen.every((n, i) => n - (i === 0 ? 0 : seen[i - 1]!) <= 1), `units created per macrotask: ${seen}`).toBe(true);
   });
 
-  it('none at all when the check fails, and says why', async () => {
+  it('none at all when the check fails (the resources already waiting on it report the failure)', async () => {
     const created: string[] = [];
     const failure = new Error('the cluster reached is not the stack cluster');
-    await expect(createUnits(Promise.reject(failure), units, (unit) => created.push(unit.id))).rejects.toBe(failure);
+    await expect(createUnits(Promise.reject(failure), units, (unit) => created.push(unit.id))).resolves.toBeUndefined();
     expect(created).toEqual([]);
   });
 });
