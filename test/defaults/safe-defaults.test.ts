@@ -539,7 +539,7 @@ describe('network policies', () => {
       const declaration = declarationOfPlatform(p);
       const actual = policy.spec.egress.filter((r: any) => r.to.some((peer: any) => (peer.ipBlock && peer.ipBlock.cidr.endsWith('/32') && peer.ipBlock.cidr !== '169.254.25.10/32') || peer.namespaceSelector?.matchLabels?.[NS_LABEL] === 'icv-stateful'));
       const expected = m.dependsOn.stateful.map((s) => {
-        const service = declaration[s];
+        const service = declaration[s]!;
         const ports = [{ protocol: 'TCP', port: service.port }];
         if (service.mode === 'cluster') {
           return { to: [{ namespaceSelector: { matchLabels: { [NS_LABEL]: 'icv-stateful' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': s, 'app.kubernetes.io/part-of': 'icv-platform' } } }], ports };
