@@ -34,12 +34,15 @@ describe.each(built)('every module of $env.name', ({ platform, catalog, env }) =
     }
   });
 
-  it(`runs at least ${env.sizing.replicaFloor} replica(s) of everything`, () => {
+  // Every module declares 2 or more, so the floor (1 and 2 here) never lifts one: a floor above the declarations is
+  // tested in test/defaults/safe-defaults.test.ts (a stretched prod with floor 5).
+  it(`runs each module's declared replicas, never fewer than the floor of ${env.sizing.replicaFloor}`, () => {
     for (const module of catalog) {
       const deployment = find(platform, 'Deployment', module.name);
       const hpa: any = objectsOf(platform).find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === module.name);
-      const replicas = deployment.spec.replicas ?? hpa.spec.minReplicas;
-      expect(replicas).toBeGreaterThanOrEqual(env.sizing.replicaFloor);
+      const declared = 'replicas' in module.scaling ? module.scaling.replicas : module.scaling.min;
+      const replicas = 'replicas' in module.scaling ? deployment.spec.replicas : hpa.spec.minReplicas;
+      expect([module.name, replicas]).toEqual([module.name, declared >= env.sizing.replicaFloor ? declared : env.sizing.replicaFloor]);
       if (env.production) expect(replicas).toBeGreaterThanOrEqual(2);
     }
   });
