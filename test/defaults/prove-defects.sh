@@ -64,7 +64,7 @@ for entry in "${DEFECTS[@]}"; do
     for (const f of r.testResults) {
       const file = f.name.replace(process.argv[2] + "/", "");
       if (f.status === "failed" && f.assertionResults.length === 0) names.push(`${file} (does not load: ${f.message.split("\n")[0]})`);
-      for (const a of f.assertionResults) if (a.status === "failed") names.push(`${file} > ${a.fullName}`);
+      for (const a of f.assertionResults) if (a.status === "failed") names.push(`${file} > ${[...a.ancestorTitles, a.title].join(" > ")}`);
     }
     console.log(names.join("<br>"));
   ' "$report" "$scratch")
