@@ -49,6 +49,8 @@ for entry in "${DEFECTS[@]}"; do
   IFS='|' read -r id file substitution <<<"$entry"
   [[ -n "$filter" && "$id" != *"$filter"* ]] && continue
   rm -rf "$scratch/infra" && cp -r "$scratch/.pristine-infra" "$scratch/infra"
+  # Snapshots a previous run wrote would compare against that run's defect: none survive between runs.
+  find "$scratch/test" -name __snapshots__ -type d -prune -exec rm -rf {} +
   before=$(sha256sum "$scratch/$file")
   perl -0777 -pi -e "$substitution" "$scratch/$file"
   if [ "$(sha256sum "$scratch/$file")" = "$before" ]; then
