@@ -47,7 +47,7 @@ const cpu = process.cpuUsage();
 const start = performance.now();
 const [inputs] = loadInputs([stack], sources);
 const config = readStackConfig(new pulumi.Config(CONFIG_NAMESPACE), stack);
-new PlatformStack('platform', { ...inputs!, config, mirrors });
+await new PlatformStack('platform', { ...inputs!, config, mirrors }).ready;
 await pulumi.runtime.disconnect();
 const { user, system } = process.cpuUsage(cpu);
 report({ ms: lastRegistration - start, cpuMs: (user + system) / 1000, objects: registered });

@@ -146,7 +146,7 @@ const automationRefreshPreview: RefreshPreview = async (root, stackName, on) => 
   }
   const { LocalWorkspace } = await import('@pulumi/pulumi/automation/index.js');
   const { platformProgram } = await import('../pulumi/program.js');
-  const program = async () => ({ ...platformProgram() });
+  const program = async () => ({ ...(await platformProgram()) });
   const stack = await LocalWorkspace.selectStack({ stackName, projectName: 'icv-platform', program }, { workDir: root });
   await stack.preview({ onEvent: on.plain, color: 'never' });
   await stack.preview({ refresh: true, onEvent: on.refresh, color: 'never' });

@@ -4,7 +4,7 @@
  */
 import { platformProgram } from './program.js';
 
-const outputs = platformProgram();
+const outputs = await platformProgram();
 
 export const publicHosts = outputs.publicHosts;
 export const registryUrl = outputs.registryUrl;

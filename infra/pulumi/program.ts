@@ -26,10 +26,11 @@ export interface PlatformOutputs {
 
 /**
  * The whole Pulumi program: reads the stack name and the `icv` config, builds the stack's environment as a
- * PlatformStack and returns its outputs. Synchronous and free of the working directory and of being the main module,
- * so that both `infra/pulumi/index.ts` (the `main` of Pulumi.yaml) and an Automation API inline program can run it.
+ * PlatformStack and returns its outputs once every unit is created (`PlatformStack.ready`). Free of the working
+ * directory and of being the main module, so that both `infra/pulumi/index.ts` (the `main` of Pulumi.yaml, which
+ * awaits it at the top level) and an Automation API inline program can run it.
  */
-export function platformProgram(): PlatformOutputs {
+export async function platformProgram(): Promise<PlatformOutputs> {
   const stack = pulumi.getStack();
   const inputs = stackInputs(stack);
   const config = readStackConfig(new pulumi.Config(CONFIG_NAMESPACE), stack);
@@ -38,6 +39,7 @@ export function platformProgram(): PlatformOutputs {
   const secretValues = Object.fromEntries((Object.keys(SECRET_KEYS) as SecretKey[]).map((key) => [key, plainConfig(key) ?? ''])) as Record<SecretKey, string>;
   checkSecretValues(stack, secretValues, isSecretConfig);
   const platform = new PlatformStack('platform', { ...inputs, config, mirrors });
+  await platform.ready;
   return {
     publicHosts: platform.publicHosts,
     registryUrl: platform.registryUrl,

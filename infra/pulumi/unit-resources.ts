@@ -6,6 +6,7 @@ import type { Environment } from '../schema/environment.js';
 import { isProtected, isReleaseProtected, isRetainedOnDelete } from '../model/protection.js';
 import { withAwaitChoice } from './await-control.js';
 import { createKubeResource } from './kube-resources.js';
+import type { RegistrationWaves } from './registration-waves.js';
 import { fillMarkersDeep, resolveObjectSecrets, type SecretSource } from './secret-values.js';
 import type { StackConfig } from './stack-config.js';
 
@@ -20,21 +21,21 @@ export interface UnitContext {
   /** The platform's Namespace resources, shared by all units. */
   readonly namespaces: NamespaceIndex;
   /**
-   * Resolves once the provider's cluster proved to be the stack's own (cluster-guard.ts); every Kubernetes resource
-   * waits for it, so none is registered on any other cluster.
+   * The proof that the provider's cluster is the stack's own (cluster-guard.ts), handed out in waves
+   * (registration-waves.ts); every Kubernetes resource waits for it, so none is registered on any other cluster.
    */
-  readonly clusterVerified: Promise<pulumi.Resource>;
+  readonly clusterVerified: RegistrationWaves;
   /** Await control and the test-only overrides of the stack config. */
   readonly config: Pick<StackConfig, 'skipAwait' | 'testOnly'>;
 }
 
 /**
- * `dependsOn` that waits for `resources` and for the cluster check. The check is one plain Promise shared by every
- * resource: the SDK awaits a Promise in `dependsOn` directly, while an Output there costs it a walk of the Output's
- * dependency graph for every resource (twice the program's run time for 720 resources).
+ * `dependsOn` that waits for `resources` and for the cluster check. The check is a plain Promise (one per wave): the
+ * SDK awaits a Promise in `dependsOn` directly, while an Output there costs it a walk of the Output's dependency graph
+ * for every resource (twice the program's run time for 720 resources).
  */
 function afterClusterCheck(context: UnitContext, resources: pulumi.Resource[]): pulumi.Input<pulumi.Resource>[] {
-  return [...resources, context.clusterVerified];
+  return [...resources, context.clusterVerified.next()];
 }
 
 /** The resources one unit registered. */

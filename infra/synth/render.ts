@@ -1,9 +1,9 @@
-import { stringify } from 'yaml';
 import type { KubeObject, Platform, Unit } from '../model/types.js';
+import { toYaml } from './emit-yaml.js';
 
 /** Multi-document YAML of a list of objects, byte-stable for the same input. */
 export function toMultiDocYaml(objects: readonly KubeObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return objects.map(toYaml).join('---\n');
 }
 
 /** Manifest file of a unit, relative to `dist/<env>/`: `manifests/module/vehicle-access.yaml`. */
@@ -24,7 +24,7 @@ export function renderPlatform(platform: Platform): Map<string, string> {
   for (const unit of platform.units) {
     if (unit.objects.length > 0) add(manifestPath(unit), toMultiDocYaml(unit.objects));
     for (const release of unit.helmReleases) {
-      add(`helm/${release.name}.values.yaml`, `# Helm values of release '${release.name}' (chart ${release.chart} ${release.version}); secrets redacted.\n${stringify(release.values, { lineWidth: 0 })}`);
+      add(`helm/${release.name}.values.yaml`, `# Helm values of release '${release.name}' (chart ${release.chart} ${release.version}); secrets redacted.\n${toYaml(release.values)}`);
     }
     for (const artifact of unit.artifacts) add(artifact.path, artifact.content);
   }

@@ -51,7 +51,7 @@ async function main(stack: string): Promise<void> {
   const { config, secretKeys } = mockStackConfig(stack, ROOT);
   pulumi.runtime.setAllConfig(config, secretKeys);
   const { platformProgram } = await import('../../infra/pulumi/program.js');
-  platformProgram();
+  await platformProgram();
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   process.stdout.write(`${JSON.stringify([...types].sort())}\n`);
 }

@@ -105,9 +105,9 @@ function projectCopy(dir: string): string {
 /** The inline program: the same `platformProgram()` that infra/pulumi/index.ts (Pulumi.yaml's main) runs. */
 async function inlineProgram(projectRoot: string): Promise<() => Promise<Record<string, unknown>>> {
   const { platformProgram } = (await import(pathToFileURL(join(projectRoot, 'infra/pulumi/program.ts')).href)) as {
-    platformProgram: () => Record<string, unknown>;
+    platformProgram: () => Promise<Record<string, unknown>>;
   };
-  return async () => ({ ...platformProgram() });
+  return async () => ({ ...(await platformProgram()) });
 }
 
 interface Engine {
@@ -502,6 +502,14 @@ async function main(): Promise<number> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // The suite is PID 1 of its namespace, which ignores a signal it has no handler for: without these, Ctrl-C (or a
+  // CI timeout's SIGTERM) would not stop the run. Stop the control plane's processes, then exit.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      process.stderr.write(`e2e: ${signal}, stopping the control plane\n`);
+      void processes.stopAll().finally(() => process.exit(130));
+    });
+  }
   process.exit(await main().catch((error) => {
     process.stderr.write(`e2e FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     return 1;

@@ -160,6 +160,7 @@ async function runPlatformStack(stack: string, inputs: NonNullable<RunOptions['i
   const { CONFIG_NAMESPACE, readStackConfig } = await import('../../infra/pulumi/stack-config.js');
   const config = readStackConfig(new pulumi.Config(CONFIG_NAMESPACE), stack);
   const platform = new PlatformStack('platform', { env: inputs.env as never, catalog: inputs.catalog as never, config });
+  await platform.ready;
   return { kubernetesResources: platform.kubernetesResources };
 }
 

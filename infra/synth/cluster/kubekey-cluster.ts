@@ -1,6 +1,6 @@
-import { stringify } from 'yaml';
 import type { Environment } from '../../schema/environment.js';
 import { KUBEKEY_CLUSTER_FILE } from '../../install-time/install-steps.js';
+import { toYaml } from '../emit-yaml.js';
 
 /** KubeKey's `roleGroups` keys, mapped from the environment's role names. */
 const ROLE_GROUP_KEYS = { etcd: 'etcd', controlPlane: 'control-plane', worker: 'worker' } as const;
@@ -104,6 +104,6 @@ export class KubeKeyCluster {
 
   /** The file content, header comment included. */
   toYaml(): string {
-    return HEADER + stringify(this.config, { lineWidth: 0 });
+    return HEADER + toYaml(this.config);
   }
 }
