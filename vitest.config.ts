@@ -1,9 +1,16 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+// Speed (issue 15 item 5): on two cores vitest would start one worker (cores - 1); two keep both busy while the main
+// process transforms. Without per-file isolation a worker runs its files in one process, so @pulumi/*, cdk8s and
+// the rest load once per worker instead of once per file, and test/support/shared.ts shares one synthesis and one
+// program run per stack among them (frozen, so no file can change what the next one reads).
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     pool: 'forks',
+    maxWorkers: Math.max(availableParallelism() - 1, 2),
+    isolate: false,
   },
 });
