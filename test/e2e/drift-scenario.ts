@@ -6,7 +6,7 @@
  *   2. three changes out of band with kubectl: scale a fixed-replica Deployment, overwrite a label the program sets on
  *      another module's Deployment, delete a third module's NetworkPolicy;
  *   3. the refresh preview names exactly those three objects, each with its module and field (`spec.replicas`,
- *      `metadata.labels.<key>`, and the NetworkPolicy as deleted);
+ *      `metadata.labels["<key>"]`, and the NetworkPolicy as deleted);
  *   4. `pulumi up` restores them: the cluster shows the declared values again and a refresh preview reports no drift.
  *
  * It returns checks instead of asserting, so the runner reports them with its own `check(env, ok, what)`.
@@ -16,6 +16,7 @@ import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import type { EngineEvent, Stack } from '@pulumi/pulumi/automation/index.js';
 import { driftReport, driftSteps, separatePending } from '../../infra/daytwo/drift.js';
+import { formatPath } from '../../infra/compare/field-path.js';
 import type { Change, DiffReport } from '../../infra/preview/model.js';
 
 export interface ManifestObject {
@@ -106,7 +107,8 @@ export async function driftScenario(args: DriftScenarioArgs): Promise<DriftScena
   const after = await drift();
   const expected = [
     `changed Deployment ${scale.object.metadata.namespace}/${scale.object.metadata.name} (${scale.module}): spec.replicas`,
-    `changed Deployment ${label.object.metadata.namespace}/${label.object.metadata.name} (${label.module}): metadata.labels.${label.key}`,
+    // A label key holds dots and a slash, so the report writes it in brackets: metadata.labels["app.kubernetes.io/component"].
+    `changed Deployment ${label.object.metadata.namespace}/${label.object.metadata.name} (${label.module}): ${formatPath(['metadata', 'labels', label.key])}`,
     `deleted NetworkPolicy ${remove.object.metadata.namespace}/${remove.object.metadata.name} (${remove.module})`,
   ].sort();
   const reported = after.changes.map(describe).sort();
