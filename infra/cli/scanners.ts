@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { projectRoot } from './project-root.js';
 import { toolsCache } from './render-charts.js';
 
 /**
@@ -119,7 +120,7 @@ export function main(argv: string[]): number {
     process.stderr.write(`scanner missing in ${toolsCache()}: run ci/tools/build-tools.sh\n`);
     return 2;
   }
-  const deliberate = deliberateFindings(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+  const deliberate = deliberateFindings(readFileSync(join(projectRoot(), 'README.md'), 'utf8'));
   const findings = [...runKubeScore(kubeScore, yamlFiles(dir)), ...runCheckov(checkov, dir)];
   const left = unlisted(findings, deliberate);
   for (const f of left) process.stdout.write(`${f.scanner} ${f.check} ${f.object}: not listed in README "Deliberate scanner findings"\n`);

@@ -1,9 +1,9 @@
 import { loadInputs } from '../../infra/cli/inputs.js';
 import { buildPlatform } from '../../infra/synth/build-platform.js';
-import { renderPlatform } from '../../infra/synth/render.js';
+import { manifestPath, renderPlatform } from '../../infra/synth/render.js';
 import { distEnvFromFiles, type DistEnv } from '../../infra/preview/dist-tree.js';
 import type { DistTree } from '../../infra/preview/dist-tree.js';
-import type { KubeObject, Platform } from '../../infra/model/types.js';
+import type { KubeObject, Platform, Unit } from '../../infra/model/types.js';
 import type { Environment } from '../../infra/schema/environment.js';
 import type { ModuleSpec } from '../../infra/schema/module.js';
 import { declarationOf } from '../support/inputs.js';
@@ -58,7 +58,11 @@ export function get(objects: readonly KubeObject[], kind: string, name: string, 
 
 /** The synthesized files of a platform as the diff reads a dist tree; `only` narrows to files starting with it. */
 export function distEnv(built: Built, only = ''): DistEnv {
-  const files = [...renderPlatform(built.platform)].filter(([path]) => path.startsWith(only)).sort(([a], [b]) => a.localeCompare(b));
+  // Only the units that may write under `only` are rendered (a file comes from exactly one unit: renderPlatform refuses
+  // two), so the files kept are those of the whole platform, without emitting the YAML of every other unit.
+  const writesUnder = (unit: Unit) =>
+    (unit.objects.length > 0 && manifestPath(unit).startsWith(only)) || unit.artifacts.some((a) => a.path.startsWith(only)) || unit.helmReleases.length > 0;
+  const files = [...renderPlatform({ ...built.platform, units: built.platform.units.filter(writesUnder) })].filter(([path]) => path.startsWith(only)).sort(([a], [b]) => a.localeCompare(b));
   return distEnvFromFiles('dist', built.platform.env, files);
 }
 

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POD_DEPENDENT_AWAITS, SKIP_AWAIT_ANNOTATION, awaitsKind } from '../../infra/pulumi/await-control.js';
 import { CONFIG_NAMESPACE, readStackConfig } from '../../infra/pulumi/stack-config.js';
-import { clusterUid, runProgram, stackConfigFromFiles, testSecrets, type ProgramRun } from './stack-harness.js';
+import { clusterUid, runProgram, sharedProgramRun, stackConfigFromFiles, testSecrets, type ProgramRun } from './stack-harness.js';
 
 const RELEASE_TYPE = 'kubernetes:helm.sh/v3:Release';
 const skipsAwait = (inputs: Record<string, any>) => inputs.metadata?.annotations?.[SKIP_AWAIT_ANNOTATION] === 'true';
@@ -11,7 +11,7 @@ describe('await control (icv:skipAwait)', () => {
   let awaited: ProgramRun;
   let skipped: ProgramRun;
   beforeAll(async () => {
-    awaited = await runProgram('test');
+    awaited = await sharedProgramRun('test');
     skipped = await runProgram('test', { config: { 'icv:skipAwait': 'true' } });
   }, 240_000);
 

@@ -11,11 +11,11 @@ describe('the Pulumi entry started where the engine starts it', () => {
     // The engine runs `main` (infra/pulumi/index.ts) in the directory that holds it, not in the project root.
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', SCRIPT, 'test', ROOT], {
       cwd: `${ROOT}infra/pulumi`,
-      timeout: 60_000,
+      timeout: 150_000,
     });
     expect(stderr).not.toMatch(/error/i);
     const run = JSON.parse(stdout.trim().split('\n').at(-1)!) as { registered: number; outputs: string[] };
     expect(run.registered).toBeGreaterThan(600);
     expect(run.outputs).toEqual(['appliedImages', 'devopsProject', 'kubernetesResources', 'modulesByTier', 'publicHosts', 'registryUrl', 'workspace']);
-  }, 90_000);
+  }, 180_000);
 });

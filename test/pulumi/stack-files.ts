@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SECRET_KEYS, type SecretKey } from '../../infra/model/secrets.js';
+import { perWorker } from '../support/shared.js';
 
 /** What the Pulumi CLI would hand a stack's program, read from the files; no vitest here, so child processes use it too. */
 
@@ -28,20 +29,20 @@ export function stackConfigFromFiles(stack: string, root = process.cwd()): Recor
   return config;
 }
 
-let certificate: { cert: string; key: string } | undefined;
-
-/** A self-signed certificate and its key, made once per test process with openssl (never stored anywhere). */
+/**
+ * A self-signed certificate and its key, made once per test process with openssl (never stored anywhere); kept on
+ * globalThis (test/support/shared.ts) so that a re-evaluation of this module (vi.resetModules) gives the same one.
+ */
 export function testCertificate(): { cert: string; key: string } {
-  if (!certificate) {
+  return perWorker('test-certificate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'icv-test-cert-'));
     try {
       execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=*.icv.test', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-      certificate = { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+      return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }
-  return certificate;
+  });
 }
 
 /** A recognisable test value for each secret of a stack, each in the format the program checks. */

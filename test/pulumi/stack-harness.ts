@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { vi } from 'vitest';
+import { deepFreeze, perWorker } from '../support/shared.js';
 import { clusterUid, mockClusterRead, mockStackConfig, testSecrets } from './stack-files.js';
 
 export { clusterUid, stackConfigFromFiles, testKubeconfig, testSecrets } from './stack-files.js';
@@ -71,6 +72,15 @@ export interface RunOptions {
 }
 
 /**
+ * The run of the real entry point on a stack's own config (`runProgram(stack)` with no options), done once per test
+ * worker and shared by the files that only read it (the stack suites, the secret search, await control's default),
+ * frozen. A test that mocks a module or changes the config runs its own with `runProgram`.
+ */
+export function sharedProgramRun(stack: string): Promise<ProgramRun> {
+  return perWorker(`program-run:${stack}`, () => runProgram(stack).then(deepFreeze));
+}
+
+/**
  * Sets up the mocks and the config, then imports the program afresh (`vi.resetModules`), exactly as the Pulumi
  * language host would run it, and waits until every registration is done.
  */
@@ -134,6 +144,11 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   failed.catch(() => undefined);
   process.removeAllListeners('unhandledRejection');
   process.on('unhandledRejection', (reason) => onRejection(reason));
+  // The SDK takes a stack trace for every promise and every resource it makes; vitest formats each one through its
+  // source maps (Error.prepareStackTrace), ~15% of a run's CPU. No test reads those traces, and the engine's own runs
+  // pay no such cost, so the run goes without the mapping; it is back before any assertion sees an error.
+  const mapStackTrace = Error.prepareStackTrace;
+  Reflect.deleteProperty(Error, 'prepareStackTrace');
   try {
     program = options.inputs ? await runPlatformStack(stack, options.inputs) : ((await import('../../infra/pulumi/index.js')) as Record<string, unknown>);
     await Promise.race([(pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(), failed]);
@@ -141,6 +156,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     // What was registered before the program failed: a test of a refusal asserts that it is nothing.
     throw Object.assign(error as object, { registrations });
   } finally {
+    if (mapStackTrace) Error.prepareStackTrace = mapStackTrace;
     process.removeAllListeners('unhandledRejection');
     for (const handler of vitestHandlers) process.on('unhandledRejection', handler);
   }

@@ -12,7 +12,7 @@ import { PROTECTED_KINDS } from '../../infra/model/protection.js';
 import {
   isSecret,
   robotSecret,
-  runProgram,
+  sharedProgramRun,
   stackConfigFromFiles,
   testSecrets,
   unwrapSecrets,
@@ -68,7 +68,7 @@ export function describeStackProgram(stack: string): void {
     const kubeSystemRead = `urn:pulumi:${stack}::icv-platform::icv:platform:PlatformStack$kubernetes:core/v1:Namespace::platform-kube-system`;
 
     beforeAll(async () => {
-      run = await runProgram(stack);
+      run = await sharedProgramRun(stack);
       const [inputs] = loadInputs([stack]);
       env = inputs!.env;
       platform = buildPlatform(env, inputs!.catalog);

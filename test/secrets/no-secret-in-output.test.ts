@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main as synth } from '../../infra/cli/synth.js';
-import { runProgram, unwrapSecrets, type ProgramRun } from '../pulumi/stack-harness.js';
+import { sharedProgramRun, unwrapSecrets, type ProgramRun } from '../pulumi/stack-harness.js';
 import { captureOutput, readTree, tempDir } from '../support/inputs.js';
 
 /**
@@ -15,7 +15,7 @@ describe('secret values never appear in plain text', () => {
   let log: string;
 
   it('are configured and used by the prod stack (so the search below looks for real values)', async () => {
-    run = await runProgram('prod');
+    run = await sharedProgramRun('prod');
     expect(run.secretValues.length).toBeGreaterThanOrEqual(10);
     const applied = JSON.stringify(run.registrations.map((r) => unwrapSecrets(r.inputs)));
     // Multi-line values (the PEM certificate and key) appear JSON-escaped in the serialized registrations.

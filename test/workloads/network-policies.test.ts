@@ -31,10 +31,11 @@ function reachable(policies: any[], from: Pod, to: Pod, port: number): boolean {
 
 describe.each(built)('network policies of $env.name', ({ platform, catalog, env }) => {
   const policies = objectsOf(platform).filter((o) => o.kind === 'NetworkPolicy') as any[];
-  const podOf = (m: ModuleSpec): Pod => ({
-    namespace: `icv-${m.domain}`,
-    labels: (objectsOf(platform).find((o) => o.kind === 'Deployment' && o.metadata.name === m.name) as any).spec.template.metadata.labels,
-  });
+  // Each module's pod once (the pairs below ask for each of them 2 × 67 times).
+  const deployments = new Map<string, any>();
+  for (const o of objectsOf(platform)) if (o.kind === 'Deployment' && !deployments.has(o.metadata.name)) deployments.set(o.metadata.name, o);
+  const pods = new Map(catalog.map((m): [string, Pod] => [m.name, { namespace: `icv-${m.domain}`, labels: deployments.get(m.name).spec.template.metadata.labels }]));
+  const podOf = (m: ModuleSpec): Pod => pods.get(m.name)!;
 
   it('allow exactly the declared module-to-module edges', () => {
     const allowed: string[] = [];
