@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, homedir, loadavg, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { loadAll } from 'js-yaml';
 import { ENVIRONMENT_NAMES } from '../infra/cli/inputs.js';
+import { projectRoot } from '../infra/cli/project-root.js';
 import { catalogSources } from '../modules/index.js';
 import { HELM_RELEASE } from './helm-chart.js';
 import { differingObjects } from './kustomize-overlays.js';
@@ -21,7 +22,8 @@ import type { Measurement } from './measurement.js';
  * verdict, every verdict computed from the figures), then the figures behind it (bench/README.md explains them).
  */
 
-const ROOT = resolve(import.meta.dirname, '..');
+// From the source and from the bundle in build/ alike (infra/cli/project-root.ts).
+const ROOT = projectRoot(import.meta.dirname);
 const WORKERS = join(ROOT, 'build', 'bench');
 const LAUNCH = join(ROOT, 'bench', 'launch.mjs');
 /** What a run measures: scales and their rounds, runs of the Pulumi program, cold synths and diffs. */
