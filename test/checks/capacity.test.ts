@@ -7,7 +7,7 @@ import { HarborRelease } from '../../infra/synth/registry/harbor-release.js';
 import { fixtureEnv, get, moduleObjects, NAMESPACE } from './fixtures.js';
 
 /** Four replicas of 1.5 CPU / 1 GiB, spread across the workers (4 CPU / 8 GiB allocatable each). */
-const big = () => moduleObjects({ name: 'big', replicas: 4, requests: { cpu: '1500m', memory: '1Gi' } });
+const big = () => moduleObjects({ name: 'big', replicas: 4, requests: { cpu: '1500m', memory: '1024Mi' } });
 
 /** The ks-installer ClusterConfiguration as `npm run check` reads it beside the manifests. */
 const clusterConfiguration = (env: Environment, jenkinsMemoryRequest?: string) =>
@@ -50,7 +50,7 @@ describe('capacity plan', () => {
     const plan = planCapacity(fixtureEnv({ workerCapacity: { w1: tiny, w2: tiny, w3: tiny } }), big());
     const finding = capacityFindings(plan).find((f) => f.rule === 'capacity.all-up');
     expect(finding).toMatchObject({ severity: 'error' });
-    expect(finding!.message).toContain('1 pod(s) do not fit on the workers: icv-demo/big-4');
+    expect(finding!.message).toContain(`1 pod(s) do not fit on the workers: ${NAMESPACE}/big-4`);
   });
 
   it('counts Deployments at the HPA maximum and DaemonSets once per worker', () => {

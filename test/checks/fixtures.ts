@@ -1,118 +1,55 @@
 import { expect } from 'vitest';
 import type { Finding } from '../../infra/checks/index.js';
 import { environmentSchema, type Environment, type EnvironmentInput } from '../../infra/schema/environment.js';
+import { moduleSchema, type ModuleDeclaration, type ModuleSpec } from '../../infra/schema/module.js';
+import { synthObjects } from '../../infra/synth/chart.js';
+import { ModuleWorkload } from '../../infra/synth/workloads/module-workload.js';
 
 /**
- * Hand-written objects for the rule tests: `moduleObjects()` is one module exactly as the platform's constructs
- * shape it, and passes every rule; each test breaks one field of it and asserts the rule id and path.
+ * Objects for the rule tests, synthesized by the platform's own constructs: `moduleObjects()` is one catalog module
+ * as `ModuleWorkload` makes it (ServiceAccount, ConfigMap, Deployment, Service, PodDisruptionBudget, NetworkPolicy,
+ * Ingress, and the HPA when it autoscales), and passes every rule; each test breaks one field of it and asserts the
+ * rule id, path and message. Nothing here is hand-copied, so the fixture cannot drift from the constructs.
  */
 
-export const NAMESPACE = 'icv-demo';
+export const DOMAIN = 'ops';
+export const NAMESPACE = `icv-${DOMAIN}`;
 export const REGISTRY = 'harbor.fixture.example.cn';
-
-const selector = { 'app.kubernetes.io/name': 'demo', 'app.kubernetes.io/part-of': 'icv-platform' };
-const labels = { ...selector, 'app.kubernetes.io/version': '1.0.0' };
 
 export interface ModuleOptions {
   /** Fixed replicas; ignored when `autoscale` is set. @default 2 */
   readonly replicas?: number;
   readonly autoscale?: { readonly min: number; readonly max: number };
-  /** CPU and memory request of the one container. @default 250m / 256Mi */
+  /** CPU and memory request of the one container (limits are twice as much). @default 250m / 256Mi */
   readonly requests?: { readonly cpu: string; readonly memory: string };
   readonly name?: string;
 }
 
-/** One module's objects (any = plain JSON a test may break). */
-export function moduleObjects(options: ModuleOptions = {}): any[] {
+/** The catalog entry the fixture module is synthesized from: an HTTP back-end with a route, a config file and a variable. */
+export function fixtureModule(options: ModuleOptions = {}): ModuleSpec {
   const name = options.name ?? 'demo';
-  const sel = { ...selector, 'app.kubernetes.io/name': name };
-  const podLabels = { ...labels, 'app.kubernetes.io/name': name };
-  const metadata = (n = name) => ({ name: n, namespace: NAMESPACE, labels: podLabels });
   const requests = options.requests ?? { cpu: '250m', memory: '256Mi' };
-  const deployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: metadata(),
-    spec: {
-      ...(options.autoscale ? {} : { replicas: options.replicas ?? 2 }),
-      selector: { matchLabels: sel },
-      template: {
-        metadata: { labels: podLabels },
-        spec: {
-          serviceAccountName: name,
-          automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
-          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: sel } }],
-          containers: [
-            {
-              name: 'app',
-              image: `${REGISTRY}/icv/${name}:1.0.0`,
-              ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-              env: [{ name: 'LOG_LEVEL', value: 'info' }],
-              resources: { requests, limits: { cpu: '1', memory: '512Mi' } },
-              readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
-              livenessProbe: { httpGet: { path: '/live', port: 'http' } },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-              },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            },
-          ],
-          volumes: [{ name: 'tmp', emptyDir: {} }],
-        },
-      },
-    },
-  };
-  const objects: any[] = [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(), automountServiceAccountToken: false },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(`${name}-config`), data: { 'app.yaml': 'port: 8080\nlog: info\n' } },
-    deployment,
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: metadata(),
-      spec: { type: 'ClusterIP', selector: sel, ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }] },
-    },
-    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: metadata(), spec: { maxUnavailable: 1, selector: { matchLabels: sel } } },
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: metadata(),
-      spec: {
-        podSelector: { matchLabels: sel },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kubesphere-controls-system' } } }] }],
-        egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'UDP', port: 53 }] }],
-      },
-    },
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: metadata(),
-      spec: {
-        ingressClassName: 'nginx',
-        rules: [{ host: `${name}.fixture.example.cn`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } }] } }],
-      },
-    },
-  ];
-  if (options.autoscale) {
-    objects.push({
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: metadata(),
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-        minReplicas: options.autoscale.min,
-        maxReplicas: options.autoscale.max,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
-      },
-    });
-  }
-  return objects;
+  const twice = (value: string) => `${Number.parseInt(value, 10) * 2}${value.replace(/^\d+/, '')}`;
+  return moduleSchema.parse({
+    name,
+    domain: DOMAIN,
+    tier: 'backend',
+    description: 'A module the check rule tests break one field of.',
+    source: { repository: `icv/${DOMAIN}/${name}`, stack: 'java' },
+    port: { number: 8080, protocol: 'http' },
+    health: { readiness: '/ready', liveness: '/live' },
+    resources: { requests, limits: { cpu: twice(requests.cpu), memory: twice(requests.memory) } },
+    scaling: options.autoscale ? { min: options.autoscale.min, max: options.autoscale.max, targetCpu: 70 } : { replicas: options.replicas ?? 2 },
+    config: { env: { LOG_LEVEL: 'info' }, files: { 'app.yaml': 'port: 8080\nlog: info\n' } },
+    routes: [{ host: name, path: '/' }],
+  } satisfies ModuleDeclaration);
+}
+
+/** One module's objects, as the constructs synthesize them for the fixture test environment (any = plain JSON a test may break). */
+export function moduleObjects(options: ModuleOptions = {}): any[] {
+  const module = fixtureModule(options);
+  const env: Environment = { ...fixtureEnv(), releases: { [module.name]: { tag: '1.0.0' } } };
+  return synthObjects((scope) => new ModuleWorkload(scope, module.name, { module, env, dependencies: [], dependents: [] }));
 }
 
 /** The first object of a kind (and name) in a list; throws if there is none. */
@@ -179,4 +116,4 @@ export function expectFinding(findings: readonly Finding[], rule: string, object
 }
 
 export const DEPLOYMENT = `Deployment/${NAMESPACE}/demo`;
-export const CONTAINER = 'spec.template.spec.containers[app]';
+export const CONTAINER = 'spec.template.spec.containers[demo]';

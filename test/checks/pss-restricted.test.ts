@@ -67,14 +67,20 @@ describe('pss-restricted', () => {
   });
 
   it('seccomp: missing everywhere, or Unconfined on the container', () => {
-    const missing = broken((o) => delete get(o, 'Deployment').spec.template.spec.securityContext.seccompProfile);
+    const missing = broken((o) => {
+      delete get(o, 'Deployment').spec.template.spec.securityContext.seccompProfile;
+      delete container(o).securityContext.seccompProfile;
+    });
     expectFinding(missing, 'pss-restricted.seccomp', DEPLOYMENT, `${CONTAINER}.securityContext.seccompProfile.type`);
     const unconfined = broken((o) => (container(o).securityContext.seccompProfile = { type: 'Unconfined' }));
     expect(expectFinding(unconfined, 'pss-restricted.seccomp', DEPLOYMENT, `${CONTAINER}.securityContext.seccompProfile.type`).message).toContain('Unconfined');
   });
 
   it('high-uid-gid (kube-score): runAsUser and runAsGroup at least 10000', () => {
-    const findings = broken((o) => Object.assign(get(o, 'Deployment').spec.template.spec.securityContext, { runAsUser: 1000, runAsGroup: undefined }));
+    const findings = broken((o) => {
+      Object.assign(get(o, 'Deployment').spec.template.spec.securityContext, { runAsUser: 1000, runAsGroup: undefined });
+      Object.assign(container(o).securityContext, { runAsUser: undefined, runAsGroup: undefined });
+    });
     expect(expectFinding(findings, 'pss-restricted.high-uid-gid', DEPLOYMENT, `${CONTAINER}.securityContext.runAsUser`).message).toContain('1000');
     expectFinding(findings, 'pss-restricted.high-uid-gid', DEPLOYMENT, `${CONTAINER}.securityContext.runAsGroup`);
   });

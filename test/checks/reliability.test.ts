@@ -79,7 +79,8 @@ describe('reliability', () => {
   });
 
   it('hpa: max below min, a missing target, a target that also fixes replicas', () => {
-    const bounds = moduleObjects({ autoscale: { min: 4, max: 2 } });
+    const bounds = moduleObjects({ autoscale: { min: 4, max: 5 } });
+    get(bounds, 'HorizontalPodAutoscaler').spec.maxReplicas = 2;
     expectFinding(checkReliability({ objects: bounds }), 'reliability.hpa', HPA, 'spec.maxReplicas');
 
     const missing = moduleObjects({ autoscale: { min: 2, max: 4 } });
@@ -94,6 +95,7 @@ describe('reliability', () => {
   it('spread: replicas with nothing spreading them across nodes is a warning', () => {
     const objects = moduleObjects({ autoscale: { min: 1, max: 3 } });
     delete get(objects, 'Deployment').spec.template.spec.topologySpreadConstraints;
+    delete get(objects, 'Deployment').spec.template.spec.affinity;
     const finding = expectFinding(checkReliability({ objects }), 'reliability.spread', DEPLOYMENT, 'spec.template.spec.topologySpreadConstraints');
     expect(finding.severity).toBe('warning');
   });

@@ -31,7 +31,9 @@ describe('checkParity on the real environments', () => {
   it('finds no undeclared difference and the same objects on both sides', () => {
     expect(result.findings).toEqual([]);
     expect(result.envs).toEqual(['test', 'prod']);
-    expect(result.compared.objects).toBe(test.units.reduce((n, u) => n + u.objects.length, 0));
+    const ids = (p: Platform) => p.units.flatMap((u) => u.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).sort();
+    expect(ids(prod)).toEqual(ids(test));
+    expect(result.compared.objects).toBe(ids(prod).length);
     expect(result.compared.helmReleases).toBe(1);
   });
 

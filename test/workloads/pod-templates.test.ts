@@ -39,23 +39,31 @@ describe.each(built)('every pod template of $env.name', ({ platform, env }) => {
 
     it(`${id(workload)} meets kube-score's criticals`, () => {
       for (const c of containers) {
-        expect(c.resources.limits.cpu).toBeDefined();
-        expect(c.resources.limits.memory).toBeDefined();
-        expect(c.resources.requests.cpu).toBeDefined();
-        expect(c.resources.requests.memory).toBeDefined();
+        // kube-score container-resources: CPU and memory requests and limits, in the units the constructs write.
+        const cpu = expect.stringMatching(/^[1-9]\d*m$/);
+        const memory = expect.stringMatching(/^[1-9]\d*(Mi|Gi)$/);
+        expect(c.resources).toEqual({ requests: { cpu, memory }, limits: { cpu, memory } });
+        // kube-score container-image-tag: a release tag of the environment's Harbor, never latest.
         expect(c.image).toMatch(new RegExp(`^${env.registry.host.replaceAll('.', '\\.')}/${env.registry.project}/[a-z0-9/-]+:[A-Za-z0-9_.-]+$`));
         expect(c.image).not.toMatch(/:latest$/);
-        expect(c.readinessProbe).toBeDefined();
-        expect(c.livenessProbe).toBeDefined();
-        expect(c.readinessProbe).not.toEqual(c.livenessProbe);
+        // kube-score pod-probes: an HTTP readiness and liveness check, on different endpoints.
+        const probe = { httpGet: { path: expect.stringMatching(/^\//), port: expect.stringMatching(/^(http|management)$/) } };
+        expect(c.readinessProbe).toMatchObject(probe);
+        expect(c.livenessProbe).toMatchObject(probe);
+        expect(c.readinessProbe.httpGet.path).not.toBe(c.livenessProbe.httpGet.path);
       }
       expect(pod.imagePullSecrets).toEqual([{ name: 'harbor-pull' }]);
       const selector = workload.spec.selector.matchLabels;
       for (const [key, value] of Object.entries(selector)) expect(workload.spec.template.metadata.labels[key]).toBe(value);
       if (workload.kind === 'Deployment') {
-        expect(pod.topologySpreadConstraints?.[0]?.topologyKey ?? pod.affinity?.podAntiAffinity).toBeDefined();
+        // kube-score deployment-has-host-podantiaffinity / topology spread, on the workload's own pods.
+        expect(pod.topologySpreadConstraints).toEqual([expect.objectContaining({ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } })]);
+        expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
+          expect.objectContaining({ podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } } }),
+        ]);
+        // A graceful stop: the pre-stop pause keeps serving while the endpoints drain, inside the grace period.
         expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(30);
-        expect(containers[0].lifecycle.preStop).toBeDefined();
+        expect(containers[0].lifecycle.preStop).toEqual({ exec: { command: ['sleep', '10'] } });
       }
     });
   }
