@@ -25,7 +25,8 @@ const AREAS = {
   },
   risk: {
     mutate: ['infra/preview/risk-flags.ts', 'infra/preview/network-policy.ts', 'infra/preview/cutover.ts'],
-    testFiles: [...testsIn('test/diff', ['ci-pipeline.test.ts', 'ci-post-mr-note.test.ts', 'diff-base.test.ts', 'diff-cli.test.ts']), 'test/migration/cutover-review.test.ts'],
+    // Not why-example nor cutover-review: they synthesize whole platforms for every run a mutant needs them in.
+    testFiles: ['risk-flag-rules', 'risk-rules', 'replacement', 'semantic-diff', 'image-digest'].map((f) => `test/diff/${f}.test.ts`),
   },
   checks: {
     mutate: ['infra/checks/**/*.ts'],
@@ -34,7 +35,10 @@ const AREAS = {
   },
   constructs: {
     mutate: ['infra/synth/workloads/**/*.ts'],
-    testFiles: [...testsIn('test/workloads', ['module-objects.test.ts']), 'test/migration/cutover-objects.test.ts', 'test/migration/stateful-cluster.test.ts'],
+    // The named safe defaults on every synthesized object (static: they synthesize in beforeAll) and the constructs'
+    // unit tests (each synthesizes inside its test). The other construct tests synthesize at collection, like the
+    // first, and would only add a whole synthesis to every mutant's run.
+    testFiles: ['test/defaults/safe-defaults.test.ts', 'test/workloads/module-constructs.test.ts'],
   },
 };
 const area = process.env.MUTATION_AREA;
