@@ -17,6 +17,7 @@ const AREAS = {
     mutate: ['infra/schema/**/*.ts'],
     testFiles: [
       'test/schema/validation-rules.test.ts',
+      'test/schema/validation-edges.test.ts',
       'test/catalog/catalog-validation.test.ts',
       'test/environment/releases.test.ts',
       'test/migration/cutover-validation.test.ts',
