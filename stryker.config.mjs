@@ -15,19 +15,14 @@ const testsIn = (dir, skip = []) => readdirSync(dir).filter((f) => f.endsWith('.
 const AREAS = {
   schema: {
     mutate: ['infra/schema/**/*.ts'],
-    testFiles: [
-      'test/schema/validation-rules.test.ts',
-      'test/schema/validation-edges.test.ts',
-      'test/catalog/catalog-validation.test.ts',
-      'test/environment/releases.test.ts',
-      'test/migration/cutover-validation.test.ts',
-      'test/input/bounded-input.test.ts',
-    ],
+    // In-process only: the CLI-level tests of the same rules (test/input, test/catalog, test/environment) run synth
+    // inside a test, so every mutant of the area would re-run a whole synthesis.
+    testFiles: ['test/schema/validation-rules.test.ts', 'test/schema/validation-edges.test.ts'],
   },
   risk: {
     mutate: ['infra/preview/risk-flags.ts', 'infra/preview/network-policy.ts', 'infra/preview/cutover.ts'],
     // Not why-example nor cutover-review: they synthesize whole platforms for every run a mutant needs them in.
-    testFiles: ['risk-flag-rules', 'risk-rules', 'replacement', 'semantic-diff', 'image-digest'].map((f) => `test/diff/${f}.test.ts`),
+    testFiles: ['risk-flag-rules', 'risk-flag-edges', 'risk-rules', 'replacement', 'semantic-diff', 'image-digest'].map((f) => `test/diff/${f}.test.ts`),
   },
   checks: {
     mutate: ['infra/checks/**/*.ts'],
