@@ -7,7 +7,7 @@
 // One area at a time, each with the test files that guard it and its own incremental file (a later run re-tests only
 // mutants whose code or covering tests changed):
 //   MUTATION_AREA=schema npm run test:mutation     (also: checks, risk, constructs; unset: every area at once)
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const testsIn = (dir, skip = []) => readdirSync(dir).filter((f) => f.endsWith('.test.ts') && !skip.includes(f)).map((f) => `${dir}/${f}`);
 
@@ -26,8 +26,9 @@ const AREAS = {
   },
   checks: {
     mutate: ['infra/checks/**/*.ts'],
-    // The scanners run external binaries; check-cli runs the whole command per test.
-    testFiles: testsIn('test/checks', ['scanners.test.ts', 'check-cli.test.ts']),
+    // The rule tests on objects the constructs synthesize for them (test/checks/fixtures.ts). Not the files that load
+    // both whole platforms (test/support/platforms.ts) or run the CLI: every mutant they cover would pay for it.
+    testFiles: testsIn('test/checks').filter((f) => !/support\/platforms\.js|infra\/cli\//.test(readFileSync(f, 'utf8'))),
   },
   constructs: {
     mutate: ['infra/synth/workloads/**/*.ts'],
@@ -35,6 +36,7 @@ const AREAS = {
     // unit tests (each synthesizes inside its test). The other construct tests synthesize at collection, like the
     // first, and would only add a whole synthesis to every mutant's run.
     testFiles: ['test/defaults/safe-defaults.test.ts', 'test/workloads/module-constructs.test.ts'],
+    staticMutants: 'run',
   },
 };
 const area = process.env.MUTATION_AREA;
@@ -51,10 +53,11 @@ export default {
   testFiles: [...new Set(selected.flatMap((a) => a.testFiles))],
   coverageAnalysis: 'perTest',
   // A static mutant is one only executed while a module loads (a zod schema's regex or message, a constant table):
-  // testing it means re-importing everything and running every test file of the area, about 15-30 s each on this
-  // machine, so 549 of infra/schema's 820 mutants would take 4-8 hours. They are reported as "Ignored" and counted
-  // apart in MUTATION.md; `npm run test:mutation -- --ignoreStatic false` runs them.
-  ignoreStatic: true,
+  // testing it means re-importing everything and running every test file of the area, 15-30 s each on this machine.
+  // They are reported as "Ignored" and counted apart in MUTATION.md, except for the constructs, which every test
+  // synthesizes while its file loads (in beforeAll or at collection): there every mutant is static, and is run.
+  // MUTATION_STATIC=run or =ignore overrides.
+  ignoreStatic: process.env.MUTATION_STATIC ? process.env.MUTATION_STATIC !== 'run' : !selected.every((a) => a.staticMutants === 'run'),
   // Two cores, shared: one test runner beside Stryker's own process.
   concurrency: 1,
   // A loaded machine slows every run: a mutant counts as "timed out" (detected) only well past its dry-run time.
