@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { environments } from '../../environments/index.js';
-import { catalogSources } from '../../modules/index.js';
 import { loadInputs } from '../../infra/cli/inputs.js';
+import { catalogSources } from '../../modules/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateCatalog, validateReleases } from '../../infra/schema/catalog.js';
+import { cutoverCatalogProblems } from '../../infra/schema/cutover.js';
+import { environmentFiles, parseReleases, validateEnvironment } from '../../infra/schema/validate-environment.js';
 import { InputError, type InputProblem } from '../../infra/model/errors.js';
 import { environmentSchema } from '../../infra/schema/environment.js';
 import { validateTopology, type TopologyRule } from '../../infra/schema/topology.js';
@@ -24,7 +29,22 @@ interface Broken {
   releases?: Record<string, Record<string, unknown>>;
 }
 
-/** The problems loadInputs reports for the real inputs after `mutate` (none for the real inputs themselves). */
+/** The real inputs, validated once: each case re-validates only what its mutation touched. */
+const FILES = { test: environmentFiles('test'), prod: environmentFiles('prod') };
+const RELEASES = { test: readReleases('test'), prod: readReleases('prod') };
+const ORIGINAL = { test: JSON.stringify(environments.test), prod: JSON.stringify(environments.prod), catalog: JSON.stringify(catalogSources) };
+const CATALOG = validateCatalog(catalogSources);
+const ENVS = { test: validateEnvironment(environments.test, RELEASES.test, FILES.test.declaration).env, prod: validateEnvironment(environments.prod, RELEASES.prod, FILES.prod.declaration).env };
+
+function readReleases(env: 'test' | 'prod') {
+  return parseReleases(readFileSync(join(import.meta.dirname, '../..', environmentFiles(env).releases), 'utf8'), environmentFiles(env).releases);
+}
+
+/**
+ * The problems the loader (infra/cli/inputs.ts loadInputs) reports for the real inputs after `mutate`, through the
+ * same validators in the same order: the catalog, each environment with its release tags, then the releases and
+ * cutovers against the catalog. None for the real inputs themselves.
+ */
 function problemsAfter(mutate: (inputs: Broken) => void): InputProblem[] {
   const sources = catalogSources.map((s) => ({ file: s.file, modules: structuredClone(s.modules) as Mutable[] }));
   const broken: Broken = {
@@ -34,13 +54,28 @@ function problemsAfter(mutate: (inputs: Broken) => void): InputProblem[] {
     sources,
   };
   mutate(broken);
-  try {
-    loadInputs(['test', 'prod'], { declarations: { test: broken.test, prod: broken.prod }, catalog: sources, releases: broken.releases as never });
-    return [];
-  } catch (error) {
-    if (error instanceof InputError) return [...error.problems];
-    throw error;
+  const problems: InputProblem[] = [];
+  const collect = <T>(validate: () => T): T | undefined => {
+    try {
+      return validate();
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const catalogChanged = JSON.stringify(sources) !== ORIGINAL.catalog;
+  const catalog = catalogChanged ? collect(() => validateCatalog(sources)) : CATALOG;
+  for (const name of ['test', 'prod'] as const) {
+    const changed = JSON.stringify(broken[name]) !== ORIGINAL[name] || broken.releases?.[name] !== undefined;
+    if (!changed && !catalogChanged) continue;
+    const env = changed ? collect(() => validateEnvironment(broken[name], (broken.releases?.[name] ?? RELEASES[name]) as never, FILES[name].declaration).env) : ENVS[name];
+    if (env && catalog) {
+      collect(() => validateReleases(env, catalog, FILES[name].releases));
+      problems.push(...cutoverCatalogProblems(env, catalog, FILES[name].declaration));
+    }
   }
+  return problems;
 }
 
 /** The topology report of prod's declaration after `mutate`, schema-parsed first (as the loader does). */
@@ -58,6 +93,22 @@ function expectOnly(problems: readonly InputProblem[], file: string, path: strin
 describe('the real inputs break no validation rule', () => {
   it('loads both environments and the catalog without a problem', () => {
     expect(problemsAfter(() => {})).toEqual([]);
+    expect(problemsAfter(({ modules }) => (modules.get('vehicle-access').description += ' (unchanged rules)'))).toEqual([]);
+  });
+
+  it('the loader reports the same as these validators', () => {
+    expect(() => loadInputs(['test', 'prod'])).not.toThrow();
+    const broken = structuredClone(environments.prod) as Mutable;
+    broken.cluster.roleGroups.worker = [];
+    const viaLoader = (() => {
+      try {
+        loadInputs(['test', 'prod'], { declarations: { test: environments.test, prod: broken } });
+        return [];
+      } catch (error) {
+        return (error as InputError).problems;
+      }
+    })();
+    expect(viaLoader).toEqual(problemsAfter(({ prod }) => (prod.cluster.roleGroups.worker = [])));
   });
 
   it('prod has no topology problem and no warning', () => {
@@ -278,8 +329,7 @@ describe('release rules (infra/schema/catalog.ts validateReleases, releases.ts)'
 });
 
 function entries(env: 'test' | 'prod'): Record<string, unknown> {
-  const loaded = loadInputs([env])[0]!.env.releases;
-  return structuredClone(loaded) as Record<string, unknown>;
+  return structuredClone(RELEASES[env]) as Record<string, unknown>;
 }
 
 function withoutEntry(env: 'test' | 'prod', module: string): Record<string, unknown> {
