@@ -13,12 +13,18 @@
 set -euo pipefail
 
 repo=$(git rev-parse --show-toplevel)
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/icv-defects-XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+work=$(mktemp -d "${TMPDIR:-/tmp}/icv-defects-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+scratch="$work/repo"
+mkdir "$scratch"
 git -C "$repo" archive HEAD | tar -x -C "$scratch"
-ln -s "$repo/node_modules" "$scratch/node_modules"
 find "$scratch" -name __snapshots__ -type d -prune -exec rm -rf {} +
-cp -r "$scratch/infra" "$scratch/.pristine-infra"
+# A git repository of its own: the input tests fingerprint the worktree (git status) to prove they write nothing.
+git -C "$scratch" init -q && git -C "$scratch" add -A && git -C "$scratch" -c user.name=prove-defects -c user.email=prove-defects@icv.local commit -qm scratch
+ln -s "$repo/node_modules" "$scratch/node_modules"
+# Snapshots written during a run (by parallel test files) must not change what those tests see of the worktree.
+printf 'node_modules\n__snapshots__/\n' >>"$scratch/.git/info/exclude"
+cp -r "$scratch/infra" "$work/pristine-infra"
 
 # The suites that guard the defaults, the check rules and the validation (the whole suite takes minutes per run).
 SUITES=(test/defaults test/checks/every-rule.test.ts test/checks/pss-restricted.test.ts test/checks/topology.test.ts test/workloads test/model test/environment test/input/cross-field-rules.test.ts)
@@ -48,7 +54,9 @@ printf '| defect | file | failing tests (file > test) |\n|---|---|---|\n'
 for entry in "${DEFECTS[@]}"; do
   IFS='|' read -r id file substitution <<<"$entry"
   [[ -n "$filter" && "$id" != *"$filter"* ]] && continue
-  rm -rf "$scratch/infra" && cp -r "$scratch/.pristine-infra" "$scratch/infra"
+  rm -rf "$scratch/infra" && cp -r "$work/pristine-infra" "$scratch/infra"
+  # Snapshots a previous run wrote would compare against that run's defect: none survive between runs.
+  find "$scratch/test" -name __snapshots__ -type d -prune -exec rm -rf {} +
   before=$(sha256sum "$scratch/$file")
   perl -0777 -pi -e "$substitution" "$scratch/$file"
   if [ "$(sha256sum "$scratch/$file")" = "$before" ]; then
@@ -56,15 +64,15 @@ for entry in "${DEFECTS[@]}"; do
     status=1
     continue
   fi
-  report="$scratch/.report-$id.json"
+  report="$work/report-$id.json"
   (cd "$scratch" && env -u CI npx vitest run "${SUITES[@]}" --reporter=json --outputFile="$report" >/dev/null 2>&1) || true
   failing=$(node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const names = [];
     for (const f of r.testResults) {
       const file = f.name.replace(process.argv[2] + "/", "");
-      if (f.status === "failed" && f.assertionResults.length === 0) names.push(`${file} (does not load: ${f.message.split("\n")[0]})`);
-      for (const a of f.assertionResults) if (a.status === "failed") names.push(`${file} > ${a.fullName}`);
+      if (f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")) names.push(`${file} (fails as a whole: ${f.message.split("\n")[0]})`);
+      for (const a of f.assertionResults) if (a.status === "failed") names.push(`${file} > ${[...a.ancestorTitles, a.title].join(" > ")}`);
     }
     console.log(names.join("<br>"));
   ' "$report" "$scratch")

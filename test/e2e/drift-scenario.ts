@@ -1,5 +1,5 @@
 /**
- * The real-engine drift scenario of issue 19, for the e2e runner (test/e2e/suite.ts on the e2e branch) to call once
+ * The real-engine drift scenario of issue 19, which the e2e runner (test/e2e/suite.ts, step 6) calls once
  * a stack is up on its throwaway control plane:
  *
  *   1. a refresh preview of the freshly applied stack reports no drift (no false positives from server defaults);
@@ -39,9 +39,16 @@ export interface DriftScenarioArgs {
 }
 
 export interface DriftScenarioResult {
-  readonly checks: readonly { readonly ok: boolean; readonly what: string }[];
+  readonly checks: readonly DriftCheck[];
   /** The drift report after the out-of-band changes, for the run's report. */
   readonly report?: DiffReport;
+}
+
+/** One check of the scenario; `id` says which step it proves, for the run's report. */
+export interface DriftCheck {
+  readonly id: 'targets' | 'no-false-positives' | 'reported-exactly' | 'replicas-field' | 'restored' | 'no-drift-after';
+  readonly ok: boolean;
+  readonly what: string;
 }
 
 interface Target {
@@ -70,8 +77,8 @@ export function pickTargets(files: DriftScenarioArgs['files']): { scale: Target;
 }
 
 export async function driftScenario(args: DriftScenarioArgs): Promise<DriftScenarioResult> {
-  const checks: { ok: boolean; what: string }[] = [];
-  const check = (ok: boolean, what: string) => (checks.push({ ok, what }), ok);
+  const checks: DriftCheck[] = [];
+  const check = (id: DriftCheck['id'], ok: boolean, what: string) => (checks.push({ id, ok, what }), ok);
   const kubectl = async (...argv: string[]) => (await promisify(execFile)(args.kubectl, ['--kubeconfig', args.kubeconfig, ...argv], { maxBuffer: 64 * 1024 * 1024 })).stdout;
   // As npm run drift does it: a preview without refresh (the code's pending changes), then one with refresh.
   const drift = async (): Promise<DiffReport> => {
@@ -84,11 +91,11 @@ export async function driftScenario(args: DriftScenarioArgs): Promise<DriftScena
   const describe = (c: Change) => `${c.status} ${c.target.type === 'object' ? `${c.target.kind} ${c.target.namespace ?? ''}/${c.target.name}` : c.target.file} (${c.module ?? c.unit})${c.fields.length ? `: ${c.fields.map((f) => f.path).join(', ')}` : ''}`;
 
   const targets = pickTargets(args.files);
-  if (!check(targets !== undefined, 'the manifests hold a fixed-replica Deployment, a labelled Deployment and a NetworkPolicy in three modules')) return { checks };
+  if (!check('targets', targets !== undefined, 'the manifests hold a fixed-replica Deployment, a labelled Deployment and a NetworkPolicy in three modules')) return { checks };
   const { scale, label, remove } = targets!;
 
   const before = await drift();
-  check(before.changes.length === 0, `a refresh preview of the applied stack reports no drift${before.changes.length ? `; reported: ${before.changes.map(describe).join('; ')}` : ''}`);
+  check('no-false-positives', before.changes.length === 0, `a refresh preview of the applied stack reports no drift${before.changes.length ? `; reported: ${before.changes.map(describe).join('; ')}` : ''}`);
 
   const replicas = scale.object.spec!.replicas!;
   const declaredLabel = label.object.metadata.labels![label.key]!;
@@ -103,19 +110,20 @@ export async function driftScenario(args: DriftScenarioArgs): Promise<DriftScena
     `deleted NetworkPolicy ${remove.object.metadata.namespace}/${remove.object.metadata.name} (${remove.module})`,
   ].sort();
   const reported = after.changes.map(describe).sort();
-  check(JSON.stringify(reported) === JSON.stringify(expected), `after kubectl scale, label and delete, the drift report names exactly those: ${reported.join('; ') || 'nothing'}`);
+  check('reported-exactly', JSON.stringify(reported) === JSON.stringify(expected), `after kubectl scale, label and delete, the drift report names exactly those: ${reported.join('; ') || 'nothing'}`);
   const replicasField = after.changes.find((c) => c.module === scale.module)?.fields.find((f) => f.path === 'spec.replicas');
-  check(replicasField?.old === replicas && replicasField?.new === replicas + 3, `the scaled Deployment shows spec.replicas ${replicas} → ${replicas + 3} (got ${JSON.stringify(replicasField?.old)} → ${JSON.stringify(replicasField?.new)})`);
+  check('replicas-field', replicasField?.old === replicas && replicasField?.new === replicas + 3, `the scaled Deployment shows spec.replicas ${replicas} → ${replicas + 3} (got ${JSON.stringify(replicasField?.old)} → ${JSON.stringify(replicasField?.new)})`);
 
   await args.stack.up({ color: 'never', ...(args.onOutput && { onOutput: args.onOutput }), refresh: true });
   const scaled = JSON.parse(await kubectl('get', 'deployment', scale.object.metadata.name, '-n', scale.object.metadata.namespace!, '-o', 'json')) as { spec: { replicas: number } };
   const relabelled = JSON.parse(await kubectl('get', 'deployment', label.object.metadata.name, '-n', label.object.metadata.namespace!, '-o', 'json')) as { metadata: { labels: Record<string, string> } };
   const policy = await kubectl('get', 'networkpolicy', remove.object.metadata.name, '-n', remove.object.metadata.namespace!, '-o', 'name');
   check(
+    'restored',
     scaled.spec.replicas === replicas && relabelled.metadata.labels[label.key] === declaredLabel && policy.trim() !== '',
     `pulumi up --refresh restores them (replicas ${scaled.spec.replicas}, label ${label.key}=${relabelled.metadata.labels[label.key]}, NetworkPolicy ${policy.trim() || 'missing'})`,
   );
   const restored = await drift();
-  check(restored.changes.length === 0, `after the up, a refresh preview reports no drift${restored.changes.length ? `; reported: ${restored.changes.map(describe).join('; ')}` : ''}`);
+  check('no-drift-after', restored.changes.length === 0, `after the up, a refresh preview reports no drift${restored.changes.length ? `; reported: ${restored.changes.map(describe).join('; ')}` : ''}`);
   return { checks, report: after };
 }

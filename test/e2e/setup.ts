@@ -129,8 +129,13 @@ async function etcd(): Promise<void> {
   await step('etcd', JSON.stringify(PINS.etcd), [binary('etcd')], async () => {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, 'root'), { recursive: true });
-    // apt-get download fetches the .deb alone: no install, no service, no dependency resolution.
-    await run('apt-get', ['download', `${debianPackage}=${version}`], { cwd: dir });
+    // apt-get download fetches the .deb alone: no install, no service, no dependency resolution. A fresh machine may
+    // have no package lists yet (or old ones without this version): then update them once and try again.
+    await run('apt-get', ['download', `${debianPackage}=${version}`], { cwd: dir }).catch(async () => {
+      log(`  apt-get download of ${debianPackage}=${version} failed: updating the package lists once (apt-get update) and retrying`);
+      await run('apt-get', ['update'], { cwd: dir });
+      await run('apt-get', ['download', `${debianPackage}=${version}`], { cwd: dir });
+    });
     const deb = readdirSync(dir).find((f) => f.endsWith('.deb'));
     if (!deb) throw new SetupError(`apt-get download ${debianPackage}=${version} produced no .deb`);
     const actual = createHash('sha256').update(readFileSync(join(dir, deb))).digest('hex');

@@ -15,8 +15,9 @@ import { FakeHarbor } from '../support/fake-harbor.js';
 import { stackConfigFromFiles } from '../pulumi/stack-files.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { customResourceTypes, vendoredCrds } from './crds.js';
-import { E2E_DIR, LAUNCHER_DIR, PINS, ROOT, binDir, cacheDir, providerSchemaPath } from './engines.js';
+import { E2E_DIR, LAUNCHER_DIR, PINS, ROOT, binDir, binary, cacheDir, providerSchemaPath } from './engines.js';
 import { ProcessGroup } from './processes.js';
+import { driftScenario, type DriftCheck, type ManifestObject } from './drift-scenario.js';
 import { missingFromSchema, registeredTypes } from './registered-types.js';
 
 const PROJECT = 'icv-platform';
@@ -34,6 +35,8 @@ interface StackReport {
   podsForbidden: number;
   tagChangeUpdates: number;
   protectedDestroyRefused?: boolean;
+  /** Issue 19 on the real cluster: no drift when unchanged, kubectl scale/label/delete each reported, `up --refresh` restores. */
+  drift: { noFalsePositives: boolean; reportedExactly: boolean; restored: boolean; seconds: number };
   seconds: { up: number; preview: number; noChangePreview: number };
 }
 
@@ -225,7 +228,9 @@ export async function prepareCluster(cp: ControlPlane, objects: KubeObject[]): P
 async function runEnvironment(env: string, index: number, harbor: FakeHarbor): Promise<StackReport> {
   const report: StackReport = {
     up: 'failed', resources: 0, objectsMatched: 0, objectsTotal: 0, noChangePreview: false, podsAdmitted: 0, podsForbidden: 0,
-    tagChangeUpdates: 0, ...(env === 'prod' ? { protectedDestroyRefused: false } : {}), seconds: { up: 0, preview: 0, noChangePreview: 0 },
+    tagChangeUpdates: 0, ...(env === 'prod' ? { protectedDestroyRefused: false } : {}),
+    drift: { noFalsePositives: false, reportedExactly: false, restored: false, seconds: 0 },
+    seconds: { up: 0, preview: 0, noChangePreview: 0 },
   };
   const dir = join(runDir, env);
   mkdirSync(dir, { recursive: true });
@@ -315,7 +320,10 @@ async function runEnvironment(env: string, index: number, harbor: FakeHarbor): P
   // 5. a release-tag change previews exactly one update, that module's Deployment, and up applies it.
   report.tagChangeUpdates = await tagChange(env, dir, stack, logFile, cp);
 
-  // 6. prod: destroy is refused for every protected resource.
+  // 6. day two (issue 19): out-of-band changes with kubectl are reported as drift, and `up --refresh` restores them.
+  report.drift = await drift(env, stack, cp, files, logFile);
+
+  // 7. prod: destroy is refused for every protected resource.
   if (env === 'prod') report.protectedDestroyRefused = await destroyRefused(env, stack, logFile, state, cp, objects);
   return report;
 }
@@ -410,6 +418,23 @@ async function tagChange(env: string, dir: string, stack: Stack, logFile: (op: s
   const images: string[] = (deployed?.spec.template.spec.containers ?? []).map((c: any) => c.image);
   check(env, images.some((i) => i.endsWith(`:${newTag}`)), `up applied it: ${module} runs ${images.join(', ')}`);
   return updates.length;
+}
+
+async function drift(env: string, stack: Stack, cp: ControlPlane, files: { file: string; objects: KubeObject[] }[], logFile: (op: string) => string): Promise<StackReport['drift']> {
+  const rec = recorder(logFile('drift'));
+  const started = performance.now();
+  const result = await driftScenario({
+    env, stack, kubectl: binary('kubectl'), kubeconfig: cp.kubeconfig,
+    files: files as unknown as { file: string; objects: ManifestObject[] }[], onOutput: rec.onOutput,
+  }).catch((error: unknown) => ({ checks: [{ id: 'targets' as const, ok: false, what: `the drift scenario could not run: ${error instanceof Error ? error.message : String(error)}\n${tail(logFile('drift'))}` }] }));
+  for (const c of result.checks) check(env, c.ok, `drift: ${c.what}`);
+  const ok = (id: DriftCheck['id']) => result.checks.some((c) => c.id === id && c.ok);
+  return {
+    noFalsePositives: ok('no-false-positives'),
+    reportedExactly: ok('reported-exactly') && ok('replicas-field'),
+    restored: ok('restored') && ok('no-drift-after'),
+    seconds: seconds(started),
+  };
 }
 
 async function destroyRefused(env: string, stack: Stack, logFile: (op: string) => string, state: { urn: string; protect?: boolean }[], cp: ControlPlane, objects: KubeObject[]): Promise<boolean> {
