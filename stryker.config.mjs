@@ -44,7 +44,10 @@ const AREAS = {
 const area = process.env.MUTATION_AREA;
 if (area !== undefined && !(area in AREAS)) throw new Error(`MUTATION_AREA '${area}' is not one of ${Object.keys(AREAS).join(', ')}`);
 const selected = area ? [AREAS[area]] : Object.values(AREAS);
-const name = area ?? 'all';
+// A run narrowed with `--mutate` keeps its own incremental file and report: Stryker's incremental file only holds
+// the files of the run that wrote it.
+const narrowed = process.argv.includes('--mutate') ? process.argv[process.argv.indexOf('--mutate') + 1] : undefined;
+const name = [area ?? 'all', ...(narrowed ? [narrowed.replace(/[^A-Za-z0-9.]+/g, '_')] : [])].join('.');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
