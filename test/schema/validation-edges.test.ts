@@ -1,9 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { environments } from '../../environments/index.js';
 import { catalogSources } from '../../modules/index.js';
+import { environmentSchema } from '../../infra/schema/environment.js';
+import { validateEnvironment } from '../../infra/schema/validate-environment.js';
+import { shortDigest, validatePromotion } from '../../infra/schema/releases.js';
 import { InputError, type InputProblem } from '../../infra/model/errors.js';
 import { validateCatalog } from '../../infra/schema/catalog.js';
 import { normalizeRoutePath } from '../../infra/schema/catalog-rules.js';
-import { cutoverStage } from '../../infra/schema/cutover.js';
+import { cutoverStage, migrationFieldProblems } from '../../infra/schema/cutover.js';
 import { parseReleases } from '../../infra/schema/releases.js';
 
 /**
@@ -86,5 +92,47 @@ describe('cutover stage of a module', () => {
     expect(cutoverStage({ cutover: {} }, 'portal-web')).toBe('kubernetes');
     expect(cutoverStage({ cutover: { 'portal-web': { stage: 'canary', weight: 5 } } }, 'portal-web')).toBe('canary');
     expect(cutoverStage({ cutover: { 'portal-web': { stage: 'legacy' } } }, 'vehicle-access')).toBe('kubernetes');
+  });
+});
+
+describe('the order and wording the loader promises (mutation survivors of MUTATION.md)', () => {
+  it('two dependency cycles are reported in the order of their module names', () => {
+    const problems = catalogProblems((s) => {
+      const byName = new Map(s.flatMap((f) => f.modules).map((m) => [m.name, m]));
+      byName.get('vehicle-telemetry')!.dependsOn.modules.push('vehicle-access');
+      byName.get('vehicle-track-service')!.dependsOn.modules = ['vehicle-alarm-service'];
+      byName.get('vehicle-alarm-service')!.dependsOn.modules = ['vehicle-track-service'];
+    });
+    expect(problems.map((p) => p.message.split(':')[0])).toEqual([
+      'dependency cycle vehicle-access → vehicle-telemetry → vehicle-access',
+      'dependency cycle vehicle-alarm-service → vehicle-track-service → vehicle-alarm-service',
+    ]);
+  });
+  it('the validated catalog is sorted by module name, whatever the files’ order', () => {
+    const names = validateCatalog([...catalogSources].reverse()).map((m) => m.name);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+  });
+  it('a declaration whose name is not a string is labelled by its index', () => {
+    const index = catalogSources[0]!.modules.length;
+    const problems = catalogProblems((s) => s[0]!.modules.push({ ...structuredClone(s[0]!.modules[0]), name: 42 }));
+    expect(problems.map((p) => p.path)).toEqual([`modules[${index}].name`]);
+  });
+  it('a stateful service without an in-cluster profile names the file that holds the profiles', () => {
+    const env = structuredClone(environments.test) as any;
+    env.statefulServices.mysql.mode = 'cluster';
+    const problems = migrationFieldProblems(environmentSchema.parse({ ...env, releases: {} }), 'environments/test.ts');
+    expect(problems).toEqual([{ file: 'environments/test.ts', path: 'statefulServices.mysql.mode', message: "'mysql' has no in-cluster profile: only redis can run in the cluster so far (infra/synth/workloads/stateful/profiles.ts)" }]);
+  });
+  it('a prod entry without a digest lists every digest test recorded for its tag', () => {
+    const d = (c: string) => `sha256:${c.repeat(64)}`;
+    const [problem] = validatePromotion({ a: { tag: '1.0.0-aaaaaaa' } }, [{ a: { tag: '1.0.0-aaaaaaa', digest: d('a') } }, { a: { tag: '1.0.0-aaaaaaa', digest: d('b') } }]);
+    expect(problem!.message).toBe(`'1.0.0-aaaaaaa' has no digest, but test's pipeline recorded ${shortDigest(d('a'))}, ${shortDigest(d('b'))} for it: promote the digest`);
+  });
+  it('validateEnvironment formats each warning as file: path: message', () => {
+    const prod = structuredClone(environments.prod) as any;
+    prod.cluster.roleGroups.etcd = ['kp-master01', 'kp-master02'];
+    prod.cluster.evenEtcdAcknowledged = { reason: 'a third member joins in the next window' };
+    const { warnings } = validateEnvironment(prod, parseReleases(readFileSync(join(import.meta.dirname, '../../environments/releases/prod.yaml'), 'utf8'), 'environments/releases/prod.yaml'), 'environments/prod.ts');
+    expect(warnings).toEqual(['environments/prod.ts: cluster.roleGroups.etcd: 2 etcd members tolerate 0 failure(s), no more than 1 would (quorum is n/2+1); use an odd number of members (acknowledged: a third member joins in the next window)']);
   });
 });
