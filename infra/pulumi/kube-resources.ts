@@ -59,10 +59,25 @@ const BUILT_IN_KINDS: Readonly<Record<string, KubeResourceClass>> = {
 export const CUSTOM_RESOURCE_GROUPS: readonly string[] = ['devops.kubesphere.io', 'tenant.kubesphere.io'];
 
 /**
- * KubeKey labels the nodes at install time, so its field manager owns those labels: without force, server-side apply
- * would refuse a later label change from `environments/` as a conflict instead of taking the labels over.
+ * Every object is applied with `pulumi.com/patchForce: "true"`: the code is the source of truth, so a field another
+ * field manager took over is taken back instead of failing the apply. The Kubernetes provider applies with
+ * server-side apply and, without force, refuses as a conflict any field another manager now owns
+ * (pulumi/pulumi-kubernetes v4.25.0, `provider/pkg/await/await.go`, `patchForce`: the annotation, else
+ * `PULUMI_K8S_ENABLE_PATCH_FORCE`, else no force outside a few preview cases). Found by the real-engine test loop:
+ * after `kubectl scale` (manager `kubectl`, subresource `scale`, the same path as the KubeSphere console's scale
+ * button) every `pulumi preview --refresh`, and so `npm run drift`, failed with "Apply failed with 1 conflict:
+ * .spec.replicas" instead of reporting the drift, and `pulumi up` could not restore it. KubeKey likewise owns the
+ * node labels it set at install time, which `environments/` later changes. Replica counts an autoscaler owns are
+ * never fought over: a Deployment with a HorizontalPodAutoscaler has no `spec.replicas` (`workloads/module/deployment.ts`).
+ * The annotation is an instruction to the provider, not part of the object model, so `dist/` does not carry it.
  */
-const PATCH_FORCE_ANNOTATION = 'pulumi.com/patchForce';
+export const PATCH_FORCE_ANNOTATION = 'pulumi.com/patchForce';
+
+/** The object's inputs as applied: its annotations plus the patch-force instruction. */
+function forced(inputs: Record<string, unknown>): Record<string, unknown> {
+  const metadata = inputs.metadata as KubeObject['metadata'];
+  return { ...inputs, metadata: { ...metadata, annotations: { ...metadata.annotations, [PATCH_FORCE_ANNOTATION]: 'true' } } };
+}
 
 /** The Pulumi resource name of an object: `<namespace>/<name>`, or `<name>` when cluster-scoped. */
 export function resourceName(obj: KubeObject): string {
@@ -80,15 +95,10 @@ export function createKubeResource(
 ): pulumi.CustomResource {
   const name = resourceName(obj);
   const typed = BUILT_IN_KINDS[`${obj.apiVersion}/${obj.kind}`];
-  if (typed === k8s.core.v1.NodePatch) {
-    const metadata = inputs.metadata as KubeObject['metadata'];
-    const forced = { ...inputs, metadata: { ...metadata, annotations: { ...metadata.annotations, [PATCH_FORCE_ANNOTATION]: 'true' } } };
-    return new k8s.core.v1.NodePatch(name, forced as k8s.core.v1.NodePatchArgs, opts);
-  }
-  if (typed) return new typed(name, inputs as never, opts);
+  if (typed) return new typed(name, forced(inputs) as never, opts);
   const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
   if (CUSTOM_RESOURCE_GROUPS.includes(group)) {
-    return new k8s.apiextensions.CustomResource(name, inputs as unknown as k8s.apiextensions.CustomResourceArgs, opts);
+    return new k8s.apiextensions.CustomResource(name, forced(inputs) as unknown as k8s.apiextensions.CustomResourceArgs, opts);
   }
   throw new Error(
     `${objectRef(obj)} has apiVersion '${obj.apiVersion}', kind '${obj.kind}', which the Pulumi program cannot register: ` +

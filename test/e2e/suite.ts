@@ -502,6 +502,14 @@ async function main(): Promise<number> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // The suite is PID 1 of its namespace, which ignores a signal it has no handler for: without these, Ctrl-C (or a
+  // CI timeout's SIGTERM) would not stop the run. Stop the control plane's processes, then exit.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      process.stderr.write(`e2e: ${signal}, stopping the control plane\n`);
+      void processes.stopAll().finally(() => process.exit(130));
+    });
+  }
   process.exit(await main().catch((error) => {
     process.stderr.write(`e2e FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     return 1;
