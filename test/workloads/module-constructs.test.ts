@@ -71,6 +71,16 @@ describe('ModuleScaling', () => {
     expect(ofKind(fixed, 'HorizontalPodAutoscaler')).toEqual([]);
     expect(ofKind(fixed, 'PodDisruptionBudget')).toHaveLength(1);
   });
+
+  it('scales the apps/v1 Deployment on the CPU utilization the module targets, between its bounds', () => {
+    const scaled = synthObjects((scope) => new ModuleScaling(scope, 'scaling', { identity, deployment: deploymentIn(scope), autoscale: { minReplicas: 3, maxReplicas: 7, targetCpu: 65 } }));
+    expect(ofKind(scaled, 'HorizontalPodAutoscaler')[0].spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'vehicle-access' },
+      minReplicas: 3,
+      maxReplicas: 7,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 65 } } }],
+    });
+  });
 });
 
 describe('ModuleIngress', () => {

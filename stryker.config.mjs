@@ -1,0 +1,81 @@
+// Mutation testing of the pure core (`npm run test:mutation`; results and how to read them: MUTATION.md): the
+// constructs, the checks, the validation and the diff's risk rules. Not part of `npm test`.
+//
+// Snapshots never count as kills: the tests run under vitest.mutation.config.ts, which leaves out the snapshot-only
+// file and turns every remaining snapshot assertion into a no-op (test/support/no-snapshots.ts).
+//
+// One area at a time, each with the test files that guard it and its own incremental file (a later run re-tests only
+// mutants whose code or covering tests changed):
+//   MUTATION_AREA=schema npm run test:mutation     (also: checks, risk, constructs; unset: every area at once)
+import { readdirSync, readFileSync } from 'node:fs';
+
+const testsIn = (dir, skip = []) => readdirSync(dir).filter((f) => f.endsWith('.test.ts') && !skip.includes(f)).map((f) => `${dir}/${f}`);
+
+/** Each area: the files it mutates and the test files Stryker runs against its mutants. */
+const AREAS = {
+  schema: {
+    mutate: ['infra/schema/**/*.ts'],
+    // In-process only: the CLI-level tests of the same rules (test/input, test/catalog, test/environment) run synth
+    // inside a test, so every mutant of the area would re-run a whole synthesis.
+    testFiles: ['test/schema/validation-rules.test.ts', 'test/schema/validation-edges.test.ts'],
+  },
+  risk: {
+    mutate: ['infra/preview/risk-flags.ts', 'infra/preview/network-policy.ts', 'infra/preview/cutover.ts'],
+    // Not why-example nor cutover-review: they synthesize whole platforms for every run a mutant needs them in.
+    testFiles: ['risk-flag-rules', 'risk-flag-edges', 'risk-rules', 'replacement', 'semantic-diff', 'image-digest'].map((f) => `test/diff/${f}.test.ts`),
+  },
+  checks: {
+    mutate: ['infra/checks/**/*.ts'],
+    // The rule tests on objects the constructs synthesize for them (test/checks/fixtures.ts). Not the files that load
+    // both whole platforms (test/support/platforms.ts) or run the CLI: every mutant they cover would pay for it.
+    // every-rule.test.ts is left out for now: its first test reads the rule ids from the source text of
+    // infra/checks, which Stryker has instrumented in its sandbox (every string twice), so the initial run fails.
+    testFiles: testsIn('test/checks', ['every-rule.test.ts']).filter((f) => !/support\/platforms\.js|infra\/cli\//.test(readFileSync(f, 'utf8'))),
+  },
+  constructs: {
+    mutate: ['infra/synth/workloads/**/*.ts'],
+    // The named safe defaults on every synthesized object (static: they synthesize in beforeAll) and the constructs'
+    // unit tests (each synthesizes inside its test). The other construct tests synthesize at collection, like the
+    // first, and would only add a whole synthesis to every mutant's run.
+    testFiles: ['test/defaults/safe-defaults.test.ts', 'test/workloads/module-constructs.test.ts'],
+    staticMutants: 'run',
+  },
+};
+const area = process.env.MUTATION_AREA;
+if (area !== undefined && !(area in AREAS)) throw new Error(`MUTATION_AREA '${area}' is not one of ${Object.keys(AREAS).join(', ')}`);
+const selected = area ? [AREAS[area]] : Object.values(AREAS);
+// A run narrowed with `--mutate` keeps its own incremental file and report: Stryker's incremental file only holds
+// the files of the run that wrote it.
+const narrowed = process.argv.includes('--mutate') ? process.argv[process.argv.indexOf('--mutate') + 1] : undefined;
+const name = [area ?? 'all', ...(narrowed ? [narrowed.replace(/[^A-Za-z0-9.]+/g, '_')] : [])].join('.');
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  mutate: selected.flatMap((a) => a.mutate),
+  testFiles: [...new Set(selected.flatMap((a) => a.testFiles))],
+  coverageAnalysis: 'perTest',
+  // A static mutant is one only executed while a module loads (a zod schema's regex or message, a constant table):
+  // testing it means re-importing everything and running every test file of the area, 15-30 s each on this machine.
+  // They are reported as "Ignored" and counted apart in MUTATION.md, except for the constructs, which every test
+  // synthesizes while its file loads (in beforeAll or at collection): there every mutant is static, and is run.
+  // MUTATION_STATIC=run or =ignore overrides.
+  ignoreStatic: process.env.MUTATION_STATIC ? process.env.MUTATION_STATIC !== 'run' : !selected.every((a) => a.staticMutants === 'run'),
+  // Two cores, shared: one test runner beside Stryker's own process.
+  concurrency: 1,
+  // A loaded machine slows every run: a mutant counts as "timed out" (detected) only well past its dry-run time.
+  timeoutMS: 30_000,
+  timeoutFactor: 2,
+  dryRunTimeoutMinutes: 30,
+  incremental: true,
+  incrementalFile: `reports/stryker-incremental-${name}.json`,
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  thresholds: { high: 90, low: 80, break: null },
+};
