@@ -1,20 +1,13 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureOutput } from '../support/capture-output.js';
 import { main } from '../../infra/cli/drift.js';
 import type { DriftResult } from '../../infra/daytwo/drift.js';
 import { temporaryDirectory } from '../diff/fixtures.js';
 import { noDriftEvents, outOfBandEvents } from './engine-events.js';
 
-let stdout: string;
-let stderr: string;
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const now = () => new Date('2026-12-02T03:00:00Z');
 function eventLog(events: object[]): string {
@@ -31,14 +24,14 @@ describe('npm run drift', () => {
     const result = JSON.parse(readFileSync(join(root, 'drift/test.json'), 'utf8')) as DriftResult;
     expect(result).toMatchObject({ env: 'test', stack: 'test', checkedAt: '2026-12-02T03:00:00.000Z', drifted: true });
     expect(result.units.map((u) => u.module)).toEqual(['event-detection', 'map-matching', 'vehicle-access']);
-    expect(stderr).toBe('drift in test: event-detection (1), map-matching (1), vehicle-access (1)\n');
+    expect(io.stderr).toBe('drift in test: event-detection (1), map-matching (1), vehicle-access (1)\n');
   });
 
   it('exits 0 and says so when nothing drifted', async () => {
     const root = eventLog(noDriftEvents());
     expect(await main(['--env', 'test', '--events', 'events.jsonl'], { root, now })).toBe(0);
-    expect(stdout).toContain('No drift');
-    expect(stderr).toBe('no drift in test\n');
+    expect(io.stdout).toContain('No drift');
+    expect(io.stderr).toBe('no drift in test\n');
   });
 
   it('runs the refresh preview through the engine call and records its events with --event-log', async () => {
@@ -53,7 +46,7 @@ describe('npm run drift', () => {
     expect(code).toBe(1);
     expect(calls).toEqual(['true icv/prod']);
     expect(readFileSync(join(root, 'events.jsonl'), 'utf8').trim().split('\n')).toHaveLength(outOfBandEvents().length);
-    expect(stdout).toContain('## Drift: prod');
+    expect(io.stdout).toContain('## Drift: prod');
   });
 
   it('reports an engine failure in one line, exit 2, no trace and nothing written', async () => {
@@ -62,7 +55,7 @@ describe('npm run drift', () => {
       throw new Error('code: 255\n stdout: \n stderr: error: failed to read resource: connection refused\n    at Object.createCommandError (errors.js:70)');
     };
     expect(await main(['--env', 'test', '--json-out', 'd.json'], { root, refreshPreview })).toBe(2);
-    expect(stderr).toBe('error: pulumi preview [--refresh] --stack test: failed to read resource: connection refused\n');
+    expect(io.stderr).toBe('error: pulumi preview [--refresh] --stack test: failed to read resource: connection refused\n');
     expect(readdirSync(root)).toEqual([]);
   });
 
@@ -86,7 +79,7 @@ describe('npm run drift', () => {
       );
     };
     expect(await main(['--env', 'test'], { root, refreshPreview })).toBe(2);
-    expect(stderr).toBe(
+    expect(io.stderr).toBe(
       "error: pulumi preview [--refresh] --stack test: stack 'test' is missing 2 configuration value(s) (icv:harborAdminPassword, icv:tlsPrivateKey): set each with pulumi config set --secret <key> --stack <stack>\n",
     );
   });
@@ -100,8 +93,8 @@ describe('npm run drift', () => {
     } finally {
       process.env.PATH = path;
     }
-    expect(stderr).toMatch(/^error: pulumi preview \[--refresh\] --stack test: the pulumi CLI is not on PATH/);
-    expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(io.stderr).toMatch(/^error: pulumi preview \[--refresh\] --stack test: the pulumi CLI is not on PATH/);
+    expect(io.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
   it.each([
@@ -114,7 +107,7 @@ describe('npm run drift', () => {
   ])('rejects %j with exit 2 and writes nothing', async (argv, message) => {
     const root = temporaryDirectory('icv-drift-');
     expect(await main([...argv, '--out', 'd.md'], { root })).toBe(2);
-    expect(stderr).toMatch(message);
+    expect(io.stderr).toMatch(message);
     expect(existsSync(join(root, 'd.md'))).toBe(false);
   });
 
@@ -122,6 +115,6 @@ describe('npm run drift', () => {
     const root = temporaryDirectory('icv-drift-');
     writeFileSync(join(root, 'bad.jsonl'), '{"sequence": 1}\nnot json\n');
     expect(await main(['--env', 'test', '--events', 'bad.jsonl'], { root })).toBe(2);
-    expect(stderr).toContain('error: bad.jsonl: line 2: is not JSON');
+    expect(io.stderr).toContain('error: bad.jsonl: line 2: is not JSON');
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureOutput } from '../support/capture-output.js';
 import { platformCapacity } from '../../infra/cli/check.js';
 import { main } from '../../infra/cli/status.js';
 import { driftReport, driftResult, driftSteps } from '../../infra/daytwo/drift.js';
@@ -10,15 +11,7 @@ import { repoRoot } from '../diff/scratch-repo.js';
 import { built } from '../support/platforms.js';
 import { outOfBandEvents } from './engine-events.js';
 
-let stdout: string;
-let stderr: string;
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const test = built.find((b) => b.env.name === 'test')!;
 const moduleCount = test.platform.units.filter((u) => u.kind === 'Module').length;
@@ -93,7 +86,7 @@ describe('npm run status', () => {
     const out = join(dir, 'out');
     const resolved = argv.map((a) => (a.endsWith('.json') ? join(dir, a) : a));
     expect(await main([...resolved, '--out', out], { root: repoRoot })).toBe(2);
-    expect(stderr).toMatch(message);
+    expect(io.stderr).toMatch(message);
     expect(existsSync(out)).toBe(false);
   });
 });

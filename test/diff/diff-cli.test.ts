@@ -1,19 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { captureOutput } from '../support/capture-output.js';
 import { main } from '../../infra/cli/diff.js';
 import type { DiffReport } from '../../infra/preview/index.js';
 import { configMap, deployment, temporaryDirectory, writeTree } from './fixtures.js';
 
-let stdout: string;
-let stderr: string;
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const before = writeTree({
   test: { 'manifests/module/vehicle-access.yaml': [deployment('vehicle-access')] },
@@ -26,15 +19,15 @@ const after = writeTree({
 const scratch = () => temporaryDirectory('icv-diff-cli-');
 
 describe('npm run diff -- --from DIR --to DIR', () => {
-  it('prints the markdown report to stdout and exits 0', async () => {
+  it('prints the markdown report to io.stdout and exits 0', async () => {
     expect(await main(['--from', before, '--to', after])).toBe(0);
-    expect(stdout).toContain('| prod | 0 | 0 | 0 | 1 | 0 |');
-    expect(stdout).toContain('| test | 0 | 1 | 0 | 0 | 0 |');
+    expect(io.stdout).toContain('| prod | 0 | 0 | 0 | 1 | 0 |');
+    expect(io.stdout).toContain('| test | 0 | 1 | 0 | 0 | 0 |');
     // A release tag tested first is a declared difference (environments/parity.ts, release-tags); a deletion is not.
-    expect(stdout).toContain('- changed `Deployment icv-vehicle/vehicle-access` · test only (declared difference: `release-tags`)');
-    expect(stdout).toContain('container app image: tag 1.2.0 → 1.3.0');
-    expect(stdout).toContain('- deleted `ConfigMap icv-vehicle/legacy` · **prod only: breaks parity**');
-    expect(stdout).toContain('**Pulumi preview:** did not run');
+    expect(io.stdout).toContain('- changed `Deployment icv-vehicle/vehicle-access` · test only (declared difference: `release-tags`)');
+    expect(io.stdout).toContain('container app image: tag 1.2.0 → 1.3.0');
+    expect(io.stdout).toContain('- deleted `ConfigMap icv-vehicle/legacy` · **prod only: breaks parity**');
+    expect(io.stdout).toContain('**Pulumi preview:** did not run');
   });
 
   it('writes JSON to --out, narrowed by --env, and the full JSON to --json-out', async () => {
@@ -45,8 +38,8 @@ describe('npm run diff -- --from DIR --to DIR', () => {
     expect(report.changes[0]!.intents).toEqual([{ aspect: 'workload', op: 'changed', text: 'container app image: tag 1.2.0 → 1.3.0' }]);
     expect(report.groups).toMatchObject([{ envs: ['test'], title: 'Deployment icv-vehicle/vehicle-access', changes: [0] }]);
     expect(report.flags).toEqual([]);
-    expect(stdout).toBe('');
-    expect(stderr).toContain('1 changes (0 flagged) in test');
+    expect(io.stdout).toBe('');
+    expect(io.stderr).toContain('1 changes (0 flagged) in test');
 
     expect(await main(['--from', before, '--to', after, '--env', 'prod,test', '--out', join(dir, 'diff.md'), '--json-out', join(dir, 'full.json')])).toBe(0);
     expect(readFileSync(join(dir, 'diff.md'), 'utf8')).toContain('## Infra diff');
@@ -55,7 +48,7 @@ describe('npm run diff -- --from DIR --to DIR', () => {
 
   it('exits 0 with an empty diff for identical trees', async () => {
     expect(await main(['--from', before, '--to', before, '--format', 'json'])).toBe(0);
-    expect((JSON.parse(stdout) as DiffReport).changes).toEqual([]);
+    expect((JSON.parse(io.stdout) as DiffReport).changes).toEqual([]);
   });
 
   it.each([
@@ -70,13 +63,13 @@ describe('npm run diff -- --from DIR --to DIR', () => {
   ])('exits 2 on bad usage %j, writing nothing', async (argv, message) => {
     const out = join(scratch(), 'diff.md');
     expect(await main([...argv, '--out', out])).toBe(2);
-    expect(stderr).toMatch(message);
+    expect(io.stderr).toMatch(message);
     expect(existsSync(out)).toBe(false);
   });
 
   it('exits 2 on a malformed manifest, naming the file and line', async () => {
     const broken = writeTree({ test: { 'manifests/cluster.yaml': 'apiVersion: v1\nkind: [\n' } });
     expect(await main(['--from', before, '--to', broken])).toBe(2);
-    expect(stderr).toMatch(/test\/manifests\/cluster\.yaml: line \d+: malformed YAML/);
+    expect(io.stderr).toMatch(/test\/manifests\/cluster\.yaml: line \d+: malformed YAML/);
   });
 });
