@@ -10,6 +10,7 @@ import { clusterIdentityGate } from './cluster-guard.js';
 import { RegistrationWaves } from './registration-waves.js';
 import { HarborRegistry } from './harbor-registry.js';
 import { PlatformUnit } from './platform-unit.js';
+import { withoutPromiseTraces } from './promise-traces.js';
 import type { SecretSource } from './secret-values.js';
 import { registryHtpasswd } from './htpasswd.js';
 import { REGISTRY_USER } from '../synth/registry/harbor-release.js';
@@ -107,7 +108,9 @@ export class PlatformStack extends pulumi.ComponentResource {
     const childOpts = { parent: this };
 
     const registryUnit = single(this.platform, 'Registry');
-    this.registry = new HarborRegistry(registryUnit.id, { unit: registryUnit, context, mirrorProxies: mirrorProxies(args.mirrors ?? []) }, childOpts);
+    this.registry = withoutPromiseTraces(
+      () => new HarborRegistry(registryUnit.id, { unit: registryUnit, context, mirrorProxies: mirrorProxies(args.mirrors ?? []) }, childOpts),
+    );
     derived = this.registry.derivedSecrets;
     const units = new Map<string, PlatformUnit | HarborRegistry>([[registryUnit.id, this.registry]]);
     this.units = units;
@@ -161,7 +164,7 @@ export async function createUnits(check: Promise<pulumi.Resource>, units: readon
   }
   for (const unit of units) {
     await new Promise((resolve) => setImmediate(resolve));
-    create(unit);
+    withoutPromiseTraces(() => create(unit));
   }
 }
 
