@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { loadAll } from 'js-yaml';
 import { ENVIRONMENT_NAMES } from '../infra/cli/inputs.js';
 import { projectRoot } from '../infra/cli/project-root.js';
+import { pulumiV8Args } from '../infra/pulumi/node-args.js';
 import { catalogSources } from '../modules/index.js';
 import { HELM_RELEASE } from './helm-chart.js';
 import { differingObjects } from './kustomize-overlays.js';
@@ -341,8 +342,11 @@ function timed(command: string, args: readonly string[], options: { cwd: string;
 }
 
 function worker(name: 'measure' | 'measure-pulumi', args: readonly string[]): Measurement & { processMs: number } {
+  // The Pulumi program runs with the V8 flags Pulumi.yaml gives node under `pulumi up` (its nodeargs, less the tsx
+  // loader: the worker is bundled).
+  const nodeArgs = name === 'measure-pulumi' ? pulumiV8Args(ROOT) : [];
   const start = performance.now();
-  const child = spawnSync(process.execPath, [join(WORKERS, `${name}.mjs`), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, timeout: PROCESS_LIMIT_MS });
+  const child = spawnSync(process.execPath, [...nodeArgs, join(WORKERS, `${name}.mjs`), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, timeout: PROCESS_LIMIT_MS });
   const processMs = performance.now() - start;
   if (child.status !== 0) throw new Error(`${name} ${args.join(' ')} failed (exit ${child.status}):\n${child.stderr}`);
   const last = child.stdout.trim().split('\n').at(-1) ?? '';
