@@ -5,6 +5,7 @@ import { checkKubeContext, checkSecretValues } from './cluster-guard.js';
 import { CONFIG_NAMESPACE, isSecretConfig, plainConfig, readStackConfig, stackInputs } from './stack-config.js';
 import { PlatformStack } from './platform-stack.js';
 import { mirrors } from '../../modules/mirrors.js';
+import type { InputSources } from '../cli/inputs.js';
 
 /** The stack outputs of the platform program. */
 export interface PlatformOutputs {
@@ -28,11 +29,13 @@ export interface PlatformOutputs {
  * The whole Pulumi program: reads the stack name and the `icv` config, builds the stack's environment as a
  * PlatformStack and returns its outputs once every unit is created (`PlatformStack.ready`). Free of the working
  * directory and of being the main module, so that both `infra/pulumi/index.ts` (the `main` of Pulumi.yaml, which
- * awaits it at the top level) and an Automation API inline program can run it.
+ * awaits it at the top level) and an Automation API inline program can run it. `sources` replaces the repository's
+ * catalog and release tags; `infra/pulumi/index.ts` never passes it, `npm run e2e:scaled` passes the bench's ×10
+ * catalog (bench/scale-catalog.ts).
  */
-export async function platformProgram(): Promise<PlatformOutputs> {
+export async function platformProgram(sources: InputSources = {}): Promise<PlatformOutputs> {
   const stack = pulumi.getStack();
-  const inputs = stackInputs(stack);
+  const inputs = stackInputs(stack, sources);
   const config = readStackConfig(new pulumi.Config(CONFIG_NAMESPACE), stack);
   // Before anything is registered: the kube context must be the environment's cluster, and every secret usable.
   checkKubeContext(inputs.env, stack, config.kubeContext, plainConfig('kubeconfig'), config.apiServer);

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { formatProblem, InputError } from '../model/errors.js';
-import { loadInputs, type PlatformInputs } from '../cli/inputs.js';
+import { loadInputs, type InputSources, type PlatformInputs } from '../cli/inputs.js';
 import { SECRET_KEYS, type SecretKey } from '../model/secrets.js';
 import { ENVIRONMENT_NAMES } from '../cli/inputs.js';
 
@@ -146,9 +146,10 @@ export function readStackConfig(config: pulumi.Config, stack: string): StackConf
 
 /**
  * The validated inputs of the environment a stack applies: the stack's name is the environment's name.
- * An unknown stack fails before anything is registered.
+ * An unknown stack fails before anything is registered. `sources` replaces what the repository declares (the
+ * catalog, the release tags), as `loadInputs` takes it: only the harnesses pass it (`npm run e2e:scaled`).
  */
-export function stackInputs(stack: string): PlatformInputs {
+export function stackInputs(stack: string, sources: InputSources = {}): PlatformInputs {
   if (!ENVIRONMENT_NAMES.includes(stack)) {
     throw new pulumi.RunError(
       `stack '${stack}' has no environment: a stack applies environments/<stack>.ts, and the environments are ` +
@@ -157,7 +158,7 @@ export function stackInputs(stack: string): PlatformInputs {
     );
   }
   try {
-    const [inputs] = loadInputs([stack]);
+    const [inputs] = loadInputs([stack], sources);
     return inputs!;
   } catch (error) {
     if (error instanceof InputError) throw new pulumi.RunError(error.problems.map(formatProblem).join('\n'));

@@ -116,7 +116,7 @@ interface Engine {
   logFile: (op: string) => string;
 }
 
-async function engine(env: string, dir: string, program: () => Promise<Record<string, unknown>>, config: ConfigMap): Promise<Engine> {
+export async function engine(env: string, dir: string, program: () => Promise<Record<string, unknown>>, config: ConfigMap): Promise<Engine> {
   const state = join(dir, 'state');
   const home = join(dir, 'pulumi-home');
   const work = join(dir, 'workspace');
