@@ -7,6 +7,8 @@ import { synthObjects } from '../../infra/synth/chart.js';
 import { AppNamespace, PodSecurityLevel } from '../../infra/synth/workloads/app-namespace.js';
 import { ExternalEndpoints } from '../../infra/synth/workloads/external-endpoints.js';
 import { ModuleWorkload } from '../../infra/synth/workloads/module-workload.js';
+import { ModuleDeployment } from '../../infra/synth/workloads/module/deployment.js';
+import { moduleIdentity } from '../../infra/synth/workloads/module/identity.js';
 import { ModuleIngress } from '../../infra/synth/workloads/module/ingress.js';
 import { dataClaimNames, InClusterFront, InClusterStatefulService } from '../../infra/synth/workloads/stateful/in-cluster-stateful-service.js';
 import { VmStatefulService } from '../../infra/synth/workloads/vm-stateful-service.js';
@@ -313,6 +315,23 @@ describe('ModuleDeployment: the pod', () => {
     expect(checksum({ 'a.yaml': '1', 'b.yaml': '3' })).not.toBe(first);
     expect(checksum({ ab: 'c' })).not.toBe(checksum({ a: 'bc' }));
     expect(checksum({ a: 'b', c: '' })).not.toBe(checksum({ a: '', b: 'c' }));
+  });
+});
+
+describe('ModuleDeployment on its own: its defaults', () => {
+  it('without spread, read-only-root or grace period props: spread across hosts, a read-only root, 45 s; without a release: no version label', () => {
+    const module = moduleLike('unreleased', {});
+    const objects = synthObjects((scope) => new ModuleDeployment(scope, 'd', { identity: moduleIdentity('unreleased', 'icv-ops', 'backend'), module, env: envWith(), image: 'i:1', dependencies: [] }));
+    const pod = one(objects, 'Deployment').spec.template;
+    expect(pod.metadata.labels).toEqual(labelsOf('unreleased', 'backend'));
+    expect(pod.spec.topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: HOSTNAME, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selectorOf('unreleased') } }]);
+    expect(pod.spec.containers[0].securityContext).toEqual(containerSecurity(true));
+    expect(pod.spec.terminationGracePeriodSeconds).toBe(45);
+  });
+  it('a dependency\'s URL variable is its name in upper snake case', () => {
+    const dependency = moduleLike('vehicle-state-api', { domain: 'vehicle' } as Partial<ModuleSpec>);
+    const objects = workload(moduleLike('demo', { dependsOn: { modules: ['vehicle-state-api'], stateful: [] } }), envWith(), { dependencies: [dependency] }).objects;
+    expect(one(objects, 'Deployment').spec.template.spec.containers[0].env).toContainEqual({ name: 'VEHICLE_STATE_API_URL', value: 'http://vehicle-state-api.icv-vehicle.svc.cluster.local:8080' });
   });
 });
 
