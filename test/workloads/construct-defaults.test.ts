@@ -189,6 +189,15 @@ describe('ModuleWorkload: exceptions', () => {
     expect(deployment.spec.template.spec.affinity).toBeUndefined();
     expect(one(objects, 'NetworkPolicy').spec.egress).toEqual([DNS_EGRESS, { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
   });
+  it('one exception relaxes only its own default: with spread excepted, the root stays read-only, the floor and the egress stay', () => {
+    const { objects, construct } = workload(moduleLike('demo', { scaling: { replicas: 1 }, exceptions: [{ rule: 'spread', reason: 'one node' }] }), envWith({ sizing: { replicaFloor: 3 } }));
+    const deployment = one(objects, 'Deployment');
+    expect(deployment.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+    expect(deployment.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(construct.minReplicas).toBe(3);
+    expect(one(objects, 'NetworkPolicy').spec.egress).toEqual([DNS_EGRESS]);
+    expect(deployment.metadata.annotations).toEqual({ 'exceptions.icv.io/reliability.spread': 'one node' });
+  });
   it('a grace period given to the workload reaches its pods', () => {
     expect(one(workload(moduleLike('demo', {}), envWith(), { terminationGracePeriodSeconds: 90 }).objects, 'Deployment').spec.template.spec.terminationGracePeriodSeconds).toBe(90);
   });
