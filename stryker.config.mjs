@@ -22,7 +22,7 @@ const AREAS = {
   risk: {
     mutate: ['infra/preview/risk-flags.ts', 'infra/preview/network-policy.ts', 'infra/preview/cutover.ts'],
     // Not why-example nor cutover-review: they synthesize whole platforms for every run a mutant needs them in.
-    testFiles: ['risk-flag-rules', 'risk-flag-edges', 'risk-flag-boundaries', 'network-widening', 'risk-rules', 'replacement', 'semantic-diff', 'image-digest'].map((f) => `test/diff/${f}.test.ts`),
+    testFiles: ['risk-flag-rules', 'risk-flag-edges', 'risk-flag-boundaries', 'network-widening', 'cutover-stage', 'risk-rules', 'replacement', 'semantic-diff', 'image-digest'].map((f) => `test/diff/${f}.test.ts`),
   },
   checks: {
     mutate: ['infra/checks/**/*.ts'],
