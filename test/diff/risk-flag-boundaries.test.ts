@@ -47,6 +47,11 @@ describe('data rules', () => {
     const after = { ...before, metadata: meta('db', { labels: { tier: 'data' } }), spec: { ...before.spec, template: { spec: { containers: [{ name: 'db', image: 'db:2' }] } } } };
     expect(flagged(risks(before, after), 'data.change')).toEqual(['changes StatefulSet icv-vehicle/db: its pods write to their volume claims']);
   });
+  it('data.change also beside a flag of another rule (only a data flag makes it redundant)', () => {
+    const before = statefulSet({ volumeClaimTemplates: claimTemplates });
+    const after = { ...before, spec: { ...before.spec, template: { spec: { containers: [{ name: 'db', image: 'db:1', securityContext: { privileged: true } }] } } } };
+    expect(risks(before, after).map((r) => r.flag)).toEqual(['data.change', 'security.weaken']);
+  });
   it('a StatefulSet without claim templates is not data-bearing: a new image raises nothing', () => {
     const before = statefulSet({});
     const after = { ...before, spec: { ...before.spec, template: { spec: { containers: [{ name: 'db', image: 'db:2' }] } } } };
@@ -158,6 +163,10 @@ describe('security.weaken', () => {
   it('a host namespace already shared is not new', () => {
     expect(weaken(deployment({ hostNetwork: true }), deployment({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }))).toEqual([]);
   });
+  it('a pod already running as root is not new', () => {
+    const root = (labels: Body) => deployment({ securityContext: { runAsUser: 0 } }, { template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'a:1' }], securityContext: { runAsUser: 0 } } } });
+    expect(weaken(root({}), root({ tier: 'x' }))).toEqual([]);
+  });
   it('leaving a Localhost seccomp profile weakens, at the pod and in a container; leaving Unconfined does not', () => {
     const pod = (type: string) => deployment({ securityContext: { seccompProfile: { type } }, containers: [{ name: 'app', image: 'a:1', securityContext: { seccompProfile: { type } } }] });
     expect(weaken(pod('Localhost'), pod('Unconfined'))).toEqual(['pod securityContext.seccompProfile.type Localhost → Unconfined', 'container app securityContext.seccompProfile.type Localhost → Unconfined']);
@@ -187,6 +196,10 @@ describe('rbac.widen', () => {
     expect(flagged(risks(binding('RoleBinding', view, [alice]), binding('RoleBinding', view, [alice, { kind: 'User', name: 'bob' }])), 'rbac.widen')).toEqual(['binds ClusterRole view to a new subject {"kind":"User","name":"bob"}']);
     expect(flagged(risks(binding('RoleBinding', view, [alice]), undefined), 'rbac.widen')).toEqual([]);
   });
+  it('a binding that loses its subjects binds nobody new', () => {
+    const bare = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta('b'), roleRef: view };
+    expect(flagged(risks(binding('RoleBinding', view, [alice]), bare), 'rbac.widen')).toEqual([]);
+  });
   it('a new ClusterRoleBinding names each subject; a new RoleBinding none', () => {
     expect(flagged(risks(undefined, binding('ClusterRoleBinding', admin, [alice])), 'rbac.widen')).toEqual(['binds ClusterRole admin to a new subject {"kind":"User","name":"alice"}']);
     expect(flagged(risks(undefined, binding('RoleBinding', admin, [alice])), 'rbac.widen')).toEqual([]);
@@ -200,6 +213,9 @@ describe('exposure.widen', () => {
   it('a new Ingress "exposes", a changed one "now exposes"', () => {
     expect(exposure(undefined, ingress(['a.example']))).toEqual(['new Ingress exposes a.example/']);
     expect(exposure(ingress(['a.example']), ingress(['a.example', 'b.example']))).toEqual(['Ingress now exposes b.example/']);
+  });
+  it('several new routes are listed with ", "', () => {
+    expect(exposure(undefined, ingress(['a.example', 'b.example']))).toEqual(['new Ingress exposes a.example/, b.example/']);
   });
   it('source ranges lifted or widened are listed with ", "; deleting a restricted Ingress lifts nothing', () => {
     expect(exposure(ingress(['a.example'], ranges('10.0.0.0/8,192.168.0.0/16')), ingress(['a.example']))).toEqual(['Ingress no longer restricts its sources (was 10.0.0.0/8, 192.168.0.0/16)']);
