@@ -26,6 +26,15 @@ describe('directions a policy restricts', () => {
     expect(widening(untyped({ ingress: [], egress: [] }), policy({ policyTypes: ['Ingress'], ingress: [] }))).toEqual(['no longer restricts egress (policyTypes)']);
     expect(widening(untyped({ ingress: [], egress: [] }), untyped({ ingress: [], egress: [rule([pods({ app: 'a' })], [tcp(80)])] }))).toEqual(['now allows egress to pods {"matchLabels":{"app":"a"}} in the same namespace on port 80/TCP']);
   });
+  it('policyTypes decide over the rule lists: egress rules of an ingress-only policy restrict nothing until egress is typed', () => {
+    const b = policy({ policyTypes: ['Ingress'], ingress: [], egress: [rule([pods({ app: 'a' })], [tcp(80)])] });
+    const a = policy({ policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [rule([pods({ app: 'a' })], [tcp(80)]), rule([pods({ app: 'b' })], [tcp(80)])] });
+    expect(widening(b, a)).toEqual([]);
+  });
+  it('an untyped policy without egress rules restricts ingress: a new ingress peer is a widening', () => {
+    const from = (...peers: Body[]) => ({ from: peers, ports: [tcp(8080)] });
+    expect(widening(policy({ ingress: [from(pods({ app: 'a' }))] }), policy({ ingress: [from(pods({ app: 'a' }), pods({ app: 'b' }))] }))).toEqual(['now allows ingress from pods {"matchLabels":{"app":"b"}} in the same namespace on port 8080/TCP']);
+  });
   it('an unknown policy type is no direction', () => {
     expect(widening(policy({ policyTypes: ['Ingress', 'Bogus'], ingress: [] }), policy({ policyTypes: ['Ingress'], ingress: [] }))).toEqual([]);
   });
@@ -92,6 +101,9 @@ describe('when old ports cover new ones', () => {
     expect(change([tcp(80), tcp(443)], [tcp(443)])).toEqual([]);
     expect(change([tcp(80)], [tcp(80)])).toEqual([]);
   });
+  it('a port entry that is not a map is left out', () => {
+    expect(change([null as unknown as Body, tcp(80)], [tcp(80), null as unknown as Body])).toEqual([]);
+  });
   it('protocols: TCP by default, UDP is another port', () => {
     expect(change([{ port: 53 }], [tcp(53)])).toEqual([]);
     expect(change([{ port: 53, protocol: 'UDP' }], [tcp(53)])).toEqual(['now allows egress to pods {"matchLabels":{"app":"a"}} in the same namespace on port 53/TCP']);
@@ -126,6 +138,7 @@ describe('narrow peers (a new declared dependency, shown as an edge instead)', (
     expect(added(block('192.168.16.201/32'))).toEqual(['now allows egress to 192.168.16.201/32 on port 3306/TCP']);
     expect(added(block('192.168.16.200/24'))).toEqual(['now allows egress to 192.168.16.200/24 on port 3306/TCP']);
     expect(added(block('1192.168.16.200/32'))).toEqual(['now allows egress to 1192.168.16.200/32 on port 3306/TCP']);
+    expect(added(block('a192.168.16.200/32'))).toEqual(['now allows egress to a192.168.16.200/32 on port 3306/TCP']);
     expect(added(block('192.168.16.200/321'))).toEqual(['now allows egress to 192.168.16.200/321 on port 3306/TCP']);
     expect(added(block('192.168.16.200/32'), [])).toEqual(['now allows egress to 192.168.16.200/32 on any port']);
     expect(widening(egress(), egress(rule([block('192.168.16.200/32')], [tcp(3306)])), { narrowPeers: true })).toEqual(['now allows egress to 192.168.16.200/32 on port 3306/TCP']);
