@@ -73,6 +73,7 @@ describe('when an old peer covers a new one', () => {
     const x = { key: 'tier', operator: 'In', values: ['api'] };
     const y = { key: 'zone', operator: 'Exists' };
     expect(kept({ podSelector: { matchExpressions: [x] } }, { podSelector: { matchLabels: { app: 'a' }, matchExpressions: [y, x] } })).toEqual([]);
+    expect(kept(pods({ app: 'a' }), { podSelector: { matchLabels: { app: 'a' }, matchExpressions: [y] } })).toEqual([]);
     expect(kept({ podSelector: { matchExpressions: [x] } }, { podSelector: { matchExpressions: [y] } })).toEqual(['now allows egress to pods {"matchExpressions":[{"key":"zone","operator":"Exists"}]} in the same namespace on port 80/TCP']);
   });
 });
