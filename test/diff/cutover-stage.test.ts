@@ -50,6 +50,8 @@ describe('cutoverLines', () => {
     ]);
     expect(cutoverLines(canary('10'), canary('30'))).toHaveLength(3);
     expect(cutoverLines(canary('30'), kubernetes)[0]).toBe('route a.example/: canary 30% → kubernetes 100%');
+    expect(cutoverLines(kubernetes, canary('10'))[0]).toBe('route a.example/: kubernetes 100% → canary 10%');
+    expect(cutoverLines(legacy, canary('many'))[0]).toBe('route a.example/: legacy 100% → canary 0%');
   });
   it('nothing when stage and weight stay, or for an Ingress on kubernetes that appears or goes', () => {
     expect(cutoverLines(canary('10'), canary('10'))).toEqual([]);
