@@ -64,6 +64,9 @@ export function environmentValues(env: Environment, platform: Platform): Record<
   };
 }
 
+/** Beside the chart in the bench's work directory: per environment, how many objects it renders and how many of them are prebuilt. */
+export const HELM_PREBUILT_FILE = 'prebuilt.json';
+
 /** How many objects of an environment the templated chart takes prebuilt (the units that are not modules). */
 export function prebuiltObjectCount(platform: Platform): number {
   return platform.units.filter((u) => u.kind !== 'Module').reduce((n, u) => n + u.objects.length, 0);

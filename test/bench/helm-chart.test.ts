@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { load, loadAll } from 'js-yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HELM_CHART_DIR, HELM_RELEASE, helmChartTree, helmObjectsTree, prebuiltObjectCount } from '../../bench/helm-chart.js';
+import { differingObjects } from '../../bench/kustomize-overlays.js';
+import { INGRESS_CLASS, INGRESS_CONTROLLER_NAMESPACE, NODE_LOCAL_DNS, POD_UID, PULL_SECRET, STATEFUL_CREDENTIALS, STATEFUL_NAMESPACE, TLS_SECRET } from '../../infra/model/names.js';
+import type { Platform } from '../../infra/model/types.js';
+import type { Environment } from '../../infra/schema/environment.js';
+import { MANAGEMENT_PORT } from '../../infra/schema/module.js';
+import { buildPlatform } from '../../infra/synth/build-platform.js';
+import { catalogSources } from '../../modules/index.js';
+import { built, objectsOf } from '../support/platforms.js';
+import { tempDir } from '../support/inputs.js';
+
+// The bench's Helm peer must render exactly our objects for its figures to mean anything; nothing here is timed.
+
+const declarations = catalogSources.flatMap((s) => s.modules);
+const HELM = join(process.env.ICV_TOOLS_CACHE ?? join(homedir(), '.cache', 'icv-platform', 'tools'), 'bin', 'helm');
+
+/**
+ * Test with what the real environments do not exercise: a canary cutover (with its own header), a legacy cutover of
+ * a module with two routes, and redis run in the cluster.
+ */
+let cutover: { env: Environment; platform: Platform } | undefined;
+function cutoverTest(): { env: Environment; platform: Platform } {
+  if (cutover) return cutover;
+  const { env, catalog } = built.find((b) => b.env.name === 'test')!;
+  const changed = structuredClone(env) as Environment & { cutover: Record<string, unknown>; statefulServices: Record<string, unknown> };
+  changed.cutover = {
+    'portal-web': { stage: 'canary', weight: 10, header: 'X-Try-K8s', legacy: { addresses: ['192.168.30.5', '192.168.30.6'], port: 80 } },
+    'api-gateway': { stage: 'legacy', legacy: { addresses: ['192.168.30.7'], port: 8080 } },
+  };
+  changed.statefulServices.redis = { ...env.statefulServices.redis, mode: 'cluster', cluster: { replicas: 1 } };
+  cutover = { env: changed, platform: buildPlatform(changed, catalog) };
+  return cutover;
+}
+
+describe('the Helm chart as its users write it (bench/helm/)', () => {
+  const environments = built.map(({ env, platform }) => ({ env, platform }));
+  const files = helmChartTree(declarations, environments);
+  const values = load(files.get('chart/values.yaml')!) as Record<string, unknown> & { modules: unknown[] };
+
+  it('keeps the hand-written Chart.yaml and templates as they are, and adds only the values', () => {
+    const templates = readdirSync(join(HELM_CHART_DIR, 'templates')).sort();
+    expect(templates).toContain('_helpers.tpl');
+    for (const name of templates) expect(files.get(`chart/templates/${name}`)).toBe(readFileSync(join(HELM_CHART_DIR, 'templates', name), 'utf8'));
+    expect([...files.keys()].sort()).toEqual(['chart/Chart.yaml', 'chart/values.yaml', ...templates.map((t) => `chart/templates/${t}`), 'values-prod.yaml', 'values-test.yaml'].sort());
+  });
+
+  it("holds the catalog's module declarations in values.yaml, exactly as modules/ declares them", () => {
+    expect(values.modules).toHaveLength(declarations.length);
+    expect(values.modules).toEqual(JSON.parse(JSON.stringify(declarations)));
+  });
+
+  it("states the platform's conventions in values.yaml as infra/model/names.ts has them", () => {
+    expect(values).toMatchObject({
+      podUid: POD_UID,
+      pullSecret: PULL_SECRET,
+      tlsSecret: TLS_SECRET,
+      ingressClass: INGRESS_CLASS,
+      ingressControllerNamespace: INGRESS_CONTROLLER_NAMESPACE,
+      nodeLocalDns: NODE_LOCAL_DNS,
+      statefulNamespace: STATEFUL_NAMESPACE,
+      managementPort: MANAGEMENT_PORT,
+      credentials: STATEFUL_CREDENTIALS,
+    });
+  });
+
+  it('holds in each environment only what it sets, and the objects of its non-module units prebuilt', () => {
+    for (const { env, platform } of environments) {
+      const envValues = load(files.get(`values-${env.name}.yaml`)!) as Record<string, unknown> & { platformObjects: { kind: string; metadata: { name: string } }[] };
+      expect(Object.keys(envValues).sort()).toEqual(['cutover', 'domain', 'network', 'platformObjects', 'registry', 'releases', 'replicaFloor', 'statefulServices']);
+      expect(envValues).toMatchObject({ domain: env.domain, replicaFloor: env.sizing.replicaFloor, registry: { host: env.registry.host } });
+      const prebuilt = platform.units.filter((u) => u.kind !== 'Module').flatMap((u) => u.objects);
+      expect(envValues.platformObjects).toEqual(JSON.parse(JSON.stringify(prebuilt)));
+      expect(envValues.platformObjects).toHaveLength(prebuiltObjectCount(platform));
+      expect(prebuiltObjectCount(platform)).toBeLessThan(objectsOf(platform).length / 4);
+    }
+  });
+
+  it('has a template for every kind of object a module produces, cutovers included', () => {
+    const templated = new Set([...files].filter(([path]) => path.startsWith('chart/templates/')).flatMap(([, text]) => [...text.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1])));
+    const moduleKinds = [...environments, cutoverTest()].flatMap(({ platform }) => platform.units.filter((u) => u.kind === 'Module').flatMap((u) => u.objects.map((o) => o.kind)));
+    expect([...new Set(moduleKinds)].filter((kind) => !templated.has(kind))).toEqual([]);
+    expect(moduleKinds).toContain('EndpointSlice');
+  });
+
+  describe('rendered by helm template', () => {
+    const work = tempDir('icv-helm-chart-');
+    afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+    it(`renders exactly our objects for prod, and for test with a canary, a legacy cutover and redis in the cluster (skipped without ${HELM})`, async (context) => {
+      if (!existsSync(HELM)) context.skip(`no helm at ${HELM}: ci/tools/build-tools.sh helm builds it`);
+      const cases = [built.find((b) => b.env.name === 'prod')!, cutoverTest()];
+      const tree = helmChartTree(declarations, cases.map(({ env, platform }) => ({ env, platform })));
+      for (const [path, content] of tree) {
+        mkdirSync(dirname(join(work, path)), { recursive: true });
+        writeFileSync(join(work, path), content);
+      }
+      const helmEnv = { ...process.env, HELM_CACHE_HOME: join(work, 'home', 'cache'), HELM_CONFIG_HOME: join(work, 'home', 'config'), HELM_DATA_HOME: join(work, 'home', 'data') };
+      const rendered = await Promise.all(
+        cases.map(({ env }) => promisify(execFile)(HELM, ['template', HELM_RELEASE, join(work, 'chart'), '-f', join(work, `values-${env.name}.yaml`)], { env: helmEnv, maxBuffer: 1 << 28 })),
+      );
+      cases.forEach(({ env, platform }, i) => {
+        const objects = loadAll(rendered[i]!.stdout).filter((o) => o !== null && o !== undefined);
+        expect({ env: env.name, differing: differingObjects(JSON.parse(JSON.stringify(objectsOf(platform))), objects) }).toEqual({ env: env.name, differing: [] });
+        expect(objects).toHaveLength(objectsOf(platform).length);
+      });
+      const canary = objectsOf(cases[1]!.platform).filter((o) => o.metadata.name.startsWith('portal-web') || o.metadata.name.startsWith('api-gateway'));
+      expect(canary.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining(['Ingress/portal-web-canary', 'Ingress/api-gateway-smoke', 'EndpointSlice/api-gateway-legacy-endpoints']));
+    });
+  });
+});
+
+describe('the Helm floor chart: values = our finished objects', () => {
+  it('loops over the units of its values, which hold every object of the environment', () => {
+    const files = helmObjectsTree(built.map((b) => b.platform));
+    expect(files.get('chart/templates/units.yaml')).toContain('{{- range $unit := .Values.units }}');
+    for (const { platform } of built) {
+      const values = load(files.get(`values-${platform.env}.yaml`)!) as { units: { id: string; objects: unknown[] }[] };
+      expect(values.units.flatMap((u) => u.objects)).toEqual(JSON.parse(JSON.stringify(objectsOf(platform))));
+    }
+  });
+});
