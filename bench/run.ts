@@ -280,7 +280,7 @@ function contendersAt(factor: number, dir: string, work: string): Contender[] {
     },
     {
       id: 'helm-objects',
-      label: 'Helm, values = our finished objects: a floor (one `range` + `toYaml` over every object; no goal), one process per environment',
+      label: 'Helm, values = our finished objects (the previous chart: one `range` + `toYaml` over every object; informational, no goal), one process per environment',
       ...helmSkip,
       run: (check) => perEnvironment(dir, check, (env) => helmTemplate(join(dir, 'helm-objects'), env)),
     },
