@@ -46,6 +46,8 @@ const QUICK_PLAN: typeof PLAN = { scales: [{ factor: 1, rounds: 1 }], pulumi: [{
 const CHECK_MAX_FACTOR = 10;
 /** cdk8s synth, which no goal names, runs up to this scale, to keep the bench within five minutes. */
 const CDK8S_MAX_FACTOR = 10;
+/** The Helm chart of finished objects, which no goal names, runs up to this scale too (its values grow to 45 MB per environment at ×30). */
+const HELM_OBJECTS_MAX_FACTOR = 10;
 /** A process of the bench that runs longer than this is a hang, not a figure. */
 const PROCESS_LIMIT_MS = 1_800_000;
 const TOOLS = process.env.ICV_TOOLS_CACHE ?? join(homedir(), '.cache', 'icv-platform', 'tools');
@@ -281,7 +283,7 @@ function contendersAt(factor: number, dir: string, work: string): Contender[] {
     {
       id: 'helm-objects',
       label: 'Helm, values = our finished objects (the previous chart: one `range` + `toYaml` over every object; informational, no goal), one process per environment',
-      ...helmSkip,
+      ...(factor <= HELM_OBJECTS_MAX_FACTOR ? helmSkip : { skip: `not run above ×${HELM_OBJECTS_MAX_FACTOR} (no goal; keeps the bench within five minutes)` }),
       run: (check) => perEnvironment(dir, check, (env) => helmTemplate(join(dir, 'helm-objects'), env)),
     },
     {
