@@ -72,6 +72,9 @@ export function prebuiltObjectCount(platform: Platform): number {
   return platform.units.filter((u) => u.kind !== 'Module').reduce((n, u) => n + u.objects.length, 0);
 }
 
+/** The chart of finished objects, which no goal names, is written and run up to this scale (its values grow to ~45 MB per environment at ×30). */
+export const HELM_OBJECTS_MAX_FACTOR = 10;
+
 const OBJECTS_CHART = { apiVersion: 'v2', name: 'icv-platform-objects', description: 'The icv-platform objects, finished, one loop (bench floor)', type: 'application', version: '0.1.0' };
 
 /** `range` over units, then over each unit's objects; `toYaml` prints an object's keys sorted, which parses back equal. */

@@ -8,7 +8,7 @@ import { ENVIRONMENT_NAMES, loadInputs } from '../infra/cli/inputs.js';
 import { manifestPath, renderPlatform } from '../infra/synth/render.js';
 import type { KubeObject, Platform } from '../infra/model/types.js';
 import { PLATFORM_OBJECTS_FILE } from './cdk8s-app.js';
-import { HELM_PREBUILT_FILE, helmChartTree, helmObjectsTree, prebuiltObjectCount } from './helm-chart.js';
+import { HELM_OBJECTS_MAX_FACTOR, HELM_PREBUILT_FILE, helmChartTree, helmObjectsTree, prebuiltObjectCount } from './helm-chart.js';
 import { kustomizeTree } from './kustomize-overlays.js';
 import { report, type Measurement } from './measurement.js';
 import { scaledSources } from './scale-catalog.js';
@@ -54,7 +54,7 @@ function measure(kind: MeasurementKind, factor: number, dir: string, check: bool
       const declarations = (sources.catalog ?? []).flatMap((source) => source.modules);
       for (const [path, content] of helmChartTree(declarations, inputs.map(({ env }, i) => ({ env, platform: platforms[i]! })))) tree.set(`helm/${path}`, content);
       tree.set(`helm/${HELM_PREBUILT_FILE}`, JSON.stringify(Object.fromEntries(platforms.map((p) => [p.env, { prebuilt: prebuiltObjectCount(p), objects: p.units.reduce((n, u) => n + u.objects.length, 0) }]))));
-      for (const [path, content] of helmObjectsTree(platforms)) tree.set(`helm-objects/${path}`, content);
+      if (factor <= HELM_OBJECTS_MAX_FACTOR) for (const [path, content] of helmObjectsTree(platforms)) tree.set(`helm-objects/${path}`, content);
       for (const platform of platforms) tree.set(`expected/${platform.env}.json`, JSON.stringify(platform.units.flatMap((u) => u.objects)));
       tree.set(PLATFORMS_FILE, JSON.stringify(platforms));
       tree.set(PLATFORM_OBJECTS_FILE, JSON.stringify(Object.fromEntries(platforms.map((p) => [p.env, p.units.filter((u) => u.kind !== 'Module').flatMap((u) => u.objects)]))));

@@ -8,7 +8,7 @@ import { loadAll } from 'js-yaml';
 import { ENVIRONMENT_NAMES } from '../infra/cli/inputs.js';
 import { projectRoot } from '../infra/cli/project-root.js';
 import { catalogSources } from '../modules/index.js';
-import { HELM_PREBUILT_FILE, HELM_RELEASE } from './helm-chart.js';
+import { HELM_OBJECTS_MAX_FACTOR, HELM_PREBUILT_FILE, HELM_RELEASE } from './helm-chart.js';
 import { differingObjects } from './kustomize-overlays.js';
 import type { EmitterKind } from './measure.js';
 import type { Measurement } from './measurement.js';
@@ -46,8 +46,6 @@ const QUICK_PLAN: typeof PLAN = { scales: [{ factor: 1, rounds: 1 }], pulumi: [{
 const CHECK_MAX_FACTOR = 10;
 /** cdk8s synth, which no goal names, runs up to this scale, to keep the bench within five minutes. */
 const CDK8S_MAX_FACTOR = 10;
-/** The Helm chart of finished objects, which no goal names, runs up to this scale too (its values grow to 45 MB per environment at ×30). */
-const HELM_OBJECTS_MAX_FACTOR = 10;
 /** A process of the bench that runs longer than this is a hang, not a figure. */
 const PROCESS_LIMIT_MS = 1_800_000;
 const TOOLS = process.env.ICV_TOOLS_CACHE ?? join(homedir(), '.cache', 'icv-platform', 'tools');
