@@ -10,10 +10,11 @@ import { differingObjects } from '../../bench/kustomize-overlays.js';
 import { INGRESS_CLASS, INGRESS_CONTROLLER_NAMESPACE, NODE_LOCAL_DNS, POD_UID, PULL_SECRET, STATEFUL_CREDENTIALS, STATEFUL_NAMESPACE, TLS_SECRET } from '../../infra/model/names.js';
 import type { Platform } from '../../infra/model/types.js';
 import type { Environment } from '../../infra/schema/environment.js';
-import { MANAGEMENT_PORT } from '../../infra/schema/module.js';
+import { MANAGEMENT_PORT, type ModuleDeclaration } from '../../infra/schema/module.js';
+import { ENVIRONMENT_NAMES, loadInputs } from '../../infra/cli/inputs.js';
 import { buildPlatform } from '../../infra/synth/build-platform.js';
 import { catalogSources } from '../../modules/index.js';
-import { built, objectsOf } from '../support/platforms.js';
+import { built, find, objectsOf } from '../support/platforms.js';
 import { tempDir } from '../support/inputs.js';
 
 // The bench's Helm peer must render exactly our objects for its figures to mean anything; nothing here is timed.
@@ -22,21 +23,42 @@ const declarations = catalogSources.flatMap((s) => s.modules);
 const HELM = join(process.env.ICV_TOOLS_CACHE ?? join(homedir(), '.cache', 'icv-platform', 'tools'), 'bin', 'helm');
 
 /**
- * Test with what the real environments do not exercise: a canary cutover (with its own header), a legacy cutover of
- * a module with two routes, and redis run in the cluster.
+ * What the real catalog and environments do not exercise, for the render check: in the catalog, a module with every
+ * exception a Deployment reads (min-replicas with one fixed replica, spread, read-only root) and an autoscaler whose
+ * bounds sit below prod's replica floor; in test, a canary cutover with its own header, a legacy cutover, redis run
+ * in the cluster and a release with a digest. Built once.
  */
-let cutover: { env: Environment; platform: Platform } | undefined;
-function cutoverTest(): { env: Environment; platform: Platform } {
-  if (cutover) return cutover;
-  const { env, catalog } = built.find((b) => b.env.name === 'test')!;
-  const changed = structuredClone(env) as Environment & { cutover: Record<string, unknown>; statefulServices: Record<string, unknown> };
-  changed.cutover = {
-    'portal-web': { stage: 'canary', weight: 10, header: 'X-Try-K8s', legacy: { addresses: ['192.168.30.5', '192.168.30.6'], port: 80 } },
-    'api-gateway': { stage: 'legacy', legacy: { addresses: ['192.168.30.7'], port: 8080 } },
-  };
-  changed.statefulServices.redis = { ...env.statefulServices.redis, mode: 'cluster', cluster: { replicas: 1 } };
-  cutover = { env: changed, platform: buildPlatform(changed, catalog) };
-  return cutover;
+interface EdgeCases {
+  readonly declarations: ModuleDeclaration[];
+  readonly environments: { env: Environment; platform: Platform }[];
+}
+let edge: EdgeCases | undefined;
+function edgeCases(): EdgeCases {
+  if (edge) return edge;
+  const sources = structuredClone(catalogSources) as { file: string; modules: ModuleDeclaration[] }[];
+  const declared = (name: string) => sources.flatMap((s) => s.modules).find((m) => m.name === name)!;
+  Object.assign(declared('config-center'), {
+    scaling: { replicas: 1 },
+    exceptions: [
+      { rule: 'min-replicas', reason: 'one leader, elected' },
+      { rule: 'spread', reason: 'pinned to the node with the config volume' },
+      { rule: 'read-only-root-filesystem', reason: 'writes its cache beside the binary' },
+    ],
+  });
+  Object.assign(declared('vehicle-access'), { scaling: { min: 1, max: 1, targetCpu: 65 } });
+  const environments = loadInputs(ENVIRONMENT_NAMES, { catalog: sources }).map(({ env, catalog }) => {
+    if (env.name !== 'test') return { env, platform: buildPlatform(env, catalog) };
+    const changed = structuredClone(env) as Environment & { cutover: Record<string, unknown>; statefulServices: Record<string, unknown>; releases: Record<string, unknown> };
+    changed.cutover = {
+      'portal-web': { stage: 'canary', weight: 10, header: 'X-Try-K8s', legacy: { addresses: ['192.168.30.5', '192.168.30.6'], port: 80 } },
+      'api-gateway': { stage: 'legacy', legacy: { addresses: ['192.168.30.7'], port: 8080 } },
+    };
+    changed.statefulServices.redis = { ...env.statefulServices.redis, mode: 'cluster', cluster: { replicas: 1 } };
+    changed.releases['vehicle-state'] = { ...env.releases['vehicle-state']!, digest: `sha256:${'ab'.repeat(32)}` };
+    return { env: changed as Environment, platform: buildPlatform(changed, catalog) };
+  });
+  edge = { declarations: sources.flatMap((s) => s.modules), environments };
+  return edge;
 }
 
 describe('the Helm chart as its users write it (bench/helm/)', () => {
@@ -84,7 +106,7 @@ describe('the Helm chart as its users write it (bench/helm/)', () => {
 
   it('has a template for every kind of object a module produces, cutovers included', () => {
     const templated = new Set([...files].filter(([path]) => path.startsWith('chart/templates/')).flatMap(([, text]) => [...text.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1])));
-    const moduleKinds = [...environments, cutoverTest()].flatMap(({ platform }) => platform.units.filter((u) => u.kind === 'Module').flatMap((u) => u.objects.map((o) => o.kind)));
+    const moduleKinds = [...environments, ...edgeCases().environments].flatMap(({ platform }) => platform.units.filter((u) => u.kind === 'Module').flatMap((u) => u.objects.map((o) => o.kind)));
     expect([...new Set(moduleKinds)].filter((kind) => !templated.has(kind))).toEqual([]);
     expect(moduleKinds).toContain('EndpointSlice');
   });
@@ -93,11 +115,10 @@ describe('the Helm chart as its users write it (bench/helm/)', () => {
     const work = tempDir('icv-helm-chart-');
     afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-    it(`renders exactly our objects for prod, and for test with a canary, a legacy cutover and redis in the cluster (skipped without ${HELM})`, async (context) => {
+    it(`renders exactly our objects for test and prod, with every exception, both cutover stages, redis in the cluster and a digest (skipped without ${HELM})`, async (context) => {
       if (!existsSync(HELM)) context.skip(`no helm at ${HELM}: ci/tools/build-tools.sh helm builds it`);
-      const cases = [built.find((b) => b.env.name === 'prod')!, cutoverTest()];
-      const tree = helmChartTree(declarations, cases.map(({ env, platform }) => ({ env, platform })));
-      for (const [path, content] of tree) {
+      const { declarations: edgeDeclarations, environments: cases } = edgeCases();
+      for (const [path, content] of helmChartTree(edgeDeclarations, cases)) {
         mkdirSync(dirname(join(work, path)), { recursive: true });
         writeFileSync(join(work, path), content);
       }
@@ -110,8 +131,12 @@ describe('the Helm chart as its users write it (bench/helm/)', () => {
         expect({ env: env.name, differing: differingObjects(JSON.parse(JSON.stringify(objectsOf(platform))), objects) }).toEqual({ env: env.name, differing: [] });
         expect(objects).toHaveLength(objectsOf(platform).length);
       });
-      const canary = objectsOf(cases[1]!.platform).filter((o) => o.metadata.name.startsWith('portal-web') || o.metadata.name.startsWith('api-gateway'));
-      expect(canary.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining(['Ingress/portal-web-canary', 'Ingress/api-gateway-smoke', 'EndpointSlice/api-gateway-legacy-endpoints']));
+      // The cases are there: what they add is among the objects compared.
+      const [prod, test] = [cases.find((c) => c.env.name === 'prod')!.platform, cases.find((c) => c.env.name === 'test')!.platform];
+      expect(objectsOf(test).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining(['Ingress/portal-web-canary', 'Ingress/api-gateway-smoke', 'EndpointSlice/api-gateway-legacy-endpoints']));
+      expect(find(prod, 'Deployment', 'config-center').spec.replicas).toBe(1);
+      expect(find(prod, 'HorizontalPodAutoscaler', 'vehicle-access').spec).toMatchObject({ minReplicas: 2, maxReplicas: 2 });
+      expect(find(test, 'Deployment', 'vehicle-state').spec.template.spec.containers[0].image).toContain('@sha256:');
     });
   });
 });
