@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/inputs.js';
+
+/**
+ * The launcher (infra/cli/run-bundled.mjs) reuses a command's bundle only while every input of it is unchanged, by
+ * content: run in a throwaway project holding a copy of the launcher, a two-file command and the real node_modules
+ * (for esbuild), each edit below must show in the very next run's output, and an unchanged tree must not rebuild.
+ */
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('the bundle is reused exactly while its inputs are unchanged', () => {
+  let project: string;
+  const run = async (...args: string[]) => (await promisify(execFile)(process.execPath, [join(project, 'infra/cli/run-bundled.mjs'), 'hello', ...args], { cwd: project, timeout: 60_000 })).stdout;
+  const write = (path: string, text: string) => writeFileSync(join(project, path), text);
+  const bundles = () => readdirSync(join(project, 'build')).filter((f) => /^hello-[0-9a-f]{32}\.mjs$/.test(f));
+  const state = () => JSON.parse(readFileSync(join(project, 'build/hello.inputs.json'), 'utf8')) as { digest: string; inputs: string[] };
+
+  beforeAll(() => {
+    project = tempDir('icv-bundle-cache-');
+    mkdirSync(join(project, 'infra/cli'), { recursive: true });
+    for (const file of ['run-bundled.mjs', 'bundle-options.mjs']) copyFileSync(join(ROOT, 'infra/cli', file), join(project, 'infra/cli', file));
+    symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
+    write('package.json', '{ "type": "module" }\n');
+    write('package-lock.json', '{}\n');
+    write('tsconfig.json', '{}\n');
+    write('infra/cli/hello.ts', "import { word } from './word.js';\nexport async function main(argv: string[]): Promise<number> {\n  process.stdout.write(`${word} ${argv.join(' ')}\\n`);\n  return 0;\n}\n");
+    write('infra/cli/word.ts', "export const word: string = 'one';\n");
+  });
+
+  it('bundles on the first run, recording its inputs, and passes the arguments to main', async () => {
+    expect(await run('a', 'b')).toBe('one a b\n');
+    expect(bundles()).toEqual([`hello-${state().digest}.mjs`]);
+    expect(state().inputs).toEqual(['infra/cli/hello.ts', 'infra/cli/word.ts']);
+  }, 90_000);
+
+  it('reuses the bundle, unwritten, when nothing changed', async () => {
+    const [file] = bundles();
+    const before = statSync(join(project, 'build', file!));
+    expect(await run('c')).toBe('one c\n');
+    const after = statSync(join(project, 'build', file!));
+    expect(bundles()).toEqual([file]);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  }, 90_000);
+
+  it('rebuilds when an imported file changes, even with its size and mtime kept', async () => {
+    const path = join(project, 'infra/cli/word.ts');
+    const { mtime } = statSync(path);
+    write('infra/cli/word.ts', "export const word: string = 'two';\n");
+    utimesSync(path, mtime, mtime);
+    expect(await run()).toBe('two \n');
+  }, 90_000);
+
+  it('rebuilds when a new file changes what an import resolves to (a .js beside the .ts)', async () => {
+    write('infra/cli/word.js', "export const word = 'three';\n");
+    expect(await run()).toBe('three \n');
+    rmSync(join(project, 'infra/cli/word.js'));
+    expect(await run()).toBe('two \n');
+  }, 90_000);
+
+  it('rebuilds when a setting esbuild reads changes (tsconfig.json)', async () => {
+    const digest = state().digest;
+    write('tsconfig.json', '{ "compilerOptions": { "useDefineForClassFields": false } }\n');
+    expect(await run()).toBe('two \n');
+    expect(state().digest).not.toBe(digest);
+  }, 90_000);
+
+  it('runs concurrently after an edit: every run prints the edited value and the recorded digest names a bundle', async () => {
+    write('infra/cli/word.ts', "export const word: string = 'four';\n");
+    const outputs = await Promise.all([run('1'), run('2'), run('3'), run('4')]);
+    expect(outputs).toEqual(['four 1\n', 'four 2\n', 'four 3\n', 'four 4\n']);
+    expect(bundles()).toContain(`hello-${state().digest}.mjs`);
+    expect(readdirSync(join(project, 'build')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 90_000);
+
+  it('rebuilds over a damaged record of inputs', async () => {
+    write('build/hello.inputs.json', '{ not json');
+    expect(await run('x')).toBe('four x\n');
+    expect(state().inputs).toEqual(['infra/cli/hello.ts', 'infra/cli/word.ts']);
+  }, 90_000);
+});
