@@ -15,20 +15,30 @@
 /** Packages every bundle leaves to Node's resolver. */
 export const EXTERNAL_PACKAGES = ['@pulumi/*', 'esbuild'];
 
-/** The `require` that bundled CommonJS code calls for Node's built-ins; see above. */
+/** The `require` that bundled CommonJS code calls for Node's built-ins in an ES module bundle; see above. */
 const REQUIRE_SHIM = "import { createRequire as __icvCreateRequire } from 'node:module'; const require = __icvCreateRequire(import.meta.url);";
 
-/** Options for bundling `entry` (absolute path) of the project at `root`; the caller adds where the output goes. */
-export function bundleOptions(entry, root) {
+/** In a CommonJS bundle, `import.meta.url` (projectRoot, runIfEntryPoint) is the bundle's own URL. */
+const META_URL_SHIM = "const __icvImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+
+/**
+ * Options for bundling `entry` (absolute path) of the project at `root`; the caller adds where the output goes.
+ * `format` 'esm' (the default) keeps top-level await (bench/run.ts runs on import); 'cjs' gives a script that the
+ * launcher compiles with V8's code cache (run-bundled.mjs), with `import()` turned into `require` so that the script
+ * needs no module loader.
+ */
+export function bundleOptions(entry, root, format = 'esm') {
   return {
     absWorkingDir: root,
     entryPoints: [entry],
     bundle: true,
     external: EXTERNAL_PACKAGES,
-    format: 'esm',
+    format,
     platform: 'node',
     target: 'node20',
-    banner: { js: REQUIRE_SHIM },
+    ...(format === 'esm'
+      ? { banner: { js: REQUIRE_SHIM } }
+      : { banner: { js: META_URL_SHIM }, define: { 'import.meta.url': '__icvImportMetaUrl' }, supported: { 'dynamic-import': false } }),
     logLevel: 'error',
   };
 }

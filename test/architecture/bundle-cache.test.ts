@@ -18,7 +18,7 @@ describe('the bundle is reused exactly while its inputs are unchanged', () => {
   let project: string;
   const run = async (...args: string[]) => (await promisify(execFile)(process.execPath, [join(project, 'infra/cli/run-bundled.mjs'), 'hello', ...args], { cwd: project, timeout: 60_000 })).stdout;
   const write = (path: string, text: string) => writeFileSync(join(project, path), text);
-  const bundles = () => readdirSync(join(project, 'build')).filter((f) => /^hello-[0-9a-f]{32}\.mjs$/.test(f));
+  const bundles = () => readdirSync(join(project, 'build')).filter((f) => /^hello-[0-9a-f]{32}\.cjs$/.test(f));
   const state = () => JSON.parse(readFileSync(join(project, 'build/hello.inputs.json'), 'utf8')) as { digest: string; inputs: string[] };
 
   beforeAll(() => {
@@ -35,7 +35,7 @@ describe('the bundle is reused exactly while its inputs are unchanged', () => {
 
   it('bundles on the first run, recording its inputs, and passes the arguments to main', async () => {
     expect(await run('a', 'b')).toBe('one a b\n');
-    expect(bundles()).toEqual([`hello-${state().digest}.mjs`]);
+    expect(bundles()).toEqual([`hello-${state().digest}.cjs`]);
     expect(state().inputs).toEqual(['infra/cli/hello.ts', 'infra/cli/word.ts']);
   }, 90_000);
 
@@ -46,6 +46,22 @@ describe('the bundle is reused exactly while its inputs are unchanged', () => {
     const after = statSync(join(project, 'build', file!));
     expect(bundles()).toEqual([file]);
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  }, 90_000);
+
+  it('compiles with the V8 code cache the first run left beside the bundle, and keeps it while V8 accepts it', async () => {
+    const cache = join(project, 'build', `${bundles()[0]!}.${process.version}-${process.arch}.v8cache`);
+    const before = statSync(cache);
+    expect(before.size).toBeGreaterThan(0);
+    expect(await run('d')).toBe('one d\n');
+    const after = statSync(cache);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  }, 90_000);
+
+  it('runs as without a cache when V8 rejects it, and writes a good one again', async () => {
+    const cache = join(project, 'build', `${bundles()[0]!}.${process.version}-${process.arch}.v8cache`);
+    writeFileSync(cache, 'not a code cache');
+    expect(await run('e')).toBe('one e\n');
+    expect(readFileSync(cache, 'utf8')).not.toBe('not a code cache');
   }, 90_000);
 
   it('rebuilds when an imported file changes, even with its size and mtime kept', async () => {
@@ -74,7 +90,7 @@ describe('the bundle is reused exactly while its inputs are unchanged', () => {
     write('infra/cli/word.ts', "export const word: string = 'four';\n");
     const outputs = await Promise.all([run('1'), run('2'), run('3'), run('4')]);
     expect(outputs).toEqual(['four 1\n', 'four 2\n', 'four 3\n', 'four 4\n']);
-    expect(bundles()).toContain(`hello-${state().digest}.mjs`);
+    expect(bundles()).toContain(`hello-${state().digest}.cjs`);
     expect(readdirSync(join(project, 'build')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 90_000);
 
