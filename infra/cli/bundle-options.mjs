@@ -18,8 +18,12 @@ export const EXTERNAL_PACKAGES = ['@pulumi/*', 'esbuild'];
 /** The `require` that bundled CommonJS code calls for Node's built-ins in an ES module bundle; see above. */
 const REQUIRE_SHIM = "import { createRequire as __icvCreateRequire } from 'node:module'; const require = __icvCreateRequire(import.meta.url);";
 
-/** In a CommonJS bundle, `import.meta.url` (projectRoot, runIfEntryPoint) is the bundle's own URL. */
-const META_URL_SHIM = "const __icvImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+/**
+ * In a CommonJS bundle, strict mode as in the ES modules it is made of (the directive must come first, before
+ * esbuild's own "use strict", which follows the banner), and `import.meta.url` (projectRoot, runIfEntryPoint) is the
+ * bundle's own URL.
+ */
+const META_URL_SHIM = "'use strict'; const __icvImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 
 /**
  * Options for bundling `entry` (absolute path) of the project at `root`; the caller adds where the output goes.

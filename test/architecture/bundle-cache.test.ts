@@ -94,6 +94,12 @@ describe('the bundle is reused exactly while its inputs are unchanged', () => {
     expect(readdirSync(join(project, 'build')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 90_000);
 
+  it('runs a command in strict mode, as the ES modules it is bundled from', async () => {
+    write('infra/cli/strict.ts', "export async function main(): Promise<number> {\n  process.stdout.write(`${(function (this: unknown) { return this === undefined; })()}\\n`);\n  return 0;\n}\n");
+    const { stdout } = await promisify(execFile)(process.execPath, [join(project, 'infra/cli/run-bundled.mjs'), 'strict'], { cwd: project, timeout: 60_000 });
+    expect(stdout).toBe('true\n');
+  }, 90_000);
+
   it('rebuilds over a damaged record of inputs', async () => {
     write('build/hello.inputs.json', '{ not json');
     expect(await run('x')).toBe('four x\n');
