@@ -25,8 +25,8 @@
 // script without a `main` export (bench/run.ts) runs on import and reads its arguments from process.argv, as it would
 // under tsx.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
@@ -44,14 +44,25 @@ if (!entry || !existsSync(entry)) {
 }
 
 const outDir = join(ROOT, 'build');
+/**
+ * Bundles by digest, shared by every checkout that links the same node_modules (the git worktrees `npm run diff`
+ * synthesizes a base commit in, the bench's): a fresh tree whose inputs have a bundle there copies it instead of
+ * bundling (~0.5 s of esbuild). A bundle runs from the tree's own build/, never from here: it finds its project root
+ * from its own location.
+ */
+const STORE = join(ROOT, 'node_modules', '.cache', 'icv-platform', 'bundles');
 /** A command (its `main` exported) runs as a CommonJS script compiled with V8's code cache; bench/run.ts runs on import, top-level await included, as an ES module. */
 const format = Object.hasOwn(ENTRIES, command) ? 'esm' : 'cjs';
-const stateFile = join(outDir, `${command}.inputs.json`);
 const extension = format === 'esm' ? 'mjs' : 'cjs';
-const bundleFile = (digest) => join(outDir, `${command}-${digest}.${extension}`);
+const STATE = `${command}.inputs.json`;
+const bundleName = (digest) => `${command}-${digest}.${extension}`;
+const codeCacheName = (bundle) => `${bundle}.${process.version}-${process.arch}.v8cache`;
 
 /** Files outside the metafile's inputs that change what esbuild writes: its version, the launcher and its options, the package and TypeScript settings. */
 const SETTINGS = ['node_modules/esbuild/package.json', 'infra/cli/run-bundled.mjs', 'infra/cli/bundle-options.mjs', 'package.json', 'package-lock.json', 'tsconfig.json'];
+
+/** The directories whose listings the digest covers: those holding an input. */
+const directoriesOf = (inputs) => [...new Set(inputs.map((p) => dirname(p)))].sort();
 
 /**
  * The digest of a bundle's inputs (paths relative to the project root): their bytes, the names in each directory that
@@ -62,25 +73,24 @@ function digestOf(inputs) {
   try {
     hash.update(JSON.stringify([command, relative(ROOT, entry), format]));
     for (const path of [...SETTINGS, ...inputs]) hash.update(`\0file ${path}\0`).update(readFileSync(resolve(ROOT, path)));
-    for (const dir of [...new Set(inputs.map((p) => dirname(p)))].sort()) hash.update(`\0dir ${dir}\0${readdirSync(resolve(ROOT, dir)).sort().join('\0')}`);
+    for (const dir of directoriesOf(inputs)) hash.update(`\0dir ${dir}\0${readdirSync(resolve(ROOT, dir)).sort().join('\0')}`);
   } catch {
     return undefined;
   }
   return hash.digest('hex').slice(0, 32);
 }
 
-/** The last build's list of inputs, and its bundle if none of them changed. */
-function lastBuild() {
+/** The record of the last build in `dir`, its digest recomputed, and whether that digest names a bundle there. */
+function recordIn(dir) {
   let state;
   try {
-    state = JSON.parse(readFileSync(stateFile, 'utf8'));
+    state = JSON.parse(readFileSync(join(dir, STATE), 'utf8'));
   } catch {
-    return {};
+    return undefined;
   }
-  if (!Array.isArray(state?.inputs) || !state.inputs.every((p) => typeof p === 'string')) return {};
+  if (!Array.isArray(state?.inputs) || !state.inputs.every((p) => typeof p === 'string')) return undefined;
   const digest = digestOf(state.inputs);
-  const current = digest !== undefined && digest === state.digest && existsSync(bundleFile(digest));
-  return { inputs: state.inputs, ...(current ? { file: bundleFile(digest) } : {}) };
+  return { inputs: state.inputs, digest, current: digest !== undefined && digest === state.digest && existsSync(join(dir, bundleName(digest))) };
 }
 
 /** Writes `content` to `path` through a temporary name, so that no reader ever sees it half-written. */
@@ -90,59 +100,113 @@ function writeAtomically(path, content) {
   renameSync(staging, path);
 }
 
-/**
- * Bundles the command, writes the bundle under the digest of its inputs and records them; returns the bundle's path.
- * The digest must describe the files esbuild read, so it is taken before and after a build: a bundle is recorded only
- * when both agree over the same list of inputs (the list of the last build, when the previous state had it; else the
- * first build only lists the inputs and a second one is the build recorded). Files that keep changing during three
- * builds give a bundle that runs once, unrecorded.
- */
-async function bundle(previous) {
-  const { build } = await import('esbuild');
-  mkdirSync(outDir, { recursive: true });
-  let inputs = previous;
-  let before = previous === undefined ? undefined : digestOf(previous);
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const result = await build({ ...bundleOptions(entry, ROOT, format), outfile: join(outDir, `${command}.${extension}`), metafile: true, write: false });
-    const built = Object.keys(result.metafile.inputs).sort();
-    const after = digestOf(built);
-    if (after !== undefined && after === before && JSON.stringify(built) === JSON.stringify(inputs)) {
-      const file = bundleFile(after);
-      writeAtomically(file, result.outputFiles[0].contents);
-      writeAtomically(stateFile, `${JSON.stringify({ digest: after, inputs: built })}\n`);
-      prune(file);
-      return file;
-    }
-    if (attempt === 2) {
-      const file = join(outDir, `${command}-unrecorded-${process.pid}.${extension}`);
-      writeAtomically(file, result.outputFiles[0].contents);
-      process.on('exit', () => rmSync(file, { force: true }));
-      return file;
-    }
-    [inputs, before] = [built, after];
+/** Records a bundle in `dir`: the bundle under its digest, then the list of its inputs. */
+function record(dir, digest, inputs, content) {
+  mkdirSync(dir, { recursive: true });
+  writeAtomically(join(dir, bundleName(digest)), content);
+  writeAtomically(join(dir, STATE), `${JSON.stringify({ digest, inputs })}\n`);
+}
+
+/** This tree's current bundle: its own, or the store's copied in (with its code cache), or none. */
+function currentBundle() {
+  const local = recordIn(outDir);
+  if (local?.current) return join(outDir, bundleName(local.digest));
+  const shared = recordIn(STORE);
+  if (!shared?.current) return undefined;
+  try {
+    const name = bundleName(shared.digest);
+    record(outDir, shared.digest, shared.inputs, readFileSync(join(STORE, name)));
+    if (existsSync(join(STORE, codeCacheName(name)))) writeAtomically(join(outDir, codeCacheName(name)), readFileSync(join(STORE, codeCacheName(name))));
+    return join(outDir, name);
+  } catch {
+    return undefined;
   }
-  throw new Error('unreachable');
+}
+
+/** An input path as the digest names it: relative to the project root, and a package file as `node_modules/...` even when node_modules is a link. */
+function inputPath(path, modules) {
+  const absolute = resolve(ROOT, path);
+  return modules !== undefined && absolute.startsWith(`${modules}${sep}`) ? join('node_modules', relative(modules, absolute)) : relative(ROOT, absolute);
 }
 
 /**
- * Removes this command's other bundles and code caches, those not written in the last minute: a concurrent run that
- * found one of them current imports it within milliseconds, and only while its sources were being edited.
+ * How far before a build's start a change still counts as during it: the kernel stamps ctimes from its coarse clock,
+ * which runs up to a tick (≤ 10 ms) behind the clock Date.now() reads.
  */
-function prune(keep) {
-  const minuteAgo = Date.now() - 60_000;
-  for (const name of readdirSync(outDir)) {
-    const path = join(outDir, name);
-    if (path === keep || !name.startsWith(`${command}-`) || !/\.(mjs|cjs|v8cache)$/.test(name)) continue;
+const CTIME_MARGIN_MS = 100;
+
+/** Whether any of these files or directories changed (ctime, which no tool sets back) at or after `since`. */
+function changedSince(paths, since) {
+  return paths.some((path) => {
     try {
-      if (statSync(path).mtimeMs < minuteAgo && path !== `${keep}.${process.version}-${process.arch}.v8cache`) rmSync(path, { force: true });
+      return statSync(resolve(ROOT, path)).ctimeMs >= since;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * Bundles the command, records the bundle under the digest of its inputs (here and in the store) and returns its
+ * path. The digest is taken after the build, so it must be certain that it describes the files esbuild read: the
+ * build is recorded only if no input, settings file or input directory changed since just before it started
+ * (their ctimes, read after the digest; CTIME_MARGIN_MS). Else it bundles again; files that keep changing during three builds give a
+ * bundle that runs once, unrecorded.
+ */
+async function bundle() {
+  const { build } = await import('esbuild');
+  let modules;
+  try {
+    modules = realpathSync(join(ROOT, 'node_modules'));
+  } catch {
+    modules = undefined;
+  }
+  mkdirSync(outDir, { recursive: true });
+  for (let attempt = 0; ; attempt += 1) {
+    const started = Date.now();
+    const result = await build({ ...bundleOptions(entry, ROOT, format), outfile: join(outDir, `${command}.${extension}`), metafile: true, write: false });
+    const inputs = [...new Set(Object.keys(result.metafile.inputs).map((p) => inputPath(p, modules)))].sort();
+    const digest = digestOf(inputs);
+    const content = result.outputFiles[0].contents;
+    if (digest !== undefined && !changedSince([...SETTINGS, ...inputs, ...directoriesOf(inputs)], started - CTIME_MARGIN_MS)) {
+      record(outDir, digest, inputs, content);
+      try {
+        record(STORE, digest, inputs, content);
+        prune(STORE, join(STORE, bundleName(digest)));
+      } catch {
+        // the store only saves other checkouts a build
+      }
+      prune(outDir, join(outDir, bundleName(digest)));
+      return join(outDir, bundleName(digest));
+    }
+    if (attempt === 2) {
+      const file = join(outDir, `${command}-unrecorded-${process.pid}.${extension}`);
+      writeAtomically(file, content);
+      process.on('exit', () => rmSync(file, { force: true }));
+      return file;
+    }
+  }
+}
+
+/**
+ * Removes this command's other bundles and code caches from `dir`, those not written in the last minute: a
+ * concurrent run that found one of them current loads it within milliseconds, and only while its sources were being
+ * edited.
+ */
+function prune(dir, keep) {
+  const minuteAgo = Date.now() - 60_000;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (path === keep || path === codeCacheName(keep) || !name.startsWith(`${command}-`) || !/\.(mjs|cjs|v8cache)$/.test(name)) continue;
+    try {
+      if (statSync(path).mtimeMs < minuteAgo) rmSync(path, { force: true });
     } catch {
       // another run removed it first
     }
   }
 }
 
-const last = lastBuild();
-const file = last.file ?? (await bundle(last.inputs));
+const file = currentBundle() ?? (await bundle());
 
 // The command's arguments, as a script started with tsx sees them (process.argv[1] stays this launcher, so a
 // bundled module never mistakes itself for the entry point and runs twice).
@@ -156,7 +220,7 @@ process.argv.splice(2, 1);
  * Returns the module's exports and a function that writes the cache when there was none to use.
  */
 function requireWithCodeCache(path) {
-  const cacheFile = `${path}.${process.version}-${process.arch}.v8cache`;
+  const cacheFile = codeCacheName(path);
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -170,7 +234,11 @@ function requireWithCodeCache(path) {
   const saveCache = () => {
     if (cachedData !== undefined && !script.cachedDataRejected) return;
     try {
-      writeAtomically(cacheFile, script.createCachedData());
+      const data = script.createCachedData();
+      writeAtomically(cacheFile, data);
+      // The store's copy of this bundle gets the cache too, for the next checkout that copies the bundle.
+      const shared = join(STORE, basename(path));
+      if (existsSync(shared)) writeAtomically(codeCacheName(shared), data);
     } catch {
       // a cache is an optimization: a read-only or full build/ only costs the next run its compile time
     }

@@ -25,7 +25,10 @@ describe('the bundle is reused exactly while its inputs are unchanged', () => {
     project = tempDir('icv-bundle-cache-');
     mkdirSync(join(project, 'infra/cli'), { recursive: true });
     for (const file of ['run-bundled.mjs', 'bundle-options.mjs']) copyFileSync(join(ROOT, 'infra/cli', file), join(project, 'infra/cli', file));
-    symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
+    // esbuild alone, so that the store of bundles (node_modules/.cache) is this project's own.
+    mkdirSync(join(project, 'node_modules/@esbuild'), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules/esbuild'), join(project, 'node_modules/esbuild'));
+    for (const platform of readdirSync(join(ROOT, 'node_modules/@esbuild'))) symlinkSync(join(ROOT, 'node_modules/@esbuild', platform), join(project, 'node_modules/@esbuild', platform));
     write('package.json', '{ "type": "module" }\n');
     write('package-lock.json', '{}\n');
     write('tsconfig.json', '{}\n');
@@ -98,6 +101,24 @@ describe('the bundle is reused exactly while its inputs are unchanged', () => {
     write('infra/cli/strict.ts', "export async function main(): Promise<number> {\n  process.stdout.write(`${(function (this: unknown) { return this === undefined; })()}\\n`);\n  return 0;\n}\n");
     const { stdout } = await promisify(execFile)(process.execPath, [join(project, 'infra/cli/run-bundled.mjs'), 'strict'], { cwd: project, timeout: 60_000 });
     expect(stdout).toBe('true\n');
+  }, 90_000);
+
+  it('takes the bundle of a checkout sharing node_modules from the store instead of bundling (a diff base worktree)', async () => {
+    const other = tempDir('icv-bundle-cache-other-');
+    mkdirSync(join(other, 'infra/cli'), { recursive: true });
+    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'infra/cli/run-bundled.mjs', 'infra/cli/bundle-options.mjs', 'infra/cli/hello.ts', 'infra/cli/word.ts', 'infra/cli/strict.ts']) {
+      copyFileSync(join(project, path), join(other, path));
+    }
+    symlinkSync(join(project, 'node_modules'), join(other, 'node_modules'));
+    expect(await run('w')).toBe('four w\n'); // records the tree as it is now (strict.ts is new in infra/cli)
+    // Marked in the store only: the other checkout prints the mark exactly when it ran the store's copy.
+    const stored = join(project, 'node_modules/.cache/icv-platform/bundles', `hello-${state().digest}.cjs`);
+    const original = readFileSync(stored, 'utf8');
+    writeFileSync(stored, `${original}\nprocess.stdout.write('from the store\\n');\n`);
+    const { stdout } = await promisify(execFile)(process.execPath, [join(other, 'infra/cli/run-bundled.mjs'), 'hello', 'y'], { cwd: other, timeout: 60_000 });
+    expect(stdout).toBe('from the store\nfour y\n');
+    expect(readdirSync(join(other, 'build'))).toContain(`hello-${state().digest}.cjs`);
+    writeFileSync(stored, original);
   }, 90_000);
 
   it('rebuilds over a damaged record of inputs', async () => {
