@@ -47,8 +47,8 @@ const outDir = join(ROOT, 'build');
 /**
  * Bundles by digest, shared by every checkout that links the same node_modules (the git worktrees `npm run diff`
  * synthesizes a base commit in, the bench's): a fresh tree whose inputs have a bundle there copies it instead of
- * bundling (~0.5 s of esbuild). A bundle runs from the tree's own build/, never from here: it finds its project root
- * from its own location.
+ * bundling (esbuild over the packages: seconds on a loaded machine). A bundle runs from the tree's own build/, never
+ * from here: it finds its project root from its own location.
  */
 const STORE = join(ROOT, 'node_modules', '.cache', 'icv-platform', 'bundles');
 /** A command (its `main` exported) runs as a CommonJS script compiled with V8's code cache; bench/run.ts runs on import, top-level await included, as an ES module. */
