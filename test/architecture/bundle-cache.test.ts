@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, s
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/inputs.js';
 
 /**
@@ -21,8 +21,14 @@ describe('the bundle is reused exactly while its inputs are unchanged', () => {
   const bundles = () => readdirSync(join(project, 'build')).filter((f) => /^hello-[0-9a-f]{32}\.cjs$/.test(f));
   const state = () => JSON.parse(readFileSync(join(project, 'build/hello.inputs.json'), 'utf8')) as { digest: string; inputs: string[] };
 
+  const made: string[] = [];
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+
   beforeAll(() => {
     project = tempDir('icv-bundle-cache-');
+    made.push(project);
     mkdirSync(join(project, 'infra/cli'), { recursive: true });
     for (const file of ['run-bundled.mjs', 'bundle-options.mjs']) copyFileSync(join(ROOT, 'infra/cli', file), join(project, 'infra/cli', file));
     // esbuild alone, so that the store of bundles (node_modules/.cache) is this project's own.
@@ -105,6 +111,7 @@ describe('the bundle is reused exactly while its inputs are unchanged', () => {
 
   it('takes the bundle of a checkout sharing node_modules from the store instead of bundling (a diff base worktree)', async () => {
     const other = tempDir('icv-bundle-cache-other-');
+    made.push(other);
     mkdirSync(join(other, 'infra/cli'), { recursive: true });
     for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'infra/cli/run-bundled.mjs', 'infra/cli/bundle-options.mjs', 'infra/cli/hello.ts', 'infra/cli/word.ts', 'infra/cli/strict.ts']) {
       copyFileSync(join(project, path), join(other, path));
