@@ -22,7 +22,7 @@ const AREAS = {
   risk: {
     mutate: ['infra/preview/risk-flags.ts', 'infra/preview/network-policy.ts', 'infra/preview/cutover.ts'],
     // Not why-example nor cutover-review: they synthesize whole platforms for every run a mutant needs them in.
-    testFiles: ['risk-flag-rules', 'risk-flag-edges', 'risk-rules', 'replacement', 'semantic-diff', 'image-digest'].map((f) => `test/diff/${f}.test.ts`),
+    testFiles: ['risk-flag-rules', 'risk-flag-edges', 'risk-flag-boundaries', 'network-widening', 'cutover-stage', 'risk-rules', 'replacement', 'semantic-diff', 'image-digest'].map((f) => `test/diff/${f}.test.ts`),
   },
   checks: {
     mutate: ['infra/checks/**/*.ts'],
@@ -34,10 +34,13 @@ const AREAS = {
   },
   constructs: {
     mutate: ['infra/synth/workloads/**/*.ts'],
-    // The named safe defaults on every synthesized object (static: they synthesize in beforeAll) and the constructs'
-    // unit tests (each synthesizes inside its test). The other construct tests synthesize at collection, like the
-    // first, and would only add a whole synthesis to every mutant's run.
-    testFiles: ['test/defaults/safe-defaults.test.ts', 'test/workloads/module-constructs.test.ts'],
+    // Test files that build one construct inside each test (construct-defaults: every construct's safe defaults and
+    // wiring; module-constructs: the module's parts), so per-test coverage applies: a mutant runs only the tests that
+    // built its code, and a mutant that makes a construct throw fails those tests. Not safe-defaults.test.ts (the
+    // property check over every object of the whole platforms, in npm test): it synthesizes in beforeAll, which makes
+    // every mutant static, re-run with every test file and three whole syntheses; nor the other construct tests,
+    // which synthesize at collection. The remaining static mutants (module-level constants) are run.
+    testFiles: ['test/workloads/construct-defaults.test.ts', 'test/workloads/module-constructs.test.ts'],
     staticMutants: 'run',
   },
 };

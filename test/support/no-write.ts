@@ -11,7 +11,8 @@ import { readTree } from './inputs.js';
  */
 export function repositoryFingerprint(root = process.cwd()): string {
   const hash = createHash('sha256');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  // No output limit: a working tree with large uncommitted changes (a mutation run's reports) must not fail the test.
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: Infinity });
   hash.update(git('status', '--porcelain=v1', '-uall'));
   hash.update(git('diff', 'HEAD', '--binary'));
   const dist = join(root, 'dist');
