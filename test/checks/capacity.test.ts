@@ -318,3 +318,75 @@ describe('capacity table', () => {
     expect(finding!.message).toBe(`1 pod(s) do not fit on the workers: ${NAMESPACE}/demo-4 (3.33 CPU, 0.1 GiB)`);
   });
 });
+
+describe('capacity plan: more edges', () => {
+  it('the table pads text columns to the left and numbers to the right, each to its widest cell', () => {
+    const lines = renderCapacityTable(planCapacity(fixtureEnv(), big())).split('\n');
+    expect(lines.slice(2, 8)).toEqual([
+      'scenario        node  pods  CPU req/alloc  CPU %  mem GiB req/alloc  mem %  headroom CPU  headroom GiB',
+      '--------------  ----  ----  -------------  -----  -----------------  -----  ------------  ------------',
+      'all workers up  w1       2      3.00/4.00    75%            2.0/8.0    25%          1.00           6.0',
+      '                w2       1      1.50/4.00    38%            1.0/8.0    13%          2.50           7.0',
+      '                w3       1      1.50/4.00    38%            1.0/8.0    13%          2.50           7.0',
+      'w1 down         w2       2      3.00/4.00    75%            2.0/8.0    25%          1.00           6.0',
+    ]);
+  });
+
+  it('a finding lists every pod that does not fit, comma-separated', () => {
+    const env = fixtureEnv({ workerCapacity: { w3: { cpu: 1, memoryGiB: 2 } } });
+    const [allUp] = capacityFindings(planCapacity(env, hardSpread(1)));
+    expect(allUp!.message).toBe(`2 pod(s) do not fit on the workers: ${NAMESPACE}/big-3 (1.5 CPU, 1 GiB), ${NAMESPACE}/big-4 (1.5 CPU, 1 GiB)`);
+  });
+
+  it('a bare Pod counts once; objects without a pod template, or of other kinds, do not count', () => {
+    const objects = moduleObjects();
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo', namespace: NAMESPACE }, spec: get(objects, 'Deployment').spec.template.spec };
+    const hollow = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'hollow', namespace: NAMESPACE }, spec: { replicas: 3 } };
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job', namespace: NAMESPACE }, spec: { template: get(objects, 'Deployment').spec.template } };
+    expect(planCapacity(fixtureEnv(), [pod, hollow, job, get(objects, 'Service')]).workloads).toEqual([{ workload: `Pod/${NAMESPACE}/solo`, source: 'manifests', pods: 1, cpu: 0.25, memoryGiB: 0.25 }]);
+  });
+
+  it('memory alone can keep a pod off a worker, and an exact fit still fits', () => {
+    const plan = (memory: string, replicas: number) => planCapacity(fixtureEnv(), unspread('mem', replicas, '100m', memory));
+    expect(unplacedOf(plan('4096Mi', 6))).toEqual([]);
+    expect(plan('4096Mi', 6).scenarios[0]!.nodes.map((n) => n.memoryRequestedGiB)).toEqual([8, 8, 8]);
+    expect(unplacedOf(plan('5120Mi', 4))).toEqual([`${NAMESPACE}/mem-4`]);
+  });
+
+  it('Harbor and Jenkins pods are placed first-fit, not spread; preferred anti-affinity alone spreads', () => {
+    const env = fixtureEnv();
+    expect(planCapacity(env, [], [new HarborRelease({ env }).spec]).scenarios[0]!.nodes.map((n) => n.pods)).toEqual([7, 0, 0]);
+    const preferred = moduleObjects({ name: 'pref', replicas: 3, requests: { cpu: '100m', memory: '64Mi' } });
+    delete get(preferred, 'Deployment').spec.template.spec.topologySpreadConstraints;
+    expect(planCapacity(env, preferred).scenarios[0]!.nodes.map((n) => n.pods)).toEqual([1, 1, 1]);
+    const config = clusterConfiguration(env) as any;
+    const jenkins = planCapacity(env, [config]).workloads.find((w) => w.source === 'ClusterConfiguration devops');
+    expect(jenkins).toBeDefined();
+  });
+
+  it('a ClusterConfiguration is found by apiVersion and kind; one without devops runs no Jenkins', () => {
+    const env = fixtureEnv();
+    const config = clusterConfiguration(env) as any;
+    expect(planCapacity(env, [{ ...config, apiVersion: 'installer.kubesphere.io/v1alpha2' }]).workloads).toEqual([]);
+    expect(planCapacity(env, [{ ...config, kind: 'Configuration' }]).workloads).toEqual([]);
+    const noDevops = structuredClone(config);
+    delete noDevops.spec.devops;
+    expect(planCapacity(env, [noDevops]).workloads.map((w) => w.source)).not.toContain('ClusterConfiguration devops');
+  });
+
+  it('a cluster of exactly three nodes runs two Prometheus and three Alertmanager replicas', () => {
+    const env = structuredClone(fixtureEnv()) as any;
+    env.cluster.hosts = env.cluster.hosts.slice(0, 3);
+    env.cluster.roleGroups.worker = ['w1', 'w2'];
+    const pods = Object.fromEntries(planCapacity(env, [clusterConfiguration(fixtureEnv())]).workloads.map((w) => [w.workload.split('/').pop(), w.pods]));
+    expect(pods).toMatchObject({ 'prometheus-k8s': 2, 'alertmanager-main': 3 });
+  });
+
+  it('a KubeSphere pod that does not fit is named by its namespace and name', () => {
+    const tiny = { cpu: 1.05, memoryGiB: 2.5 };
+    const env = fixtureEnv({ workerCapacity: { w1: tiny, w2: tiny, w3: tiny } });
+    const unplaced = unplacedOf(planCapacity(env, [clusterConfiguration(env)]));
+    expect(unplaced.length).toBeGreaterThan(0);
+    for (const pod of unplaced) expect(pod).toMatch(/^kubesphere-(system|monitoring-system|devops-system)\/[a-z0-9-]+(-\d+|@w\d)$/);
+  });
+});
