@@ -390,3 +390,27 @@ describe('capacity plan: more edges', () => {
     for (const pod of unplaced) expect(pod).toMatch(/^kubesphere-(system|monitoring-system|devops-system)\/[a-z0-9-]+(-\d+|@w\d)$/);
   });
 });
+
+describe('capacity plan: survivors of the first mutation run', () => {
+  it('a DoNotSchedule spread measures skew from the fewest replicas any worker holds, not from zero', () => {
+    expect(unplacedOf(planCapacity(fixtureEnv(), hardSpread(1)))).toEqual([]);
+  });
+
+  it('of several DoNotSchedule constraints the smallest maxSkew holds', () => {
+    const env = fixtureEnv({ workerCapacity: { w3: { cpu: 1, memoryGiB: 2 } } });
+    const objects = hardSpread(2);
+    const pod = get(objects, 'Deployment').spec.template.spec;
+    pod.topologySpreadConstraints.push({ ...pod.topologySpreadConstraints[0], maxSkew: 1 });
+    expect(unplacedOf(planCapacity(env, objects))).toEqual([`${NAMESPACE}/big-3`, `${NAMESPACE}/big-4`]);
+  });
+
+  it('with DevOps and logging off the plan counts exactly KubeSphere\'s core and monitoring pods', () => {
+    const env = fixtureEnv();
+    const config = clusterConfiguration(env) as any;
+    config.spec.devops.enabled = false;
+    config.spec.logging = { enabled: false };
+    expect(planCapacity(env, [config]).workloads.map((w) => w.workload.split('/').pop())).toEqual([
+      'ks-apiserver', 'ks-console', 'ks-controller-manager', 'prometheus-k8s', 'alertmanager-main', 'kube-state-metrics', 'prometheus-operator', 'node-exporter',
+    ]);
+  });
+});
