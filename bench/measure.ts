@@ -8,7 +8,7 @@ import { ENVIRONMENT_NAMES, loadInputs } from '../infra/cli/inputs.js';
 import { manifestPath, renderPlatform } from '../infra/synth/render.js';
 import type { KubeObject, Platform } from '../infra/model/types.js';
 import { PLATFORM_OBJECTS_FILE } from './cdk8s-app.js';
-import { helmTree } from './helm-chart.js';
+import { HELM_OBJECTS_MAX_FACTOR, HELM_PREBUILT_FILE, helmChartTree, helmObjectsTree, prebuiltObjectCount } from './helm-chart.js';
 import { kustomizeTree } from './kustomize-overlays.js';
 import { report, type Measurement } from './measurement.js';
 import { scaledSources } from './scale-catalog.js';
@@ -21,7 +21,8 @@ import { scaledSources } from './scale-catalog.js';
  * code under test, so no figure is warmed up by untimed work.
  *
  * - `prepare`: not a timing; writes every other measurement's input into `dir` (our objects as JSON and as YAML,
- *   the kustomize tree, the Helm chart, the cdk8s app's prebuilt platform objects).
+ *   the kustomize tree, the templated Helm chart and the floor chart of finished objects, the cdk8s app's prebuilt
+ *   platform objects).
  * - `ours`: what `npm run synth` computes for every environment, without writing: load and validate, build, render.
  * - `render`, `yaml`, `js-yaml`, `json`: serialization alone of the objects `prepare` built, by our renderer, by
  *   `yaml`'s `stringify`, by js-yaml's `dump`, by `JSON.stringify`. With `--check`, the output is then parsed back
@@ -42,12 +43,18 @@ const EMITTERS: Record<Exclude<EmitterKind, 'render'>, (object: KubeObject) => s
 function measure(kind: MeasurementKind, factor: number, dir: string, check: boolean): Omit<Measurement, 'peakRssMiB'> & { afterTiming?: () => string } {
   switch (kind) {
     case 'prepare': {
-      const inputs = loadInputs(ENVIRONMENT_NAMES, scaledSources(factor));
+      const sources = scaledSources(factor);
+      const inputs = loadInputs(ENVIRONMENT_NAMES, sources);
       const platforms = inputs.map(({ env, catalog }) => buildPlatform(env, catalog));
       const files = kustomizeTree(platforms.map((platform, i) => ({ platform, domain: inputs[i]!.env.domain })));
       const tree = new Map<string, string>();
       for (const [path, content] of files) tree.set(`kustomize/${path}`, content);
-      for (const [path, content] of helmTree(platforms)) tree.set(`helm/${path}`, content);
+      // The Helm chart's values come from the catalog's declarations and the environments, not from our objects
+      // (only the non-module units' objects are prebuilt); the floor chart's values are our finished objects.
+      const declarations = (sources.catalog ?? []).flatMap((source) => source.modules);
+      for (const [path, content] of helmChartTree(declarations, inputs.map(({ env }, i) => ({ env, platform: platforms[i]! })))) tree.set(`helm/${path}`, content);
+      tree.set(`helm/${HELM_PREBUILT_FILE}`, JSON.stringify(Object.fromEntries(platforms.map((p) => [p.env, { prebuilt: prebuiltObjectCount(p), objects: p.units.reduce((n, u) => n + u.objects.length, 0) }]))));
+      if (factor <= HELM_OBJECTS_MAX_FACTOR) for (const [path, content] of helmObjectsTree(platforms)) tree.set(`helm-objects/${path}`, content);
       for (const platform of platforms) tree.set(`expected/${platform.env}.json`, JSON.stringify(platform.units.flatMap((u) => u.objects)));
       tree.set(PLATFORMS_FILE, JSON.stringify(platforms));
       tree.set(PLATFORM_OBJECTS_FILE, JSON.stringify(Object.fromEntries(platforms.map((p) => [p.env, p.units.filter((u) => u.kind !== 'Module').flatMap((u) => u.objects)]))));

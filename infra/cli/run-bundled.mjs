@@ -2,22 +2,40 @@
 // command goes through here: synth, check, diff, graph, drift, rollback, status (infra/cli/<command>.ts) and bench
 // (bench/run.ts).
 //
-// Why: loading the CLI through tsx compiles ~100 TypeScript files on the fly, which costs more than the synthesis
-// itself on a cold cache. esbuild bundles them in ~30 ms, so the launcher bundles on every run (no stale-check to
-// get wrong: the bundle is always the current source) and Node loads one file. Packages stay external and resolve
-// from node_modules as usual. The bundle goes to build/<command>.mjs (git-ignored) so that those imports resolve;
-// it is written to a temporary name and renamed, so concurrent runs never import a half-written file. A command
-// finds its resources (CRDs, the README, the environments' files) from the project root (infra/cli/project-root.ts),
-// never relative to its own source file, so it reads the same files from the bundle as from the source.
-// The command's exported `main(argv)` runs and its return value is the exit code, as with tsx. A script without a
-// `main` export (bench/run.ts) runs on import and reads its arguments from process.argv, as it would under tsx.
-import { existsSync, renameSync, mkdirSync, writeFileSync } from 'node:fs';
+// Why: loading the CLI through tsx compiles ~100 TypeScript files on the fly, and loading the packages it uses file by
+// file through Node's module loader (resolving, reading and scanning some 400 CommonJS files for their exports) costs
+// about as much as the synthesis itself. So the launcher bundles the command *and its packages* into one file
+// (bundle-options.mjs says which packages stay external and why) and Node compiles one file. A command (it exports
+// `main`) is bundled as a CommonJS script and compiled with V8's code cache (requireWithCodeCache below); bench/run.ts,
+// which runs on import with top-level await, as an ES module.
+//
+// Bundling is skipped when the last bundle is current, and "current" is decided by content, never by mtimes: the
+// bundle's name carries a digest of every input esbuild's metafile listed for it (each file's bytes, and the names in
+// each directory holding one, so that a new file that would now win module resolution, say a `.js` beside a `.ts`,
+// forces a rebuild), of the launcher and its options, of esbuild's version, and of package.json, package-lock.json and
+// tsconfig.json. `build/<command>.inputs.json` lists the inputs of the last build; each run hashes them again (~20 ms
+// of CPU for synth's ~390 files, 6 MB) and runs `build/<command>-<digest>.cjs` only if that digest names an existing
+// bundle, else it bundles. A bundle is written to a temporary name and renamed, and a name is never reused for other
+// content, so concurrent runs never load a half-written or a wrong bundle. `build/` is git-ignored and created on
+// demand, so `npm ci && npm run synth` works on a fresh clone.
+//
+// A command finds its resources (CRDs, the README, the environments' files) from the project root
+// (infra/cli/project-root.ts), never relative to its own source file, so it reads the same files from the bundle as
+// from the source. The command's exported `main(argv)` runs and its return value is the exit code, as with tsx. A
+// script without a `main` export (bench/run.ts) runs on import and reads its arguments from process.argv, as it would
+// under tsx.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { Script } from 'node:vm';
+import { bundleOptions } from './bundle-options.mjs';
 
 /** Commands whose entry is not infra/cli/<command>.ts. */
 const ENTRIES = { bench: '../../bench/run.ts' };
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const [command, ...argv] = process.argv.slice(2);
 const entry = command && /^[a-z][a-z-]*$/.test(command) ? fileURLToPath(new URL(Object.hasOwn(ENTRIES, command) ? ENTRIES[command] : `./${command}.ts`, import.meta.url)) : undefined;
 if (!entry || !existsSync(entry)) {
@@ -25,35 +43,222 @@ if (!entry || !existsSync(entry)) {
   process.exit(2);
 }
 
-const outDir = fileURLToPath(new URL('../../build/', import.meta.url));
-const outfile = `${outDir}${command}.mjs`;
-const result = await build({
-  entryPoints: [entry],
-  bundle: true,
-  packages: 'external',
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  outfile,
-  write: false,
-  logLevel: 'error',
-});
-mkdirSync(outDir, { recursive: true });
-const staging = `${outfile}.${process.pid}.tmp`;
-writeFileSync(staging, result.outputFiles[0].contents);
-renameSync(staging, outfile);
+const outDir = join(ROOT, 'build');
+/**
+ * Bundles by digest, shared by every checkout that links the same node_modules (the git worktrees `npm run diff`
+ * synthesizes a base commit in, the bench's): a fresh tree whose inputs have a bundle there copies it instead of
+ * bundling (esbuild over the packages: seconds on a loaded machine). A bundle runs from the tree's own build/, never
+ * from here: it finds its project root from its own location.
+ */
+const STORE = join(ROOT, 'node_modules', '.cache', 'icv-platform', 'bundles');
+/** A command (its `main` exported) runs as a CommonJS script compiled with V8's code cache; bench/run.ts runs on import, top-level await included, as an ES module. */
+const format = Object.hasOwn(ENTRIES, command) ? 'esm' : 'cjs';
+const extension = format === 'esm' ? 'mjs' : 'cjs';
+const STATE = `${command}.inputs.json`;
+const bundleName = (digest) => `${command}-${digest}.${extension}`;
+const codeCacheName = (bundle) => `${bundle}.${process.version}-${process.arch}.v8cache`;
+
+/** Files outside the metafile's inputs that change what esbuild writes: its version, the launcher and its options, the package and TypeScript settings. */
+const SETTINGS = ['node_modules/esbuild/package.json', 'infra/cli/run-bundled.mjs', 'infra/cli/bundle-options.mjs', 'package.json', 'package-lock.json', 'tsconfig.json'];
+
+/** The directories whose listings the digest covers: those holding an input. */
+const directoriesOf = (inputs) => [...new Set(inputs.map((p) => dirname(p)))].sort();
+
+/**
+ * The digest of a bundle's inputs (paths relative to the project root): their bytes, the names in each directory that
+ * holds one, and the settings files. A file that cannot be read makes the digest undefined (rebuild).
+ */
+function digestOf(inputs) {
+  const hash = createHash('sha256');
+  try {
+    hash.update(JSON.stringify([command, relative(ROOT, entry), format]));
+    for (const path of [...SETTINGS, ...inputs]) hash.update(`\0file ${path}\0`).update(readFileSync(resolve(ROOT, path)));
+    for (const dir of directoriesOf(inputs)) hash.update(`\0dir ${dir}\0${readdirSync(resolve(ROOT, dir)).sort().join('\0')}`);
+  } catch {
+    return undefined;
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** The record of the last build in `dir`, its digest recomputed, and whether that digest names a bundle there. */
+function recordIn(dir) {
+  let state;
+  try {
+    state = JSON.parse(readFileSync(join(dir, STATE), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(state?.inputs) || !state.inputs.every((p) => typeof p === 'string')) return undefined;
+  const digest = digestOf(state.inputs);
+  return { inputs: state.inputs, digest, current: digest !== undefined && digest === state.digest && existsSync(join(dir, bundleName(digest))) };
+}
+
+/** Writes `content` to `path` through a temporary name, so that no reader ever sees it half-written. */
+function writeAtomically(path, content) {
+  const staging = `${path}.${process.pid}.tmp`;
+  writeFileSync(staging, content);
+  renameSync(staging, path);
+}
+
+/** Records a bundle in `dir`: the bundle under its digest, then the list of its inputs. */
+function record(dir, digest, inputs, content) {
+  mkdirSync(dir, { recursive: true });
+  writeAtomically(join(dir, bundleName(digest)), content);
+  writeAtomically(join(dir, STATE), `${JSON.stringify({ digest, inputs })}\n`);
+}
+
+/** This tree's current bundle: its own, or the store's copied in (with its code cache), or none. */
+function currentBundle() {
+  const local = recordIn(outDir);
+  if (local?.current) return join(outDir, bundleName(local.digest));
+  const shared = recordIn(STORE);
+  if (!shared?.current) return undefined;
+  try {
+    const name = bundleName(shared.digest);
+    record(outDir, shared.digest, shared.inputs, readFileSync(join(STORE, name)));
+    if (existsSync(join(STORE, codeCacheName(name)))) writeAtomically(join(outDir, codeCacheName(name)), readFileSync(join(STORE, codeCacheName(name))));
+    return join(outDir, name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An input path as the digest names it: relative to the project root, and a package file as `node_modules/...` even when node_modules is a link. */
+function inputPath(path, modules) {
+  const absolute = resolve(ROOT, path);
+  return modules !== undefined && absolute.startsWith(`${modules}${sep}`) ? join('node_modules', relative(modules, absolute)) : relative(ROOT, absolute);
+}
+
+/**
+ * How far before a build's start a change still counts as during it: the kernel stamps ctimes from its coarse clock,
+ * which runs up to a tick (≤ 10 ms) behind the clock Date.now() reads.
+ */
+const CTIME_MARGIN_MS = 100;
+
+/** Whether any of these files or directories changed (ctime, which no tool sets back) at or after `since`. */
+function changedSince(paths, since) {
+  return paths.some((path) => {
+    try {
+      return statSync(resolve(ROOT, path)).ctimeMs >= since;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * Bundles the command, records the bundle under the digest of its inputs (here and in the store) and returns its
+ * path. The digest is taken after the build, so it must be certain that it describes the files esbuild read: the
+ * build is recorded only if no input, settings file or input directory changed since just before it started
+ * (their ctimes, read after the digest; CTIME_MARGIN_MS). Else it bundles again; files that keep changing during three builds give a
+ * bundle that runs once, unrecorded.
+ */
+async function bundle() {
+  const { build } = await import('esbuild');
+  let modules;
+  try {
+    modules = realpathSync(join(ROOT, 'node_modules'));
+  } catch {
+    modules = undefined;
+  }
+  mkdirSync(outDir, { recursive: true });
+  for (let attempt = 0; ; attempt += 1) {
+    const started = Date.now();
+    const result = await build({ ...bundleOptions(entry, ROOT, format), outfile: join(outDir, `${command}.${extension}`), metafile: true, write: false });
+    const inputs = [...new Set(Object.keys(result.metafile.inputs).map((p) => inputPath(p, modules)))].sort();
+    const digest = digestOf(inputs);
+    const content = result.outputFiles[0].contents;
+    if (digest !== undefined && !changedSince([...SETTINGS, ...inputs, ...directoriesOf(inputs)], started - CTIME_MARGIN_MS)) {
+      record(outDir, digest, inputs, content);
+      try {
+        record(STORE, digest, inputs, content);
+        prune(STORE, join(STORE, bundleName(digest)));
+      } catch {
+        // the store only saves other checkouts a build
+      }
+      prune(outDir, join(outDir, bundleName(digest)));
+      return join(outDir, bundleName(digest));
+    }
+    if (attempt === 2) {
+      const file = join(outDir, `${command}-unrecorded-${process.pid}.${extension}`);
+      writeAtomically(file, content);
+      process.on('exit', () => rmSync(file, { force: true }));
+      return file;
+    }
+  }
+}
+
+/**
+ * Removes this command's other bundles and code caches from `dir`, those not written in the last minute: a
+ * concurrent run that found one of them current loads it within milliseconds, and only while its sources were being
+ * edited.
+ */
+function prune(dir, keep) {
+  const minuteAgo = Date.now() - 60_000;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (path === keep || path === codeCacheName(keep) || !name.startsWith(`${command}-`) || !/\.(mjs|cjs|v8cache)$/.test(name)) continue;
+    try {
+      if (statSync(path).mtimeMs < minuteAgo) rmSync(path, { force: true });
+    } catch {
+      // another run removed it first
+    }
+  }
+}
+
+const file = currentBundle() ?? (await bundle());
 
 // The command's arguments, as a script started with tsx sees them (process.argv[1] stays this launcher, so a
 // bundled module never mistakes itself for the entry point and runs twice).
 process.argv.splice(2, 1);
 
+/**
+ * Runs a CommonJS bundle as Node would require it, compiled with V8's code cache: `<bundle>.<node version>-<arch>.v8cache`
+ * beside it holds the bytecode of every function the last run compiled. The bundle's name is the digest of its
+ * inputs, so a cache can only belong to its own bundle; V8 itself checks the source, its version and its flags and
+ * rejects a cache that does not match (the script then compiles as without one, and the cache is written again).
+ * Returns the module's exports and a function that writes the cache when there was none to use.
+ */
+function requireWithCodeCache(path) {
+  const cacheFile = codeCacheName(path);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(path, 'utf8')}\n})`;
+  const script = new Script(wrapped, { filename: path, ...(cachedData ? { cachedData } : {}) });
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, createRequire(path), module, path, dirname(path));
+  const saveCache = () => {
+    if (cachedData !== undefined && !script.cachedDataRejected) return;
+    try {
+      const data = script.createCachedData();
+      writeAtomically(cacheFile, data);
+      // The store's copy of this bundle gets the cache too, for the next checkout that copies the bundle.
+      const shared = join(STORE, basename(path));
+      if (existsSync(shared)) writeAtomically(codeCacheName(shared), data);
+    } catch {
+      // a cache is an optimization: a read-only or full build/ only costs the next run its compile time
+    }
+  };
+  return { exports: module.exports, saveCache };
+}
+
 // An error escaping main (a bug: main maps every expected failure to an exit code) is one line; DEBUG=1 shows the stack.
+let saveCache = () => {};
 try {
-  const module = await import(pathToFileURL(outfile).href);
+  let module;
+  if (format === 'cjs') ({ exports: module, saveCache } = requireWithCodeCache(file));
+  else module = await import(pathToFileURL(file).href);
   if (typeof module.main === 'function') process.exitCode = await module.main(argv);
 } catch (error) {
   process.stderr.write(`internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
   if (process.env.DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   else process.stderr.write('rerun with DEBUG=1 for the stack trace\n');
   process.exitCode = 1;
+} finally {
+  // After main, so that the cache holds the functions this run compiled, not only the top level.
+  saveCache();
 }

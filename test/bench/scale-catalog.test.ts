@@ -1,7 +1,5 @@
-import { load } from 'js-yaml';
 import { parseAllDocuments, parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { helmTree } from '../../bench/helm-chart.js';
 import { kustomizeTree } from '../../bench/kustomize-overlays.js';
 import { readReleases, scaleCatalog, scaledSources } from '../../bench/scale-catalog.js';
 import { buildPlatform } from '../../infra/synth/build-platform.js';
@@ -77,20 +75,5 @@ describe('the kustomize tree: a base and an overlay per unit', () => {
     const prod = inputs.find((i) => i.env.name === 'prod')!.env;
     const overlay = kustomization('units/module/vehicle-access/overlays/prod/kustomization.yaml');
     expect(overlay.images).toEqual([{ name: 'icv/vehicle-access', newName: `${prod.registry.host}/icv/vehicle-access`, newTag: prod.releases['vehicle-access']!.tag }]);
-  });
-});
-
-describe('the Helm chart', () => {
-  const inputs = loadInputs(ENVIRONMENT_NAMES);
-  const platforms = inputs.map(({ env, catalog }) => buildPlatform(env, catalog));
-  const files = helmTree(platforms);
-
-  it('loops over the units of its values, which hold every object of the environment', () => {
-    expect(files.get('chart/templates/units.yaml')).toContain('{{- range $unit := .Values.units }}');
-    for (const platform of platforms) {
-      // js-yaml reads it as fast as it wrote it; that Helm reads it so is what the bench checks on every run.
-      const values = load(files.get(`values-${platform.env}.yaml`)!) as { units: { id: string; objects: unknown[] }[] };
-      expect(values.units.flatMap((u) => u.objects)).toEqual(JSON.parse(JSON.stringify(platform.units.flatMap((u) => u.objects))));
-    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -37,7 +37,16 @@ const release = (text: string, module: string, tag: string) => {
  * release of vehicle-access (1.7.1).
  */
 function releaseRepository(): { repo: string; versions: string[] } {
+  // Built with git once per file, then copied for each test: a copy is a repository of its own.
+  template ??= buildReleaseRepository();
   const repo = temporaryDirectory('icv-rollback-');
+  cpSync(template.repo, repo, { recursive: true });
+  return { repo, versions: [...template.versions] };
+}
+let template: { repo: string; versions: string[] } | undefined;
+
+function buildReleaseRepository(): { repo: string; versions: string[] } {
+  const repo = temporaryDirectory('icv-rollback-template-');
   git(repo, 'init', '-q', '-b', 'main');
   mkdirSync(join(repo, 'environments/releases'), { recursive: true });
   const versions: string[] = [original];

@@ -47,4 +47,14 @@ describe('KubeSphereInstaller', () => {
     expect((larger.config.spec as any).devops.jenkinsMemoryLim).toBe('12Gi');
     expect(larger.toYaml()).toContain('WITHOUT --with-kubesphere');
   });
+
+  it('edits its own copy of the upstream file, parsed once: a later installer never changes an earlier one', () => {
+    const env = built[0]!.env;
+    const first = new KubeSphereInstaller({ env });
+    const text = first.toYaml();
+    const later = new KubeSphereInstaller({ env, jenkinsMemoryLimit: '12Gi', logMaxAge: 30 });
+    expect(first.toYaml()).toBe(text);
+    expect(first.toYaml()).not.toContain('12Gi');
+    expect(later.toYaml()).toContain('jenkinsMemoryLim: 12Gi');
+  });
 });

@@ -7,6 +7,7 @@ import type { KubeObject, Platform, Unit } from '../../infra/model/types.js';
 import type { Environment } from '../../infra/schema/environment.js';
 import type { ModuleSpec } from '../../infra/schema/module.js';
 import { declarationOf } from '../support/inputs.js';
+import { perWorker } from '../support/shared.js';
 
 /** A routed module of the real catalog (route console/vehicle) that the migration tests cut over. */
 export const MODULE = 'vehicle-console-web';
@@ -37,9 +38,10 @@ export interface Built {
   readonly objects: KubeObject[];
 }
 
-const builds = new Map<string, Built>();
+/** The builds so far, shared by the migration files of a worker (each caller gets its own copy). */
+const builds = perWorker('migration-scenario-builds', () => new Map<string, Built>());
 
-/** Loads (validates) and synthesizes one environment under a scenario; each scenario once per test file. */
+/** Loads (validates) and synthesizes one environment under a scenario; each scenario once per test worker. */
 export function build(env: EnvName, scenario: Scenario = {}): Built {
   const key = JSON.stringify([env, scenario]);
   if (!builds.has(key)) builds.set(key, synthesize(env, scenario));

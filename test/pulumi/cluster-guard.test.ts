@@ -52,7 +52,7 @@ describe('pulumi up --stack prod lands only on the prod cluster', () => {
     const server = 'https://127.0.0.1:36443';
     const run = await runProgram('test', { config: { 'icv:kubeconfig': testKubeconfig('test', server), 'icv:apiServer': server } });
     expect(clusterObjects(run.registrations).length).toBeGreaterThan(100);
-  }, 60_000);
+  }, 240_000);
 
   it('asks for icv:clusterIdentity with the command that reads it', async () => {
     const { message, registrations } = await refused('test', { omit: ['icv:clusterIdentity'] });

@@ -15,7 +15,7 @@ describe('the program declares a Harbor proxy cache per upstream registry of mod
   beforeAll(async () => {
     vi.doMock('../../modules/mirrors.js', () => ({ mirrors: declared }));
     run = await runProgram('test');
-  }, 60_000);
+  }, 240_000);
   afterAll(() => {
     vi.doUnmock('../../modules/mirrors.js');
   });

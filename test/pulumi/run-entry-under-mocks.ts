@@ -8,6 +8,9 @@ import { pathToFileURL } from 'node:url';
 import * as pulumi from '@pulumi/pulumi';
 import { clusterUid, mockClusterRead, mockStackConfig } from './stack-files.js';
 
+// tsx maps every stack trace through the source maps, and the SDK takes one for every promise and resource it makes;
+// nothing here reads them, so the run goes without the mapping (as the in-process harness does, stack-harness.ts).
+process.setSourceMapsEnabled(false);
 const [stack = 'test', root = process.cwd()] = process.argv.slice(2);
 let registered = 0;
 await pulumi.runtime.setMocks(

@@ -77,7 +77,7 @@ export function describeStackProgram(stack: string): void {
       kube = run.registrations.filter((r) => r.type.startsWith('kubernetes:'));
       objectRegs = kube.filter((r) => r.type !== RELEASE_TYPE);
       registered = new Map(objectRegs.map((r) => [registeredId(r), r]));
-    }, 60_000);
+    }, 240_000);
 
     it('registers exactly one typed Kubernetes resource per object of dist/<env>/manifests/', () => {
       const manifests = manifestObjects(platform).map(objectId).sort();

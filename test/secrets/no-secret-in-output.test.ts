@@ -20,7 +20,7 @@ describe('secret values never appear in plain text', () => {
     const applied = JSON.stringify(run.registrations.map((r) => unwrapSecrets(r.inputs)));
     // Multi-line values (the PEM certificate and key) appear JSON-escaped in the serialized registrations.
     for (const secret of run.secretValues) expect(applied.includes(JSON.stringify(secret).slice(1, -1)), secret).toBe(true);
-  }, 60_000); // runs the whole program under mocks, as the stack suites' beforeAll does
+  }, 240_000); // runs the whole program under mocks, as the stack suites' beforeAll does
 
   it('are absent from every file synth writes and from what it prints', async () => {
     const out = tempDir();

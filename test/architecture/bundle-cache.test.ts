@@ -1,0 +1,136 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/inputs.js';
+
+/**
+ * The launcher (infra/cli/run-bundled.mjs) reuses a command's bundle only while every input of it is unchanged, by
+ * content: run in a throwaway project holding a copy of the launcher, a two-file command and the real node_modules
+ * (for esbuild), each edit below must show in the very next run's output, and an unchanged tree must not rebuild.
+ */
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('the bundle is reused exactly while its inputs are unchanged', () => {
+  let project: string;
+  const run = async (...args: string[]) => (await promisify(execFile)(process.execPath, [join(project, 'infra/cli/run-bundled.mjs'), 'hello', ...args], { cwd: project, timeout: 60_000 })).stdout;
+  const write = (path: string, text: string) => writeFileSync(join(project, path), text);
+  const bundles = () => readdirSync(join(project, 'build')).filter((f) => /^hello-[0-9a-f]{32}\.cjs$/.test(f));
+  const state = () => JSON.parse(readFileSync(join(project, 'build/hello.inputs.json'), 'utf8')) as { digest: string; inputs: string[] };
+
+  const made: string[] = [];
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeAll(() => {
+    project = tempDir('icv-bundle-cache-');
+    made.push(project);
+    mkdirSync(join(project, 'infra/cli'), { recursive: true });
+    for (const file of ['run-bundled.mjs', 'bundle-options.mjs']) copyFileSync(join(ROOT, 'infra/cli', file), join(project, 'infra/cli', file));
+    // esbuild alone, so that the store of bundles (node_modules/.cache) is this project's own.
+    mkdirSync(join(project, 'node_modules/@esbuild'), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules/esbuild'), join(project, 'node_modules/esbuild'));
+    for (const platform of readdirSync(join(ROOT, 'node_modules/@esbuild'))) symlinkSync(join(ROOT, 'node_modules/@esbuild', platform), join(project, 'node_modules/@esbuild', platform));
+    write('package.json', '{ "type": "module" }\n');
+    write('package-lock.json', '{}\n');
+    write('tsconfig.json', '{}\n');
+    write('infra/cli/hello.ts', "import { word } from './word.js';\nexport async function main(argv: string[]): Promise<number> {\n  process.stdout.write(`${word} ${argv.join(' ')}\\n`);\n  return 0;\n}\n");
+    write('infra/cli/word.ts', "export const word: string = 'one';\n");
+  });
+
+  it('bundles on the first run, recording its inputs, and passes the arguments to main', async () => {
+    expect(await run('a', 'b')).toBe('one a b\n');
+    expect(bundles()).toEqual([`hello-${state().digest}.cjs`]);
+    expect(state().inputs).toEqual(['infra/cli/hello.ts', 'infra/cli/word.ts']);
+  }, 90_000);
+
+  it('reuses the bundle, unwritten, when nothing changed', async () => {
+    const [file] = bundles();
+    const before = statSync(join(project, 'build', file!));
+    expect(await run('c')).toBe('one c\n');
+    const after = statSync(join(project, 'build', file!));
+    expect(bundles()).toEqual([file]);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  }, 90_000);
+
+  it('compiles with the V8 code cache the first run left beside the bundle, and keeps it while V8 accepts it', async () => {
+    const cache = join(project, 'build', `${bundles()[0]!}.${process.version}-${process.arch}.v8cache`);
+    const before = statSync(cache);
+    expect(before.size).toBeGreaterThan(0);
+    expect(await run('d')).toBe('one d\n');
+    const after = statSync(cache);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  }, 90_000);
+
+  it('runs as without a cache when V8 rejects it, and writes a good one again', async () => {
+    const cache = join(project, 'build', `${bundles()[0]!}.${process.version}-${process.arch}.v8cache`);
+    writeFileSync(cache, 'not a code cache');
+    expect(await run('e')).toBe('one e\n');
+    expect(readFileSync(cache, 'utf8')).not.toBe('not a code cache');
+  }, 90_000);
+
+  it('rebuilds when an imported file changes, even with its size and mtime kept', async () => {
+    const path = join(project, 'infra/cli/word.ts');
+    const { mtime } = statSync(path);
+    write('infra/cli/word.ts', "export const word: string = 'two';\n");
+    utimesSync(path, mtime, mtime);
+    expect(await run()).toBe('two \n');
+  }, 90_000);
+
+  it('rebuilds when a new file changes what an import resolves to (a .js beside the .ts)', async () => {
+    write('infra/cli/word.js', "export const word = 'three';\n");
+    expect(await run()).toBe('three \n');
+    rmSync(join(project, 'infra/cli/word.js'));
+    expect(await run()).toBe('two \n');
+  }, 90_000);
+
+  it('rebuilds when a setting esbuild reads changes (tsconfig.json)', async () => {
+    const digest = state().digest;
+    write('tsconfig.json', '{ "compilerOptions": { "useDefineForClassFields": false } }\n');
+    expect(await run()).toBe('two \n');
+    expect(state().digest).not.toBe(digest);
+  }, 90_000);
+
+  it('runs concurrently after an edit: every run prints the edited value and the recorded digest names a bundle', async () => {
+    write('infra/cli/word.ts', "export const word: string = 'four';\n");
+    const outputs = await Promise.all([run('1'), run('2'), run('3'), run('4')]);
+    expect(outputs).toEqual(['four 1\n', 'four 2\n', 'four 3\n', 'four 4\n']);
+    expect(bundles()).toContain(`hello-${state().digest}.cjs`);
+    expect(readdirSync(join(project, 'build')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 90_000);
+
+  it('runs a command in strict mode, as the ES modules it is bundled from', async () => {
+    write('infra/cli/strict.ts', "export async function main(): Promise<number> {\n  process.stdout.write(`${(function (this: unknown) { return this === undefined; })()}\\n`);\n  return 0;\n}\n");
+    const { stdout } = await promisify(execFile)(process.execPath, [join(project, 'infra/cli/run-bundled.mjs'), 'strict'], { cwd: project, timeout: 60_000 });
+    expect(stdout).toBe('true\n');
+  }, 90_000);
+
+  it('takes the bundle of a checkout sharing node_modules from the store instead of bundling (a diff base worktree)', async () => {
+    const other = tempDir('icv-bundle-cache-other-');
+    made.push(other);
+    mkdirSync(join(other, 'infra/cli'), { recursive: true });
+    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'infra/cli/run-bundled.mjs', 'infra/cli/bundle-options.mjs', 'infra/cli/hello.ts', 'infra/cli/word.ts', 'infra/cli/strict.ts']) {
+      copyFileSync(join(project, path), join(other, path));
+    }
+    symlinkSync(join(project, 'node_modules'), join(other, 'node_modules'));
+    expect(await run('w')).toBe('four w\n'); // records the tree as it is now (strict.ts is new in infra/cli)
+    // Marked in the store only: the other checkout prints the mark exactly when it ran the store's copy.
+    const stored = join(project, 'node_modules/.cache/icv-platform/bundles', `hello-${state().digest}.cjs`);
+    const original = readFileSync(stored, 'utf8');
+    writeFileSync(stored, `${original}\nprocess.stdout.write('from the store\\n');\n`);
+    const { stdout } = await promisify(execFile)(process.execPath, [join(other, 'infra/cli/run-bundled.mjs'), 'hello', 'y'], { cwd: other, timeout: 60_000 });
+    expect(stdout).toBe('from the store\nfour y\n');
+    expect(readdirSync(join(other, 'build'))).toContain(`hello-${state().digest}.cjs`);
+    writeFileSync(stored, original);
+  }, 90_000);
+
+  it('rebuilds over a damaged record of inputs', async () => {
+    write('build/hello.inputs.json', '{ not json');
+    expect(await run('x')).toBe('four x\n');
+    expect(state().inputs).toEqual(['infra/cli/hello.ts', 'infra/cli/word.ts']);
+  }, 90_000);
+});
