@@ -4,7 +4,7 @@ import { KubeSphereInstaller } from '../../infra/synth/cluster/kubesphere-instal
 import type { KubeObject } from '../../infra/model/types.js';
 import type { Environment } from '../../infra/schema/environment.js';
 import { HarborRelease } from '../../infra/synth/registry/harbor-release.js';
-import { fixtureEnv, get, moduleObjects, NAMESPACE } from './fixtures.js';
+import { fixtureEnv, get, moduleObjects, NAMESPACE, REGISTRY } from './fixtures.js';
 
 /** Four replicas of 1.5 CPU / 1 GiB, spread across the workers (4 CPU / 8 GiB allocatable each). */
 const big = () => moduleObjects({ name: 'big', replicas: 4, requests: { cpu: '1500m', memory: '1024Mi' } });
@@ -169,5 +169,248 @@ describe('capacity plan: pods without a manifest of ours', () => {
       `with w2 down, 1 pod(s) do not fit: ${NAMESPACE}/big-4 (1.5 CPU, 1 GiB)`,
     ]);
     expect(findings.every((f) => f.rule === 'capacity.worker-down' && f.severity === 'error')).toBe(true);
+  });
+});
+
+/** A module's objects whose pods have nothing spreading them (the constructs always spread: this undoes it). */
+function unspread(name: string, replicas: number, cpu: string, memory = '256Mi'): any[] {
+  const objects = moduleObjects({ name, replicas, requests: { cpu, memory } });
+  const pod = get(objects, 'Deployment').spec.template.spec;
+  delete pod.affinity;
+  delete pod.topologySpreadConstraints;
+  return objects;
+}
+
+/** The fixture module with a DoNotSchedule spread of `maxSkew` instead of the constructs' ScheduleAnyway. */
+function hardSpread(maxSkew: number | undefined): any[] {
+  const objects = big();
+  const pod = get(objects, 'Deployment').spec.template.spec;
+  delete pod.affinity;
+  pod.topologySpreadConstraints[0].whenUnsatisfiable = 'DoNotSchedule';
+  if (maxSkew === undefined) delete pod.topologySpreadConstraints[0].maxSkew;
+  else pod.topologySpreadConstraints[0].maxSkew = maxSkew;
+  return objects;
+}
+
+const cpuOf = (plan: ReturnType<typeof planCapacity>, scenario = 0) => plan.scenarios[scenario]!.nodes.map((n) => n.cpuRequested);
+const unplacedOf = (plan: ReturnType<typeof planCapacity>, scenario = 0) => plan.scenarios[scenario]!.unplaced.map((p) => p.pod);
+
+describe('capacity plan: placement', () => {
+  it('places the largest pods first: three 3-CPU replicas still fit beside six 0.5-CPU ones listed before them', () => {
+    const plan = planCapacity(fixtureEnv(), [...unspread('small', 6, '500m'), ...unspread('large', 3, '3000m')]);
+    expect(unplacedOf(plan)).toEqual([]);
+    expect(cpuOf(plan)).toEqual([4, 4, 4]);
+    expect(plan.scenarios[0]!.nodes.map((n) => n.pods)).toEqual([3, 3, 3]);
+  });
+
+  it('unspread replicas go to the first worker with room; spread ones to the worker holding fewest of them, then the least loaded', () => {
+    expect(plan3(unspread('free', 3, '500m'))).toEqual([1.5, 0, 0]);
+    expect(plan3(moduleObjects({ name: 'spread', replicas: 3, requests: { cpu: '500m', memory: '256Mi' } }))).toEqual([0.5, 0.5, 0.5]);
+    // w1 already holds 2 CPU of another workload: the first spread replica goes to the empty w2, the second to w3.
+    expect(plan3([...unspread('heavy', 1, '2000m'), ...moduleObjects({ name: 'spread', replicas: 2, requests: { cpu: '500m', memory: '256Mi' } })])).toEqual([2, 0.5, 0.5]);
+    function plan3(objects: any[]) {
+      return cpuOf(planCapacity(fixtureEnv(), objects));
+    }
+  });
+
+  it('a DoNotSchedule spread holds its maxSkew against a worker without room, a ScheduleAnyway spread does not', () => {
+    const env = fixtureEnv({ workerCapacity: { w3: { cpu: 1, memoryGiB: 2 } } });
+    expect(unplacedOf(planCapacity(env, big()))).toEqual([]);
+    expect(unplacedOf(planCapacity(env, hardSpread(1)))).toEqual([`${NAMESPACE}/big-3`, `${NAMESPACE}/big-4`]);
+    expect(unplacedOf(planCapacity(env, hardSpread(undefined))), 'maxSkew defaults to 1').toEqual([`${NAMESPACE}/big-3`, `${NAMESPACE}/big-4`]);
+    expect(unplacedOf(planCapacity(env, hardSpread(2)))).toEqual([]);
+  });
+
+  it('a worker whose reserve exceeds its capacity, or that no host declares, has nothing allocatable', () => {
+    const env = structuredClone(fixtureEnv({ workerCapacity: { w3: { cpu: 0.5, memoryGiB: 1 } } })) as any;
+    env.cluster.roleGroups.worker = ['w1', 'w2', 'w3', 'w9'];
+    const nodes = planCapacity(env, []).scenarios[0]!.nodes;
+    expect(nodes.map((n) => [n.node, n.cpuAllocatable, n.memoryAllocatableGiB])).toEqual([
+      ['w1', 4, 8],
+      ['w2', 4, 8],
+      ['w3', 0, 0],
+      ['w9', 0, 0],
+    ]);
+  });
+
+  it('a DaemonSet pod that does not fit on a worker is unplaced under its node\'s name', () => {
+    const objects = moduleObjects();
+    const daemon = structuredClone(get(objects, 'Deployment'));
+    Object.assign(daemon, { kind: 'DaemonSet', metadata: { ...daemon.metadata, name: 'agent' } });
+    delete daemon.spec.replicas;
+    const plan = planCapacity(fixtureEnv({ workerCapacity: { w3: { cpu: 1, memoryGiB: 2 } } }), [daemon]);
+    expect(unplacedOf(plan)).toEqual([`${NAMESPACE}/agent@w3`]);
+    expect(plan.workloads).toEqual([{ workload: `DaemonSet/${NAMESPACE}/agent`, source: 'manifests', pods: 3, cpu: 0.25, memoryGiB: 0.25 }]);
+  });
+});
+
+describe('capacity plan: what a pod requests', () => {
+  const requestsOf = (change: (pod: any) => void) => {
+    const objects = moduleObjects();
+    change(get(objects, 'Deployment').spec.template.spec);
+    const [workload] = planCapacity(fixtureEnv(), objects).workloads;
+    return { cpu: workload!.cpu, memoryGiB: workload!.memoryGiB };
+  };
+  const init = (cpu: string, memory: string) => ({ name: 'init', image: `${REGISTRY}/icv/init:1.0.0`, resources: { requests: { cpu, memory } } });
+
+  it('the containers\' requests; the limits stand in for a missing request', () => {
+    expect(requestsOf(() => {})).toEqual({ cpu: 0.25, memoryGiB: 0.25 });
+    expect(requestsOf((pod) => delete pod.containers[0].resources.requests)).toEqual({ cpu: 0.5, memoryGiB: 0.5 });
+    expect(requestsOf((pod) => delete pod.containers[0].resources)).toEqual({ cpu: 0, memoryGiB: 0 });
+  });
+
+  it('the largest init container when it asks for more than the app containers together, per resource', () => {
+    expect(requestsOf((pod) => (pod.initContainers = [init('100m', '64Mi'), init('2', '128Mi')]))).toEqual({ cpu: 2, memoryGiB: 0.25 });
+    expect(requestsOf((pod) => (pod.initContainers = [init('100m', '1Gi'), init('50m', '512Mi')]))).toEqual({ cpu: 0.25, memoryGiB: 1 });
+    expect(requestsOf((pod) => pod.containers.push({ ...pod.containers[0], name: 'sidecar' }))).toEqual({ cpu: 0.5, memoryGiB: 0.5 });
+  });
+});
+
+describe('capacity plan: platform pods by configuration', () => {
+  it('Harbor replicas come from the values; an external database or redis runs no pod', () => {
+    const env = fixtureEnv();
+    const release = new HarborRelease({ env }).spec;
+    const values = structuredClone(release.values) as any;
+    values.core.replicas = 2;
+    values.database.type = 'external';
+    values.redis.type = 'external';
+    const workloads = planCapacity(env, [], [{ ...release, values }]).workloads;
+    expect(workloads.find((w) => w.workload === 'HelmRelease/harbor/harbor-core')!.pods).toBe(2);
+    expect(workloads.map((w) => w.workload)).toEqual(['portal', 'core', 'jobservice', 'registry', 'trivy'].map((c) => `HelmRelease/harbor/harbor-${c}`));
+    expect(planCapacity(env, [], [{ ...release, chart: 'other' }]).workloads).toEqual([]);
+    expect(planCapacity(env, [], [{ ...release, repository: 'https://charts.example.com' }]).workloads).toEqual([]);
+  });
+
+  it('KubeSphere logging on: fluent-bit on every worker and one operator', () => {
+    const env = fixtureEnv();
+    const config = clusterConfiguration(env) as any;
+    config.spec.logging = { enabled: true };
+    const logging = planCapacity(env, [config]).workloads.filter((w) => w.source === 'ClusterConfiguration logging');
+    expect(logging).toEqual([
+      { workload: 'KubeSphere/kubesphere-logging-system/fluent-bit', source: 'ClusterConfiguration logging', pods: 3, cpu: 0.01, memoryGiB: 25 * MI },
+      { workload: 'KubeSphere/kubesphere-logging-system/fluentbit-operator', source: 'ClusterConfiguration logging', pods: 1, cpu: 0.01, memoryGiB: 20 * MI },
+    ]);
+  });
+
+  it('a cluster of fewer than three nodes runs one Prometheus and one Alertmanager; ks-core runs one replica per control-plane node', () => {
+    const env = structuredClone(fixtureEnv()) as any;
+    env.cluster.hosts = env.cluster.hosts.slice(0, 2);
+    env.cluster.roleGroups = { etcd: ['cp1'], controlPlane: ['cp1', 'w1'], worker: ['w1'] };
+    const pods = Object.fromEntries(planCapacity(env, [clusterConfiguration(fixtureEnv())]).workloads.map((w) => [w.workload.split('/').pop(), w.pods]));
+    expect(pods).toMatchObject({ 'prometheus-k8s': 1, 'alertmanager-main': 1, 'ks-apiserver': 2, 'ks-console': 2, 'ks-controller-manager': 2, 'node-exporter': 1 });
+  });
+});
+
+describe('capacity table', () => {
+  it('names the pods that do not fit per scenario, and shows - for a worker with nothing allocatable', () => {
+    const env = fixtureEnv({ workerCapacity: { w3: { cpu: 1, memoryGiB: 2 } } });
+    const table = renderCapacityTable(planCapacity(env, hardSpread(1)));
+    expect(table).toContain(`all workers up: 2 pod(s) do not fit: ${NAMESPACE}/big-3 (1.5 CPU, 1 GiB), ${NAMESPACE}/big-4 (1.5 CPU, 1 GiB)`);
+    expect(table).not.toContain('every pod fits');
+    expect(table).toMatch(/^ +w3 +0 +0\.00\/0\.00 +- +0\.0\/0\.0 +- +0\.00 +0\.0$/m);
+    expect(table).toContain('system reserve of 1 CPU / 2 GiB');
+    expect(table.split('\n')[0]).toBe('Capacity plan for fixture-test (allocatable = worker capacity minus the system reserve of 1 CPU / 2 GiB; Deployments at maximum replicas)');
+  });
+
+  it('counts no pods as none, and rounds what a pod asks for to two decimals', () => {
+    expect(renderCapacityTable(planCapacity(fixtureEnv(), []))).toContain('Pods counted with all workers up: none\n');
+    const [finding] = capacityFindings(planCapacity(fixtureEnv(), moduleObjects({ requests: { cpu: '3333m', memory: '100Mi' }, replicas: 4 })));
+    expect(finding!.message).toBe(`1 pod(s) do not fit on the workers: ${NAMESPACE}/demo-4 (3.33 CPU, 0.1 GiB)`);
+  });
+});
+
+describe('capacity plan: more edges', () => {
+  it('the table pads text columns to the left and numbers to the right, each to its widest cell', () => {
+    const lines = renderCapacityTable(planCapacity(fixtureEnv(), big())).split('\n');
+    expect(lines.slice(2, 8)).toEqual([
+      'scenario        node  pods  CPU req/alloc  CPU %  mem GiB req/alloc  mem %  headroom CPU  headroom GiB',
+      '--------------  ----  ----  -------------  -----  -----------------  -----  ------------  ------------',
+      'all workers up  w1       2      3.00/4.00    75%            2.0/8.0    25%          1.00           6.0',
+      '                w2       1      1.50/4.00    38%            1.0/8.0    13%          2.50           7.0',
+      '                w3       1      1.50/4.00    38%            1.0/8.0    13%          2.50           7.0',
+      'w1 down         w2       2      3.00/4.00    75%            2.0/8.0    25%          1.00           6.0',
+    ]);
+  });
+
+  it('a finding lists every pod that does not fit, comma-separated', () => {
+    const env = fixtureEnv({ workerCapacity: { w3: { cpu: 1, memoryGiB: 2 } } });
+    const [allUp] = capacityFindings(planCapacity(env, hardSpread(1)));
+    expect(allUp!.message).toBe(`2 pod(s) do not fit on the workers: ${NAMESPACE}/big-3 (1.5 CPU, 1 GiB), ${NAMESPACE}/big-4 (1.5 CPU, 1 GiB)`);
+  });
+
+  it('a bare Pod counts once; objects without a pod template, or of other kinds, do not count', () => {
+    const objects = moduleObjects();
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'solo', namespace: NAMESPACE }, spec: get(objects, 'Deployment').spec.template.spec };
+    const hollow = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'hollow', namespace: NAMESPACE }, spec: { replicas: 3 } };
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job', namespace: NAMESPACE }, spec: { template: get(objects, 'Deployment').spec.template } };
+    expect(planCapacity(fixtureEnv(), [pod, hollow, job, get(objects, 'Service')]).workloads).toEqual([{ workload: `Pod/${NAMESPACE}/solo`, source: 'manifests', pods: 1, cpu: 0.25, memoryGiB: 0.25 }]);
+  });
+
+  it('memory alone can keep a pod off a worker, and an exact fit still fits', () => {
+    const plan = (memory: string, replicas: number) => planCapacity(fixtureEnv(), unspread('mem', replicas, '100m', memory));
+    expect(unplacedOf(plan('4096Mi', 6))).toEqual([]);
+    expect(plan('4096Mi', 6).scenarios[0]!.nodes.map((n) => n.memoryRequestedGiB)).toEqual([8, 8, 8]);
+    expect(unplacedOf(plan('5120Mi', 4))).toEqual([`${NAMESPACE}/mem-4`]);
+  });
+
+  it('Harbor and Jenkins pods are placed first-fit, not spread; preferred anti-affinity alone spreads', () => {
+    const env = fixtureEnv();
+    expect(planCapacity(env, [], [new HarborRelease({ env }).spec]).scenarios[0]!.nodes.map((n) => n.pods)).toEqual([7, 0, 0]);
+    const preferred = moduleObjects({ name: 'pref', replicas: 3, requests: { cpu: '100m', memory: '64Mi' } });
+    delete get(preferred, 'Deployment').spec.template.spec.topologySpreadConstraints;
+    expect(planCapacity(env, preferred).scenarios[0]!.nodes.map((n) => n.pods)).toEqual([1, 1, 1]);
+    const config = clusterConfiguration(env) as any;
+    const jenkins = planCapacity(env, [config]).workloads.find((w) => w.source === 'ClusterConfiguration devops');
+    expect(jenkins).toBeDefined();
+  });
+
+  it('a ClusterConfiguration is found by apiVersion and kind; one without devops runs no Jenkins', () => {
+    const env = fixtureEnv();
+    const config = clusterConfiguration(env) as any;
+    expect(planCapacity(env, [{ ...config, apiVersion: 'installer.kubesphere.io/v1alpha2' }]).workloads).toEqual([]);
+    expect(planCapacity(env, [{ ...config, kind: 'Configuration' }]).workloads).toEqual([]);
+    const noDevops = structuredClone(config);
+    delete noDevops.spec.devops;
+    expect(planCapacity(env, [noDevops]).workloads.map((w) => w.source)).not.toContain('ClusterConfiguration devops');
+  });
+
+  it('a cluster of exactly three nodes runs two Prometheus and three Alertmanager replicas', () => {
+    const env = structuredClone(fixtureEnv()) as any;
+    env.cluster.hosts = env.cluster.hosts.slice(0, 3);
+    env.cluster.roleGroups.worker = ['w1', 'w2'];
+    const pods = Object.fromEntries(planCapacity(env, [clusterConfiguration(fixtureEnv())]).workloads.map((w) => [w.workload.split('/').pop(), w.pods]));
+    expect(pods).toMatchObject({ 'prometheus-k8s': 2, 'alertmanager-main': 3 });
+  });
+
+  it('a KubeSphere pod that does not fit is named by its namespace and name', () => {
+    const tiny = { cpu: 1.05, memoryGiB: 2.5 };
+    const env = fixtureEnv({ workerCapacity: { w1: tiny, w2: tiny, w3: tiny } });
+    const unplaced = unplacedOf(planCapacity(env, [clusterConfiguration(env)]));
+    expect(unplaced.length).toBeGreaterThan(0);
+    for (const pod of unplaced) expect(pod).toMatch(/^kubesphere-(system|monitoring-system|devops-system)\/[a-z0-9-]+(-\d+|@w\d)$/);
+  });
+});
+
+describe('capacity plan: survivors of the first mutation run', () => {
+  it('a DoNotSchedule spread measures skew from the fewest replicas any worker holds, not from zero', () => {
+    expect(unplacedOf(planCapacity(fixtureEnv(), hardSpread(1)))).toEqual([]);
+  });
+
+  it('of several DoNotSchedule constraints the smallest maxSkew holds', () => {
+    const env = fixtureEnv({ workerCapacity: { w3: { cpu: 1, memoryGiB: 2 } } });
+    const objects = hardSpread(2);
+    const pod = get(objects, 'Deployment').spec.template.spec;
+    pod.topologySpreadConstraints.push({ ...pod.topologySpreadConstraints[0], maxSkew: 1 });
+    expect(unplacedOf(planCapacity(env, objects))).toEqual([`${NAMESPACE}/big-3`, `${NAMESPACE}/big-4`]);
+  });
+
+  it('with DevOps and logging off the plan counts exactly KubeSphere\'s core and monitoring pods', () => {
+    const env = fixtureEnv();
+    const config = clusterConfiguration(env) as any;
+    config.spec.devops.enabled = false;
+    config.spec.logging = { enabled: false };
+    expect(planCapacity(env, [config]).workloads.map((w) => w.workload.split('/').pop())).toEqual([
+      'ks-apiserver', 'ks-console', 'ks-controller-manager', 'prometheus-k8s', 'alertmanager-main', 'kube-state-metrics', 'prometheus-operator', 'node-exporter',
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { capacityFindings, checkPromotion, checkStackConfig, installTimeFindings, planCapacity, runChecks, type CheckInput, type Finding } from '../../infra/checks/index.js';
+import { capacityFindings, checkPromotion, checkStackConfig, installTimeFindings, planCapacity, runChecks, type CheckInput, type Finding, type Severity } from '../../infra/checks/index.js';
 import { evaluateInstall, kkCreateClusterCommand, kkInputFile } from '../../infra/install-time/index.js';
 import type { Environment } from '../../infra/schema/environment.js';
 import { KubeKeyCluster } from '../../infra/synth/cluster/kubekey-cluster.js';
@@ -31,6 +32,8 @@ interface Case {
   readonly object: string;
   readonly path: string;
   readonly message: string | RegExp;
+  /** The severity the rule gives this defect. @default 'error' */
+  readonly severity?: Severity;
   /** Other rules the same defect raises, by design. @default none */
   readonly alsoFires?: readonly string[];
 }
@@ -76,6 +79,7 @@ const CASES: readonly Case[] = [
   { rule: 'schema', what: 'a mistyped field of a built-in kind', findings: brokenModule((o) => (deployment(o).spec.revisionHistoryLimit = 'five')), object: DEPLOYMENT, path: 'spec.revisionHistoryLimit', message: 'must be integer' },
   {
     rule: 'schema.unknown-kind',
+    severity: 'warning',
     what: 'a custom resource the platform has no schema for',
     findings: withObjects({ objects: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }] }),
     object: 'Widget/w',
@@ -131,15 +135,16 @@ const CASES: readonly Case[] = [
 
   // reliability
   { rule: 'reliability.limits', what: 'no CPU limit', findings: brokenModule((o) => delete container(o).resources.limits.cpu), object: DEPLOYMENT, path: `${CONTAINER}.resources.limits.cpu`, message: "container 'demo' has no cpu limit" },
-  { rule: 'reliability.requests', what: 'no memory request', findings: brokenModule((o) => delete container(o).resources.requests.memory), object: DEPLOYMENT, path: `${CONTAINER}.resources.requests.memory`, message: 'has no memory request' },
+  { rule: 'reliability.requests', severity: 'warning', what: 'no memory request', findings: brokenModule((o) => delete container(o).resources.requests.memory), object: DEPLOYMENT, path: `${CONTAINER}.resources.requests.memory`, message: 'has no memory request' },
   { rule: 'reliability.readiness-probe', what: 'no readiness probe behind a Service', findings: brokenModule((o) => delete container(o).readinessProbe), object: DEPLOYMENT, path: `${CONTAINER}.readinessProbe`, message: 'has no readiness probe, yet a Service sends it traffic' },
-  { rule: 'reliability.liveness-probe', what: 'no liveness probe', findings: brokenModule((o) => delete container(o).livenessProbe), object: DEPLOYMENT, path: `${CONTAINER}.livenessProbe`, message: "container 'demo' has no liveness probe" },
+  { rule: 'reliability.liveness-probe', severity: 'warning', what: 'no liveness probe', findings: brokenModule((o) => delete container(o).livenessProbe), object: DEPLOYMENT, path: `${CONTAINER}.livenessProbe`, message: "container 'demo' has no liveness probe" },
   { rule: 'reliability.probes-identical', what: 'liveness asks the readiness endpoint', findings: brokenModule((o) => (container(o).livenessProbe.httpGet = { ...container(o).readinessProbe.httpGet })), object: DEPLOYMENT, path: `${CONTAINER}.livenessProbe`, message: 'uses the same check for readiness and liveness' },
   { rule: 'reliability.selector-labels', what: 'a selector the template does not carry', findings: brokenModule((o) => (deployment(o).spec.selector.matchLabels['app.kubernetes.io/component'] = 'x')), object: DEPLOYMENT, path: 'spec.selector', message: "does not select the pod template's labels" },
   { rule: 'reliability.min-replicas', what: 'one replica in production', findings: brokenModule(() => undefined, { env: fixtureEnv({ production: true }), replicas: 1 }), object: DEPLOYMENT, path: 'spec.replicas', message: "1 replica(s) (spec.replicas) in production environment 'fixture-prod'" },
   { rule: 'reliability.pdb', what: 'three replicas without a budget', findings: brokenModule((o) => o.splice(o.indexOf(get(o, 'PodDisruptionBudget')), 1), { replicas: 3 }), object: DEPLOYMENT, path: 'spec.selector', message: '3 replicas but no PodDisruptionBudget selects its pods' },
   {
     rule: 'reliability.spread',
+    severity: 'warning',
     what: 'nothing spreads the replicas',
     findings: brokenModule((o) => {
       delete pod(o).topologySpreadConstraints;
@@ -237,7 +242,7 @@ const CASES: readonly Case[] = [
     path: 'stringData.password',
     message: "Secret value 'password' is plain text in the manifests",
   },
-  { rule: 'secrets.configmap', what: 'a password line in a config file', findings: brokenModule((o) => (get(o, 'ConfigMap').data['app.yaml'] += 'password: hunter2\n')), object: `ConfigMap/${NAMESPACE}/demo-config`, path: "data['app.yaml']", message: "line 3 of 'app.yaml' sets password in plain text" },
+  { rule: 'secrets.configmap', severity: 'warning', what: 'a password line in a config file', findings: brokenModule((o) => (get(o, 'ConfigMap').data['app.yaml'] += 'password: hunter2\n')), object: `ConfigMap/${NAMESPACE}/demo-config`, path: "data['app.yaml']", message: "line 3 of 'app.yaml' sets password in plain text" },
   {
     rule: 'secrets.key-material',
     what: 'a private key under an innocent name',
@@ -326,22 +331,44 @@ const CASES: readonly Case[] = [
   },
 ];
 
+/**
+ * Where the census reads the sources: the project root, or, when the tests run inside Stryker's sandbox
+ * (`npm run test:mutation`: the working directory is `<root>/.stryker-tmp/sandbox-<id>`, stryker.config.mjs
+ * `tempDirName`), the project root above it. The sandbox's copies are instrumented (`report('host-ports'` becomes
+ * `report(stryMutAct_9fa48("5") ? "" : …`), so the census would read no pss-restricted rule there and fail on every
+ * mutant; the originals name the same ids as the code under test, since a mutant is activated at run time and leaves
+ * the text alone.
+ */
+function sourceRoot(cwd: string = process.cwd()): string {
+  return /[\\/]\.stryker-tmp[\\/]sandbox-[^\\/]+$/.test(cwd) ? resolve(cwd, '..', '..') : cwd;
+}
+
 /** Every rule id the sources of infra/checks name: `'<family>.<rule>'` literals, the pss-restricted `report('<rule>'` calls, and `schema`. */
-function ruleIdsInSources(): Set<string> {
+function ruleIdsInSources(root: string = sourceRoot()): Set<string> {
   const families = ['schema', 'pss-restricted', 'reliability', 'network', 'supply-chain', 'secrets', 'topology', 'install-time', 'capacity', 'parity'];
   const ids = new Set<string>(['schema']);
-  for (const file of readdirSync('infra/checks').filter((f) => f.endsWith('.ts'))) {
-    const text = readFileSync(`infra/checks/${file}`, 'utf8');
+  const checks = join(root, 'infra/checks');
+  for (const file of readdirSync(checks).filter((f) => f.endsWith('.ts'))) {
+    const text = readFileSync(join(checks, file), 'utf8');
     for (const [, id] of text.matchAll(/'([a-z-]+\.[a-z-]+)'/g)) if (families.includes(id!.split('.')[0]!)) ids.add(id!);
     if (file === 'pss-restricted.ts') for (const [, rule] of text.matchAll(/report\('([a-z-]+)'/g)) ids.add(`pss-restricted.${rule}`);
   }
-  for (const [, id] of readFileSync('infra/schema/topology.ts', 'utf8').matchAll(/'(topology\.[a-z-]+)'/g)) ids.add(id!);
+  for (const [, id] of readFileSync(join(root, 'infra/schema/topology.ts'), 'utf8').matchAll(/'(topology\.[a-z-]+)'/g)) ids.add(id!);
   return ids;
 }
 
 describe('every check rule', () => {
   it('has a case here that breaks it (the rule ids of infra/checks, read from the sources)', () => {
     expect([...new Set(CASES.map((c) => c.rule))].sort()).toEqual([...ruleIdsInSources()].sort());
+  });
+
+  it('reads the census from the project root, or from above Stryker\'s sandbox inside it', () => {
+    expect(sourceRoot('/work/icv')).toBe('/work/icv');
+    expect(sourceRoot('/work/icv/.stryker-tmp/sandbox-AbC123')).toBe(resolve('/work/icv'));
+    expect(sourceRoot('/work/icv/.stryker-tmp/sandbox-AbC123/infra')).toBe('/work/icv/.stryker-tmp/sandbox-AbC123/infra');
+    expect(sourceRoot('/work/icv/sandbox-AbC123')).toBe('/work/icv/sandbox-AbC123');
+    // The census has something to compare: the pss-restricted ids come from report('<rule>' calls only.
+    expect([...ruleIdsInSources()].filter((id) => id.startsWith('pss-restricted.')).length).toBeGreaterThan(5);
   });
 
   it('passes on the unbroken fixture module, fixed and autoscaled, in test and prod', () => {
@@ -356,6 +383,8 @@ describe('every check rule', () => {
     expect(found, `expected ${c.rule} on ${c.object} at '${c.path}'; got:\n${findings.map((f) => `  ${f.rule} ${f.object} ${f.path}: ${f.message}`).join('\n')}`).toBeDefined();
     if (typeof c.message === 'string') expect(found!.message).toContain(c.message);
     else expect(found!.message).toMatch(c.message);
+    expect(found!.severity, 'severity').toBe(c.severity ?? 'error');
+    expect(found!.fix, 'the one-line fix').toMatch(/\S/);
     const others = [...new Set(findings.map((f) => f.rule))].filter((r) => r !== c.rule && !(c.alsoFires ?? []).includes(r));
     expect(others, 'rules the broken input raises besides the one under test').toEqual([]);
   });

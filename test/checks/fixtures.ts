@@ -45,12 +45,24 @@ export function fixtureModule(options: ModuleOptions = {}): ModuleSpec {
   } satisfies ModuleDeclaration);
 }
 
-/** One module's objects, as the constructs synthesize them for the fixture test environment (any = plain JSON a test may break). */
+/**
+ * One module's objects, as the constructs synthesize them for the fixture test environment (any = plain JSON a test
+ * may break). Each set of options is synthesized once per test file and handed out as a fresh deep copy, so a test
+ * that breaks a field breaks only its own copy: a rule test pays for a copy, not a synthesis (which is most of a
+ * mutant's run in `npm run test:mutation`, where the checks are mutated and the constructs are not).
+ */
 export function moduleObjects(options: ModuleOptions = {}): any[] {
-  const module = fixtureModule(options);
-  const env: Environment = { ...fixtureEnv(), releases: { [module.name]: { tag: '1.0.0' } } };
-  return synthObjects((scope) => new ModuleWorkload(scope, module.name, { module, env, dependencies: [], dependents: [] }));
+  const key = JSON.stringify(options);
+  let synthesized = synthesizedModules.get(key);
+  if (!synthesized) {
+    const module = fixtureModule(options);
+    const env: Environment = { ...fixtureEnv(), releases: { [module.name]: { tag: '1.0.0' } } };
+    synthesized = synthObjects((scope) => new ModuleWorkload(scope, module.name, { module, env, dependencies: [], dependents: [] }));
+    synthesizedModules.set(key, synthesized);
+  }
+  return structuredClone(synthesized);
 }
+const synthesizedModules = new Map<string, any[]>();
 
 /** The first object of a kind (and name) in a list; throws if there is none. */
 export function get(objects: readonly any[], kind: string, name?: string): any {
@@ -108,10 +120,16 @@ export function fixtureEnv(overrides: { production?: boolean; workerCapacity?: R
   return environmentSchema.parse(input);
 }
 
-/** Asserts that a finding with this rule, object and path is among the findings, and returns it. */
+/**
+ * Asserts that a finding with this rule, object and path is among the findings, that it is whole (a severity, a
+ * message and a one-line fix), and returns it.
+ */
 export function expectFinding(findings: readonly Finding[], rule: string, object: string, path: string): Finding {
   const found = findings.find((f) => f.rule === rule && f.object === object && f.path === path);
   expect(found, `expected ${rule} on ${object} at ${path}; got:\n${findings.map((f) => `  ${f.rule} ${f.object} ${f.path}`).join('\n')}`).toBeDefined();
+  expect(['error', 'warning', 'exception'], `severity of ${rule}`).toContain(found!.severity);
+  expect(found!.message, `message of ${rule}`).toMatch(/\S/);
+  expect(found!.fix, `fix of ${rule}`).toMatch(/\S/);
   return found!;
 }
 

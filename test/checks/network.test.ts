@@ -90,3 +90,133 @@ describe('network', () => {
     expect(finding).toMatchObject({ rule: 'network.egress-internet', object: POLICY, severity: 'exception', reason: 'calls the SMS provider\'s public API' });
   });
 });
+
+describe('network: the edges of each rule', () => {
+  const policy = (namespace: string, spec: Record<string, unknown>, name = 'extra') => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
+  const withoutPolicy = () => moduleObjects().filter((o) => o.kind !== 'NetworkPolicy');
+  const coverage = (objects: any[]) => checkNetwork({ objects }).filter((f) => f.rule === 'network.policy-coverage');
+
+  it('policy-coverage: without policyTypes a policy isolates Ingress, and Egress too once it has egress rules', () => {
+    expect(coverage([...withoutPolicy(), policy(NAMESPACE, { podSelector: {} })]).map((f) => f.message)).toEqual([
+      `no NetworkPolicy in namespace '${NAMESPACE}' isolates its pods for Egress: they accept or open any connection`,
+    ]);
+    expect(coverage([...withoutPolicy(), policy(NAMESPACE, { podSelector: {}, egress: [] })])).toEqual([]);
+    const finding = expectFinding(coverage(withoutPolicy()), 'network.policy-coverage', DEPLOYMENT, 'spec.template.metadata.labels');
+    expect(finding.fix).toBe('add a NetworkPolicy selecting these pods with policyTypes Ingress, Egress (a default-deny plus allow rules)');
+    expect(finding.message).toBe(`no NetworkPolicy in namespace '${NAMESPACE}' isolates its pods for Ingress and Egress: they accept or open any connection`);
+  });
+
+  it('policy-coverage: a policy of another namespace, or one selecting other labels, covers nothing', () => {
+    expect(coverage([...withoutPolicy(), policy('icv-other', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] })])).toHaveLength(1);
+    expect(coverage([...withoutPolicy(), policy(NAMESPACE, { podSelector: { matchLabels: { app: 'other' } }, policyTypes: ['Ingress', 'Egress'] })])).toHaveLength(1);
+  });
+
+  it('policy-selects-pods: an empty-looking selector with match expressions is an error, not a warning', () => {
+    const objects = [policy('icv-empty', { podSelector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] }, policyTypes: ['Ingress'] })];
+    const finding = expectFinding(checkNetwork({ objects }), 'network.policy-selects-pods', 'NetworkPolicy/icv-empty/extra', 'spec.podSelector');
+    expect(finding).toMatchObject({ severity: 'error', message: "selects no pod in namespace 'icv-empty': it protects nothing" });
+    const empty = expectFinding(checkNetwork({ objects: [policy('icv-empty', { podSelector: {}, policyTypes: ['Ingress'] })] }), 'network.policy-selects-pods', 'NetworkPolicy/icv-empty/extra', 'spec.podSelector');
+    expect(empty).toMatchObject({ severity: 'warning', message: "selects every pod of namespace 'icv-empty', which runs none" });
+  });
+
+  it('egress-internet: every private range is not the internet, an IPv6 or malformed block is', () => {
+    const egress = (cidr: string) => {
+      const objects = moduleObjects();
+      get(objects, 'NetworkPolicy').spec.egress = [{ to: [{ ipBlock: { cidr } }] }];
+      return checkNetwork({ objects }).filter((f) => f.rule === 'network.egress-internet');
+    };
+    for (const cidr of ['10.1.0.0/16', '172.16.4.0/24', '192.168.16.0/24', '127.0.0.1/32', '169.254.169.254/32', '100.64.1.0/24']) expect(egress(cidr), cidr).toEqual([]);
+    for (const cidr of ['172.32.0.0/16', '::/0', 'not-a-cidr', '8.8.8.8/32']) {
+      const [finding] = egress(cidr);
+      expect(finding, cidr).toMatchObject({ path: 'spec.egress[0].to[0].ipBlock.cidr', message: `allows egress to '${cidr}', which includes the internet`, severity: 'error' });
+    }
+    expect(egress('8.8.8.8/32')[0]!.fix).toContain('network-egress-internet');
+  });
+
+  it('egress-internet: an ingress-only policy is not checked, and the exception counts only when every selected workload declares it', () => {
+    const objects = moduleObjects();
+    get(objects, 'NetworkPolicy').spec.policyTypes = ['Ingress'];
+    get(objects, 'NetworkPolicy').spec.egress = [{}];
+    expect(checkNetwork({ objects }).filter((f) => f.rule === 'network.egress-internet')).toEqual([]);
+
+    const two = [...moduleObjects(), ...moduleObjects({ name: 'other' })];
+    const shared = policy(NAMESPACE, { podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'icv-platform' } }, policyTypes: ['Egress'], egress: [{}] }, 'shared');
+    const annotate = (name: string) => (get(two, 'Deployment', name).spec.template.metadata.annotations = { 'exceptions.icv.io/network.egress-internet': 'needs it' });
+    annotate('demo');
+    const reasonOf = () => checkNetwork({ objects: [...two, shared] }).find((f) => f.rule === 'network.egress-internet' && f.object === `NetworkPolicy/${NAMESPACE}/shared`)!;
+    expect(reasonOf().reason).toBeUndefined();
+    expect(reasonOf().path).toBe('spec.egress[0].to');
+    annotate('other');
+    expect(reasonOf().reason).toBe('needs it');
+    expect(checkNetwork({ objects: [policy('icv-empty', { podSelector: {}, policyTypes: ['Egress'], egress: [{}] })] }).find((f) => f.rule === 'network.egress-internet')!.reason).toBeUndefined();
+  });
+
+  it('service-selects-pods: an ExternalName Service is not checked; the message quotes the selector; pods of another namespace do not count', () => {
+    const objects = moduleObjects();
+    const service = get(objects, 'Service');
+    service.spec = { type: 'ExternalName', externalName: 'db.example.cn', selector: { app: 'nothing' }, ports: [{ port: 8080, targetPort: 'none' }] };
+    expect(checkNetwork({ objects }).filter((f) => f.rule.startsWith('network.service-'))).toEqual([]);
+    const moved = moduleObjects();
+    get(moved, 'Service').metadata.namespace = 'icv-other';
+    const finding = expectFinding(checkNetwork({ objects: moved }), 'network.service-selects-pods', 'Service/icv-other/demo', 'spec.selector');
+    expect(finding.message).toBe(`selector ${JSON.stringify(get(moved, 'Service').spec.selector)} matches no pod in namespace 'icv-other'`);
+  });
+
+  it('service-selects-pods: a StatefulSet pod is selected by its pod-name label, one ordinal per replica', () => {
+    const set = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'icv-x' }, spec: { replicas: 2, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } } } };
+    const service = (pod: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: pod, namespace: 'icv-x' }, spec: { selector: { 'statefulset.kubernetes.io/pod-name': pod }, ports: [{ port: 1 }] } });
+    const findings = (pod: string, replicas?: number) => {
+      const owner = structuredClone(set) as any;
+      if (replicas === undefined) delete owner.spec.replicas;
+      else owner.spec.replicas = replicas;
+      return checkNetwork({ objects: [owner, service(pod)] }).filter((f) => f.rule === 'network.service-selects-pods');
+    };
+    expect(findings('db-1', 2)).toEqual([]);
+    expect(findings('db-2', 2)).toHaveLength(1);
+    expect(findings('db-0')).toEqual([]);
+    expect(findings('db-1')).toHaveLength(1);
+  });
+
+  it('service-target-port: a numeric targetPort is not checked; the message names the pods without the port', () => {
+    const numeric = moduleObjects();
+    get(numeric, 'Service').spec.ports[0].targetPort = 9999;
+    expect(checkNetwork({ objects: numeric })).toEqual([]);
+    const named = moduleObjects();
+    get(named, 'Service').spec.ports[0].targetPort = 'grpc';
+    const finding = expectFinding(checkNetwork({ objects: named }), 'network.service-target-port', SERVICE, 'spec.ports[0].targetPort');
+    expect(finding.message).toBe("targetPort 'grpc' names no container port of Deployment/demo");
+    expect(finding.fix).toBe('name the container port the same as targetPort');
+  });
+
+  it('service-endpoints: Endpoints count like an EndpointSlice, by name and namespace, and an unnamed port needs an unnamed endpoint port', () => {
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'mysql', namespace: 'icv-stateful' }, spec: { ports: [{ name: 'tcp', port: 3306 }] } };
+    const endpoints = (name: string, namespace: string, portName?: string) => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace }, subsets: [{ addresses: [{ ip: '192.168.16.201' }], ports: [{ ...(portName ? { name: portName } : {}), port: 3306 }] }] });
+    const findings = (...objects: any[]) => checkNetwork({ objects }).filter((f) => f.rule === 'network.service-endpoints');
+    expect(findings(service, endpoints('mysql', 'icv-stateful', 'tcp'))).toEqual([]);
+    expect(findings(service, endpoints('mysql', 'icv-other', 'tcp')).map((f) => f.path)).toEqual(['spec.selector']);
+    expect(findings(service, endpoints('other', 'icv-stateful', 'tcp')).map((f) => f.path)).toEqual(['spec.selector']);
+    const [wrong] = findings(service, endpoints('mysql', 'icv-stateful', 'db'));
+    expect(wrong).toMatchObject({ path: 'spec.ports[0].name', message: "port 'tcp' has no endpoint port of the same name: kube-proxy would not route it" });
+    const unnamed = { ...service, spec: { ports: [{ port: 3306 }] } };
+    expect(findings(unnamed, endpoints('mysql', 'icv-stateful'))).toEqual([]);
+    expect(findings(unnamed, endpoints('mysql', 'icv-stateful', 'tcp'))[0]!.message).toContain("port ''");
+    const slice = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 's', namespace: 'icv-other', labels: { 'kubernetes.io/service-name': 'mysql' } }, ports: [{ name: 'tcp', port: 3306 }] };
+    expect(findings(service, slice)[0]!.fix).toBe('add an EndpointSlice labelled kubernetes.io/service-name: mysql, or a selector');
+  });
+
+  it('ingress-backend: the default backend, a port by name, and a Service that exposes none', () => {
+    const objects = moduleObjects();
+    const ingress = get(objects, 'Ingress');
+    ingress.spec.defaultBackend = { service: { name: 'demo', port: { name: 'metrics' } } };
+    const finding = expectFinding(checkNetwork({ objects }), 'network.ingress-backend', INGRESS, 'spec.defaultBackend.service.port.name');
+    expect(finding.message).toBe("Service 'demo' exposes no port metrics (it exposes http:8080)");
+    ingress.spec.defaultBackend.service.port = { name: 'http' };
+    expect(checkNetwork({ objects })).toEqual([]);
+    get(objects, 'Service').spec.ports = [];
+    expect(checkNetwork({ objects }).filter((f) => f.rule === 'network.ingress-backend').map((f) => f.message)).toContain("Service 'demo' exposes no port http (it exposes none)");
+    const elsewhere = moduleObjects();
+    get(elsewhere, 'Service').metadata.namespace = 'icv-other';
+    const missing = expectFinding(checkNetwork({ objects: elsewhere }), 'network.ingress-backend', INGRESS, 'spec.rules[0].http.paths[0].backend.service.name');
+    expect(missing.message).toBe(`routes to Service 'demo', which does not exist in namespace '${NAMESPACE}'`);
+  });
+});

@@ -136,3 +136,100 @@ describe('pss-restricted', () => {
     }
   });
 });
+
+describe('pss-restricted: every message, path and fix, and the edges', () => {
+  const rows = (breakIt: (objects: any[]) => void) => broken(breakIt).map((f) => [f.rule.replace('pss-restricted.', ''), f.path, f.message, f.fix]);
+
+  it('a pod breaking every rule at once gets each finding once, at its field, with its message and fix', () => {
+    expect(
+      rows((objects) => {
+        const pod = get(objects, 'Deployment').spec.template.spec;
+        Object.assign(pod, { hostNetwork: true, hostPID: true, hostIPC: false });
+        pod.volumes = [...(pod.volumes ?? []), { name: 'host', hostPath: { path: '/var/run' } }, { nfs: { server: 'x', path: '/' } }];
+        pod.securityContext = { ...pod.securityContext, runAsUser: 0, sysctls: [{ name: 'kernel.msgmax', value: '1' }, { name: 'net.ipv4.tcp_syncookies', value: '1' }], seLinuxOptions: { type: 'spc_t', role: 'r' } };
+        const c = container(objects);
+        c.ports = [{ containerPort: 8080, hostPort: 8080 }, { containerPort: 9090, hostPort: 0 }];
+        c.securityContext = {
+          privileged: true,
+          capabilities: { drop: ['NET_RAW'], add: ['NET_BIND_SERVICE', 'SYS_ADMIN'] },
+          allowPrivilegeEscalation: true,
+          runAsNonRoot: false,
+          seccompProfile: { type: 'Unconfined' },
+          readOnlyRootFilesystem: false,
+          procMount: 'Unmasked',
+          seLinuxOptions: { user: 'u', type: 'container_t' },
+          appArmorProfile: { type: 'Unconfined' },
+          runAsGroup: 5,
+        };
+      }),
+    ).toEqual([
+      ['host-namespaces', `${POD}.hostNetwork`, "pod shares the host's namespace (hostNetwork: true)", 'remove hostNetwork'],
+      ['host-namespaces', `${POD}.hostPID`, "pod shares the host's namespace (hostPID: true)", 'remove hostPID'],
+      ['volume-types', `${POD}.volumes[host].hostPath`, "volume 'host' mounts the node's filesystem (hostPath /var/run), which the restricted profile forbids", 'use configMap, secret, emptyDir, projected, downwardAPI, csi, ephemeral or persistentVolumeClaim'],
+      ['volume-types', `${POD}.volumes[3].nfs`, "volume '3' uses volume type 'nfs', which the restricted profile forbids", 'use configMap, secret, emptyDir, projected, downwardAPI, csi, ephemeral or persistentVolumeClaim'],
+      ['run-as-user', `${POD}.securityContext.runAsUser`, 'pod runs as UID 0 (root)', 'set runAsUser to a non-zero UID (10000 or above)'],
+      ['sysctls', `${POD}.securityContext.sysctls[0].name`, "sysctl 'kernel.msgmax' is not in the safe set", 'remove the sysctl'],
+      ['selinux', `${POD}.securityContext.seLinuxOptions.type`, "SELinux type 'spc_t' is not allowed", 'use container_t (or leave seLinuxOptions unset)'],
+      ['selinux', `${POD}.securityContext.seLinuxOptions.role`, 'SELinux role may not be set', 'remove seLinuxOptions.role'],
+      ['privileged', `${POD}.containers[demo].securityContext.privileged`, "container 'demo' is privileged", 'remove privileged: true'],
+      ['host-ports', `${POD}.containers[demo].ports[0].hostPort`, "container 'demo' binds host port 8080", 'remove hostPort; expose the port through a Service'],
+      ['capabilities', `${POD}.containers[demo].securityContext.capabilities.drop`, "container 'demo' does not drop ALL capabilities", 'set securityContext.capabilities.drop: [ALL]'],
+      ['capabilities', `${POD}.containers[demo].securityContext.capabilities.add[1]`, "container 'demo' adds capability SYS_ADMIN", 'add no capability other than NET_BIND_SERVICE'],
+      ['allow-privilege-escalation', `${POD}.containers[demo].securityContext.allowPrivilegeEscalation`, "container 'demo' does not set allowPrivilegeEscalation: false", 'set securityContext.allowPrivilegeEscalation: false'],
+      ['run-as-non-root', `${POD}.containers[demo].securityContext.runAsNonRoot`, "container 'demo' may run as root: runAsNonRoot is not true on the container or the pod", 'set securityContext.runAsNonRoot: true on the pod or the container'],
+      ['seccomp', `${POD}.containers[demo].securityContext.seccompProfile.type`, "container 'demo' uses seccomp profile 'Unconfined'", 'set securityContext.seccompProfile.type: RuntimeDefault on the pod'],
+      ['read-only-root-filesystem', `${POD}.containers[demo].securityContext.readOnlyRootFilesystem`, "container 'demo' can write to its root filesystem", 'set readOnlyRootFilesystem: true and mount an emptyDir where it must write'],
+      ['proc-mount', `${POD}.containers[demo].securityContext.procMount`, "container 'demo' uses procMount Unmasked", 'remove procMount (Default)'],
+      ['selinux', `${POD}.containers[demo].securityContext.seLinuxOptions.user`, 'SELinux user may not be set', 'remove seLinuxOptions.user'],
+      ['apparmor', `${POD}.containers[demo].securityContext.appArmorProfile.type`, "container 'demo' runs without AppArmor (Unconfined)", 'use appArmorProfile RuntimeDefault or Localhost'],
+    ]);
+  });
+
+  it('high-uid-gid: an id below 10000 or none at all, on the container or inherited from the pod', () => {
+    const at = `${CONTAINER}.securityContext`;
+    expect(
+      rows((objects) => {
+        const pod = get(objects, 'Deployment').spec.template.spec;
+        delete pod.securityContext.runAsGroup;
+        delete container(objects).securityContext.runAsGroup;
+        container(objects).securityContext.runAsUser = 1000;
+      }),
+    ).toEqual([
+      ['high-uid-gid', `${at}.runAsUser`, "container 'demo' runAsUser is 1000; ids below 10000 may collide with host users", 'set runAsUser to 10000 or above on the pod or the container'],
+      ['high-uid-gid', `${at}.runAsGroup`, "container 'demo' runAsGroup is not set; ids below 10000 may collide with host users", 'set runAsGroup to 10000 or above on the pod or the container'],
+    ]);
+    expect(rows((objects) => (container(objects).securityContext.runAsUser = 10000))).toEqual([]);
+    expect(
+      rows((objects) => {
+        get(objects, 'Deployment').spec.template.spec.securityContext.runAsGroup = 9999;
+        delete container(objects).securityContext.runAsGroup;
+      }).map((r) => r[2]),
+    ).toEqual(["container 'demo' runAsGroup is 9999; ids below 10000 may collide with host users"]);
+  });
+
+  it('seccomp: a pod-level profile counts for the container, and a bad one is reported at the pod', () => {
+    const onlyPod = (objects: any[]) => delete container(objects).securityContext.seccompProfile;
+    const podAt = `${POD}.securityContext.seccompProfile.type`;
+    expect(rows((objects) => { onlyPod(objects); get(objects, 'Deployment').spec.template.spec.securityContext.seccompProfile = { type: 'Localhost', localhostProfile: 'p.json' }; })).toEqual([]);
+    expect(rows((objects) => { onlyPod(objects); get(objects, 'Deployment').spec.template.spec.securityContext.seccompProfile = { type: 'Unconfined' }; })).toEqual([
+      ['seccomp', podAt, "container 'demo' uses seccomp profile 'Unconfined'", 'set securityContext.seccompProfile.type: RuntimeDefault on the pod'],
+    ]);
+    expect(rows((objects) => { onlyPod(objects); delete get(objects, 'Deployment').spec.template.spec.securityContext.seccompProfile; })).toEqual([
+      ['seccomp', `${CONTAINER}.securityContext.seccompProfile.type`, "container 'demo' has no seccomp profile (container or pod)", 'set securityContext.seccompProfile.type: RuntimeDefault on the pod'],
+    ]);
+  });
+
+  it('what the profile allows: hostIPC false, host port 0, NET_BIND_SERVICE, a safe sysctl, procMount Default, container_t, AppArmor RuntimeDefault', () => {
+    expect(
+      rows((objects) => {
+        const pod = get(objects, 'Deployment').spec.template.spec;
+        Object.assign(pod, { hostIPC: false, hostNetwork: false });
+        pod.securityContext.sysctls = [{ name: 'net.ipv4.ip_local_port_range', value: '1024 65535' }];
+        pod.securityContext.seLinuxOptions = { type: 'container_init_t', level: 's0:c1' };
+        const c = container(objects);
+        c.ports = [{ containerPort: 8080, hostPort: 0 }];
+        Object.assign(c.securityContext, { procMount: 'Default', appArmorProfile: { type: 'RuntimeDefault' }, seLinuxOptions: { type: '' }, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } });
+      }),
+    ).toEqual([]);
+  });
+});

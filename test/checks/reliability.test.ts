@@ -125,3 +125,154 @@ describe('reliability', () => {
     expect(finding).toMatchObject({ rule: 'reliability.min-replicas', severity: 'exception', reason: 'a singleton scheduler: two would double-dispatch' });
   });
 });
+
+describe('reliability: messages, fixes and the edges of each rule', () => {
+  const of = (objects: any[], rule: string, env?: any) => checkReliability({ objects, ...(env ? { env } : {}) }).filter((f) => f.rule === rule);
+  const pod = (objects: any[]) => get(objects, 'Deployment').spec.template.spec;
+
+  it('limits and requests: one finding per resource, naming the container and the field to set', () => {
+    const objects = moduleObjects();
+    delete container(objects).resources;
+    expect(of(objects, 'reliability.limits').map((f) => [f.path, f.message, f.fix])).toEqual([
+      [`${CONTAINER}.resources.limits.cpu`, "container 'demo' has no cpu limit", 'set resources.limits.cpu'],
+      [`${CONTAINER}.resources.limits.memory`, "container 'demo' has no memory limit", 'set resources.limits.memory'],
+    ]);
+    expect(of(objects, 'reliability.requests').map((f) => [f.path, f.message, f.fix])).toEqual([
+      [`${CONTAINER}.resources.requests.cpu`, "container 'demo' has no cpu request; the scheduler cannot place it by size", 'set resources.requests.cpu'],
+      [`${CONTAINER}.resources.requests.memory`, "container 'demo' has no memory request; the scheduler cannot place it by size", 'set resources.requests.memory'],
+    ]);
+  });
+
+  it('probes: the messages, a Service of another namespace does not count, init containers and Jobs need none', () => {
+    const objects = moduleObjects();
+    delete container(objects).readinessProbe;
+    delete container(objects).livenessProbe;
+    expect(of(objects, 'reliability.readiness-probe').map((f) => [f.severity, f.message, f.fix])).toEqual([
+      ['error', "container 'demo' has no readiness probe, yet a Service sends it traffic", 'add a readinessProbe on an endpoint that reports whether the container can serve'],
+    ]);
+    expect(of(objects, 'reliability.liveness-probe').map((f) => [f.message, f.fix])).toEqual([["container 'demo' has no liveness probe", 'add a livenessProbe on an endpoint that fails only when a restart helps']]);
+    get(objects, 'Service').metadata.namespace = 'icv-other';
+    expect(of(objects, 'reliability.readiness-probe').map((f) => [f.severity, f.message])).toEqual([['warning', "container 'demo' has no readiness probe"]]);
+
+    const init = moduleObjects();
+    pod(init).initContainers = [{ name: 'init', image: container(init).image }];
+    expect(checkReliability({ objects: init }).filter((f) => f.rule.includes('probe'))).toEqual([]);
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once', namespace: NAMESPACE }, spec: { template: { metadata: { labels: { app: 'once' } }, spec: { containers: [{ name: 'once', image: 'x:1', resources: container(moduleObjects()).resources }] } } } };
+    expect(checkReliability({ objects: [job] })).toEqual([]);
+  });
+
+  it('probes-identical: any handler the same is identical; another handler type differs', () => {
+    const objects = moduleObjects();
+    container(objects).livenessProbe = { ...container(objects).readinessProbe, periodSeconds: 99 };
+    expect(of(objects, 'reliability.probes-identical').map((f) => [f.path, f.message, f.fix])).toEqual([
+      [`${CONTAINER}.livenessProbe`, "container 'demo' uses the same check for readiness and liveness: an overload would restart it instead of shedding traffic", 'point liveness at a different endpoint than readiness'],
+    ]);
+    for (const handler of [{ tcpSocket: { port: 8080 } }, { exec: { command: ['true'] } }, { grpc: { port: 8080 } }]) {
+      const same = moduleObjects();
+      container(same).readinessProbe = { ...handler };
+      container(same).livenessProbe = { ...handler, periodSeconds: 5 };
+      expect(of(same, 'reliability.probes-identical'), JSON.stringify(handler)).toHaveLength(1);
+      container(same).livenessProbe = { httpGet: { path: '/live', port: 8080 } };
+      expect(of(same, 'reliability.probes-identical'), JSON.stringify(handler)).toEqual([]);
+    }
+  });
+
+  it('selector-labels: the message and fix; a bare Pod, a CronJob and a Job without selector are not checked, a Job with one is', () => {
+    const objects = moduleObjects();
+    get(objects, 'Deployment').spec.selector = { matchLabels: { app: 'other' } };
+    expect(of(objects, 'reliability.selector-labels').map((f) => [f.object, f.path, f.message, f.fix])).toEqual([
+      [DEPLOYMENT, 'spec.selector', "spec.selector does not select the pod template's labels", 'make spec.selector.matchLabels a subset of spec.template.metadata.labels'],
+    ]);
+    const template = { metadata: { labels: { app: 'x' } }, spec: { containers: [] } };
+    const job = (selector?: unknown) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: NAMESPACE }, spec: { ...(selector ? { selector } : {}), template } });
+    expect(of([job()], 'reliability.selector-labels')).toEqual([]);
+    expect(of([job({ matchLabels: { app: 'y' } })], 'reliability.selector-labels')).toHaveLength(1);
+    expect(of([{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: NAMESPACE, labels: { app: 'x' } }, spec: { containers: [] } }], 'reliability.selector-labels')).toEqual([]);
+    expect(of([{ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c', namespace: NAMESPACE }, spec: { schedule: '@daily', jobTemplate: { spec: { template } } } }], 'reliability.selector-labels')).toEqual([]);
+  });
+
+  it('min-replicas: the message names the replica source and the environment', () => {
+    const prod = fixtureEnv({ production: true });
+    expect(of(moduleObjects({ replicas: 1 }), 'reliability.min-replicas', prod).map((f) => [f.path, f.message, f.fix])).toEqual([
+      ['spec.replicas', "1 replica(s) (spec.replicas) in production environment 'fixture-prod': one pod lost is an outage", 'run at least 2 replicas in production'],
+    ]);
+    const scaled = moduleObjects({ autoscale: { min: 2, max: 4 } });
+    get(scaled, 'HorizontalPodAutoscaler').spec.minReplicas = 1;
+    expect(of(scaled, 'reliability.min-replicas', prod)[0]!.message).toBe(`1 replica(s) (${HPA} minReplicas) in production environment 'fixture-prod': one pod lost is an outage`);
+    expect(of(moduleObjects({ replicas: 2 }), 'reliability.min-replicas', prod)).toEqual([]);
+  });
+
+  it('pdb: the messages; a budget of another namespace does not count; percentages resolve against the replicas', () => {
+    const none = moduleObjects({ replicas: 3 }).filter((o) => o.kind !== 'PodDisruptionBudget');
+    expect(of(none, 'reliability.pdb').map((f) => [f.path, f.message, f.fix])).toEqual([
+      ['spec.selector', '3 replicas but no PodDisruptionBudget selects its pods: a node drain may evict them all at once', 'add a PodDisruptionBudget with maxUnavailable: 1 selecting these pods'],
+    ]);
+    const moved = moduleObjects({ replicas: 3 });
+    get(moved, 'PodDisruptionBudget').metadata.namespace = 'icv-other';
+    expect(of(moved, 'reliability.pdb').map((f) => f.object)).toEqual([DEPLOYMENT]);
+
+    const budget = (spec: Record<string, unknown>, replicas = 2) => {
+      const objects = moduleObjects({ replicas });
+      get(objects, 'PodDisruptionBudget').spec = { ...spec, selector: get(objects, 'PodDisruptionBudget').spec.selector };
+      return of(objects, 'reliability.pdb').map((f) => [f.object, f.path, f.message, f.fix]);
+    };
+    expect(budget({})).toEqual([[PDB, 'spec', 'sets neither minAvailable nor maxUnavailable', 'set maxUnavailable: 1']]);
+    expect(budget({ maxUnavailable: 0 })).toEqual([[PDB, 'spec.maxUnavailable', 'maxUnavailable 0 with 2 replica(s) allows no eviction: node drains would block', 'use maxUnavailable: 1']]);
+    expect(budget({ maxUnavailable: '0%' })).toEqual([[PDB, 'spec.maxUnavailable', 'maxUnavailable 0% with 2 replica(s) allows no eviction: node drains would block', 'use maxUnavailable: 1']]);
+    expect(budget({ maxUnavailable: '10%' }), 'a percentage rounds up, as Kubernetes does').toEqual([]);
+    expect(budget({ minAvailable: '51%' }), '51% of 2 rounds up to both').toHaveLength(1);
+    expect(budget({ maxUnavailable: 'one' }), 'a value that is neither a number nor a percentage is left to the schema').toEqual([]);
+    expect(budget({ minAvailable: '100%' })).toEqual([[PDB, 'spec.minAvailable', 'minAvailable 100% with 2 replica(s) allows no eviction: node drains would block', 'use maxUnavailable: 1']]);
+    expect(budget({ minAvailable: '50%' })).toEqual([]);
+    expect(budget({ minAvailable: 2 }, 3)).toEqual([]);
+    expect(budget({ minAvailable: 3 }, 3)).toHaveLength(1);
+  });
+
+  it('hpa: the messages, a target of another namespace is missing, minReplicas defaults to 1', () => {
+    const objects = moduleObjects({ autoscale: { min: 2, max: 4 } });
+    const hpa = get(objects, 'HorizontalPodAutoscaler');
+    hpa.spec.scaleTargetRef.name = 'ghost';
+    expect(of(objects, 'reliability.hpa').map((f) => [f.path, f.severity, f.message, f.fix])).toEqual([
+      ['spec.scaleTargetRef', 'error', `scales Deployment 'ghost', which does not exist in namespace '${NAMESPACE}'`, 'point scaleTargetRef at the workload it scales'],
+    ]);
+    hpa.spec.scaleTargetRef.name = 'demo';
+    get(objects, 'Deployment').metadata.namespace = 'icv-other';
+    expect(of(objects, 'reliability.hpa').map((f) => f.message)).toEqual([`scales Deployment 'demo', which does not exist in namespace '${NAMESPACE}'`]);
+    get(objects, 'Deployment').metadata.namespace = NAMESPACE;
+    get(objects, 'Deployment').spec.replicas = 3;
+    expect(of(objects, 'reliability.hpa').map((f) => [f.severity, f.message, f.fix])).toEqual([
+      ['warning', `its target ${DEPLOYMENT} also sets spec.replicas: every apply resets what the autoscaler chose`, 'remove spec.replicas from the autoscaled workload'],
+    ]);
+    delete get(objects, 'Deployment').spec.replicas;
+    delete hpa.spec.minReplicas;
+    hpa.spec.maxReplicas = 0;
+    expect(of(objects, 'reliability.hpa').map((f) => [f.path, f.message, f.fix])).toEqual([['spec.maxReplicas', 'maxReplicas 0 is below minReplicas 1', 'set maxReplicas to 1 or more']]);
+    hpa.spec.maxReplicas = 1;
+    expect(of(objects, 'reliability.hpa')).toEqual([]);
+  });
+
+  it('hpa: a budget whose minAvailable the minimum does not exceed names both and the value to raise to', () => {
+    const objects = moduleObjects({ autoscale: { min: 2, max: 4 } });
+    get(objects, 'PodDisruptionBudget').spec = { minAvailable: 2, selector: get(objects, 'PodDisruptionBudget').spec.selector };
+    expect(of(objects, 'reliability.hpa').map((f) => [f.object, f.path, f.message, f.fix])).toEqual([
+      [HPA, 'spec.minReplicas', `minReplicas 2 is not greater than ${PDB} minAvailable 2: node drains would block`, "raise minReplicas above 2 or lower the budget's minAvailable"],
+    ]);
+  });
+
+  it('spread: a constraint on another topology key, or for other pods, does not spread; required anti-affinity does', () => {
+    const spread = (change: (p: any) => void) => {
+      const objects = moduleObjects({ replicas: 3 });
+      delete pod(objects).affinity;
+      change(pod(objects));
+      return of(objects, 'reliability.spread').map((f) => [f.path, f.message, f.fix]);
+    };
+    const warning = [[`spec.template.spec.topologySpreadConstraints`, 'up to 3 replicas with nothing spreading them across nodes: one node down may take them all', 'add a topologySpreadConstraint or podAntiAffinity on kubernetes.io/hostname']];
+    expect(spread(() => {})).toEqual([]);
+    expect(spread((p) => (p.topologySpreadConstraints[0].topologyKey = 'topology.kubernetes.io/zone'))).toEqual(warning);
+    expect(spread((p) => (p.topologySpreadConstraints[0].labelSelector = { matchLabels: { app: 'other' } }))).toEqual(warning);
+    const term = (labels: Record<string, string>) => ({ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: labels } });
+    expect(spread((p) => { delete p.topologySpreadConstraints; p.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ 'app.kubernetes.io/name': 'demo' })] } }; })).toEqual([]);
+    expect(spread((p) => { delete p.topologySpreadConstraints; p.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'other' })] } }; })).toEqual(warning);
+    expect(spread((p) => { delete p.topologySpreadConstraints; p.affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { ...term({ 'app.kubernetes.io/name': 'demo' }), topologyKey: 'zone' } }] } }; })).toEqual(warning);
+  });
+});

@@ -85,3 +85,86 @@ describe('schema', () => {
     expectFinding(findings, 'schema.kubekey', 'Cluster/prod', 'spec.roleGroups.worker[0]');
   });
 });
+
+describe('schema: messages, fixes and the edges of each rule', () => {
+  const rows = (objects: any[], crds: readonly unknown[] = []) => checkSchema({ objects, customResourceDefinitions: crds }).map((f) => [f.rule, f.severity, f.path, f.message, f.fix]);
+
+  it('an object without apiVersion or kind, or without a name', () => {
+    expect(rows([{ kind: 'ConfigMap', metadata: { name: 'c' } }])).toEqual([['schema', 'error', 'apiVersion', 'object has no apiVersion or kind', 'set apiVersion and kind']]);
+    expect(rows([{ apiVersion: 'v1', metadata: { name: 'c' } }])).toEqual([['schema', 'error', 'kind', 'object has no apiVersion or kind', 'set apiVersion and kind']]);
+    expect(rows([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }])).toEqual([['schema', 'error', 'metadata.name', 'object has no metadata.name', 'give the object a name']]);
+  });
+
+  it('unknown kinds: built-in and custom named apart, with the key', () => {
+    expect(rows([{ apiVersion: 'apps/v1beta1', kind: 'Deployment', metadata: { name: 'd' } }])).toEqual([
+      ['schema.unknown-kind', 'warning', 'apiVersion', "built-in kind 'apps/v1beta1/Deployment' is not one this platform validates; it was not schema-checked", 'use a supported apiVersion/kind, or add its schema to infra/checks/schema.ts'],
+    ]);
+    expect(rows([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }])[0]![3]).toBe("custom resource kind 'example.com/v1/Widget' is not one this platform validates; it was not schema-checked");
+  });
+
+  it('built-in validation: the field path of a nested item, an unknown field, and the fix naming the kind', () => {
+    const objects = moduleObjects();
+    get(objects, 'Deployment').spec.template.spec.containers[0].ports[0].containerPort = 'http';
+    const [row] = rows(objects.filter((o) => o.kind === 'Deployment'));
+    expect(row!.slice(0, 3)).toEqual(['schema', 'error', 'spec.template.spec.containers[0].ports[0].containerPort']);
+    expect(row![3]).toMatch(/^spec\.template\.spec\.containers\[0\]\.ports\[0\]\.containerPort must be integer/);
+    expect(row![4]).toBe('fix the field to match the apps/v1 Deployment schema');
+  });
+
+  it('custom resources: a misspelt field is an error at its path; scope in both directions', () => {
+    const fields = rows([pipeline({ type: 'pipeline', pipeline: { name: 'p', jenkinsfile: 'x', jenkinsFile: 'y' } })], CRDS);
+    expect(fields.map((r) => [r[0], r[2], r[3]])).toEqual([['schema', 'spec.pipeline.jenkinsFile', 'spec.pipeline.jenkinsFile is not a field of this kind']]);
+    expect(rows([pipeline({ type: 'pipeline', pipeline: { name: 'p', jenkinsfile: 'x' } }, null)], CRDS)).toEqual([
+      ['schema', 'error', 'metadata.namespace', 'Pipeline is namespaced but has no metadata.namespace', 'set metadata.namespace'],
+    ]);
+    const project = { apiVersion: 'devops.kubesphere.io/v1alpha3', kind: 'DevOpsProject', metadata: { name: 'icv', namespace: 'x' }, spec: {} };
+    expect(rows([project], CRDS).filter((r) => r[2] === 'metadata.namespace')).toEqual([['schema', 'error', 'metadata.namespace', 'DevOpsProject is cluster-scoped and cannot have a namespace', 'remove metadata.namespace']]);
+  });
+
+  it('installer configs: an unknown field names the closest known one, or lists them; a non-object where a mapping belongs', () => {
+    const cluster = (spec: Record<string, unknown>) => rows([kubekeyCluster({ hosts: [{ name: 'n1', address: '10.0.0.1' }], roleGroups: { etcd: ['n1'], 'control-plane': ['n1'], worker: ['n1'] }, controlPlaneEndpoint: { internalLoadbalancer: 'haproxy', address: '' }, ...spec })]);
+    expect(cluster({})).toEqual([]);
+    expect(cluster({ hosts: [{ name: 'n1', address: '10.0.0.1', adress: 'x' }] })).toEqual([
+      ['schema.unknown-field', 'error', 'spec.hosts[0].adress', "'adress' is not a field Cluster knows here; the installer would ignore it", "did you mean 'address'?"],
+    ]);
+    const [far] = cluster({ controlPlaneEndpoint: { internalLoadbalancer: 'haproxy', address: '', zzzzzz: 1 } });
+    expect(far).toEqual(['schema.unknown-field', 'error', 'spec.controlPlaneEndpoint.zzzzzz', "'zzzzzz' is not a field Cluster knows here; the installer would ignore it", 'remove it (known here: internalLoadbalancer, domain, externalDNS, address, port, kubevip)']);
+    expect(cluster({ roleGroups: 'n1' })).toContainEqual(['schema', 'error', 'spec.roleGroups', 'spec.roleGroups must be an object', 'use a mapping here']);
+    expect(cluster({ hosts: [{ name: 'n1', address: '10.0.0.1', labels: { any: 'thing' } }] })).toEqual([]);
+    expect(cluster({ hosts: [{ name: 'n1', address: '10.0.0.1', Name: 'x' }] })[0]![4], 'case-insensitive').toBe("did you mean 'name'?");
+  });
+
+  it('kubekey: role groups naming unknown hosts, ranges allowed; no control plane; etcd type and members', () => {
+    const base = { hosts: [{ name: 'n1' }, { name: 'n2' }], controlPlaneEndpoint: { internalLoadbalancer: 'haproxy', address: '' } };
+    const kk = (spec: Record<string, unknown>) => rows([kubekeyCluster({ ...base, ...spec })]).filter((r) => r[0] === 'schema.kubekey').map((r) => [r[1], r[2], r[3], r[4]]);
+    expect(kk({ roleGroups: { etcd: ['n1'], 'control-plane': ['n1'], worker: ['n3', 'node[1:10]'] } })).toEqual([
+      ['error', 'spec.roleGroups.worker[0]', "role group 'worker' names 'n3', which is not in spec.hosts", 'list only hosts declared in spec.hosts'],
+    ]);
+    expect(kk({ roleGroups: { etcd: ['n1'], worker: ['n1'] } })).toEqual([['error', 'spec.roleGroups', 'no control-plane (or master) host: kk exits', 'add the control-plane hosts to spec.roleGroups.control-plane']]);
+    expect(kk({ roleGroups: { etcd: ['n1'], master: ['n1'], worker: ['n1'] } })).toEqual([]);
+    expect(kk({ roleGroups: { 'control-plane': ['n1'], worker: ['n1'] } })).toEqual([['error', 'spec.roleGroups.etcd', 'no etcd host while etcd.type is kubekey: kk exits', 'list the etcd members in spec.roleGroups.etcd']]);
+    expect(kk({ roleGroups: { 'control-plane': ['n1'], worker: ['n1'] }, etcd: { type: 'external' } })).toEqual([]);
+    expect(kk({ roleGroups: { etcd: ['n1'], 'control-plane': ['n1'], worker: ['n1'] }, etcd: { type: 'etcdadm' } })).toEqual([['error', 'spec.etcd.type', "etcd type 'etcdadm' is not kubekey, kubeadm or external", 'use etcd.type kubekey']]);
+    expect(kk({ roleGroups: { 'control-plane': ['n1'], worker: ['n1'] }, etcd: { type: 'kubeadm' } })).toEqual([]);
+  });
+
+  it('kubekey: the control-plane endpoint, the container manager, and insecure registries with containerd', () => {
+    const roleGroups = { etcd: ['n1'], 'control-plane': ['n1', 'n2'], worker: ['n1'] };
+    const kk = (spec: Record<string, unknown>) => rows([kubekeyCluster({ hosts: [{ name: 'n1' }, { name: 'n2' }], roleGroups, ...spec })]).filter((r) => r[0] === 'schema.kubekey').map((r) => [r[1], r[2], r[3], r[4]]);
+    expect(kk({ controlPlaneEndpoint: { internalLoadbalancer: 'haproxy', address: '10.0.0.9' } })).toEqual([
+      ['error', 'spec.controlPlaneEndpoint.address', "internalLoadbalancer haproxy needs an empty address, not '10.0.0.9'", 'set controlPlaneEndpoint.address to ""'],
+    ]);
+    expect(kk({ controlPlaneEndpoint: { address: '' } })).toEqual([
+      ['error', 'spec.controlPlaneEndpoint', '2 control-plane hosts but no load balancer: the API endpoint would be one host', 'set internalLoadbalancer: haproxy (or an external load balancer address)'],
+    ]);
+    expect(kk({ controlPlaneEndpoint: { address: '10.0.0.9' } })).toEqual([]);
+    expect(kk({ controlPlaneEndpoint: { internalLoadbalancer: 'haproxy', address: '' }, kubernetes: { containerManager: 'rkt' } })).toEqual([
+      ['error', 'spec.kubernetes.containerManager', "container manager 'rkt' is not docker, containerd, crio or isula", 'use containerManager: containerd'],
+    ]);
+    for (const manager of ['docker', 'crio', 'isula']) expect(kk({ controlPlaneEndpoint: { internalLoadbalancer: 'haproxy', address: '' }, kubernetes: { containerManager: manager }, registry: { insecureRegistries: ['h'] } }), manager).toEqual([]);
+    expect(kk({ controlPlaneEndpoint: { internalLoadbalancer: 'haproxy', address: '' }, kubernetes: { containerManager: 'containerd' }, registry: { insecureRegistries: ['h'] } })).toEqual([
+      ['warning', 'spec.registry.insecureRegistries', 'with containerd, insecureRegistries is only rendered as an http mirror endpoint (kubekey#2133)', 'trust the registry with registry.auths.<host>.certsPath or skipTLSVerify instead'],
+    ]);
+    expect(kk({ controlPlaneEndpoint: { internalLoadbalancer: 'haproxy', address: '' }, kubernetes: { containerManager: 'containerd' }, registry: { insecureRegistries: [] } })).toEqual([]);
+  });
+});

@@ -84,3 +84,58 @@ describe('secrets', () => {
     }
   });
 });
+
+describe('secrets: messages, fixes and the edges of each rule', () => {
+  const rows = (input: Parameters<typeof checkSecrets>[0]) => checkSecrets(input).map((f) => [f.rule, f.object, f.path, f.message, f.fix]);
+  const MARKER_FIX = 'write a redaction marker (secretMarker) and set the value with `pulumi config set --secret`';
+
+  it('plain-text: every non-public, non-empty, unredacted key; data is read as base64 when it is base64', () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    expect(rows({ objects: [secret({ data: { pin: b64('1234'), 'tls.crt': b64('cert'), 'ca.crt': b64('ca'), user: b64('u'), empty: '', odd: 'not base64!', marker: b64('<redacted:secret:x>'), number: 7 } })] })).toEqual([
+      ['secrets.plain-text', SECRET, 'data.pin', "Secret value 'pin' is plain text in the manifests", MARKER_FIX],
+      ['secrets.plain-text', SECRET, 'data.odd', "Secret value 'odd' is plain text in the manifests", MARKER_FIX],
+    ]);
+    expect(rows({ objects: [secret({ stringData: { password: '<redacted:secret:x>', 'tls.key': 'KEY' } })] })).toEqual([['secrets.plain-text', SECRET, "stringData['tls.key']", "Secret value 'tls.key' is plain text in the manifests", MARKER_FIX]]);
+  });
+
+  it('plain-text: custom resources and Helm values are walked through maps and lists; built-in kinds are not', () => {
+    const cr = { apiVersion: 'kubekey.kubesphere.io/v1alpha2', kind: 'Cluster', metadata: { name: 'c' }, spec: { hosts: [{ name: 'n1', password: 'p' }, { name: 'n2', password: '<redacted:secret:x>' }], registry: { auths: { h: { token: '' } } } } };
+    expect(rows({ objects: [cr] })).toEqual([['secrets.plain-text', 'Cluster/c', 'spec.hosts[0].password', "'password' is a secret in plain text", MARKER_FIX]]);
+    const builtIn = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: NAMESPACE }, spec: { password: 'p' } };
+    expect(rows({ objects: [builtIn] })).toEqual([]);
+    const release = { name: 'harbor', namespace: 'harbor', chart: 'harbor', repository: 'https://helm.goharbor.io', version: '1.0.0', values: { harborAdminPassword: 'Harbor12345', list: [{ secretKey: 'k' }], database: { internal: { password: '<redacted:secret:db>' } } } } as any;
+    expect(rows({ objects: [], helmReleases: [release] })).toEqual([
+      ['secrets.plain-text', 'HelmRelease/harbor/harbor', 'values.harborAdminPassword', "'harborAdminPassword' is a secret in plain text", MARKER_FIX],
+      ['secrets.plain-text', 'HelmRelease/harbor/harbor', 'values.list[0].secretKey', "'secretKey' is a secret in plain text", MARKER_FIX],
+    ]);
+  });
+
+  it('env-literal: the message names the container, the variable and the kind; a reference or an empty value passes', () => {
+    const objects = moduleObjects();
+    container(objects).env = [{ name: 'API_TOKEN', value: 'abc' }, { name: 'DB_PASSWORD', value: '' }, { name: 'LOG_LEVEL', value: 'info' }, { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }];
+    expect(rows({ objects })).toEqual([
+      ['secrets.env-literal', DEPLOYMENT, `${CONTAINER}.env[API_TOKEN].value`, "container 'demo' sets API_TOKEN to a literal value: the secret is readable by anyone who can read the Deployment", 'use valueFrom.secretKeyRef to a Secret filled from secret config'],
+    ]);
+  });
+
+  it('configmap: a secret-looking key, or a line assigning one, with the line number; placeholders of every form pass', () => {
+    const configMap = (data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: NAMESPACE }, data });
+    const CM = `ConfigMap/${NAMESPACE}/cfg`;
+    expect(rows({ objects: [configMap({ 'db-password': 'x', 'app.yaml': 'port: 1\nredis.password: s3cret\n', token: '${TOKEN}' })] })).toEqual([
+      ['secrets.configmap', CM, 'data.db-password', "ConfigMap key 'db-password' looks like a secret in plain text", 'move the value to a Secret filled from secret config'],
+      ['secrets.configmap', CM, "data['app.yaml']", "line 2 of 'app.yaml' sets redis.password in plain text", 'read the value from an environment variable backed by a Secret (e.g. ${MYSQL_PASSWORD})'],
+    ]);
+    for (const value of ['${DB_PASSWORD}', '{{ .Values.password }}', '$DB_PASSWORD', '<redacted:secret:db>']) {
+      expect(rows({ objects: [configMap({ 'app.yaml': `password: ${value}` })] }), value).toEqual([]);
+    }
+  });
+
+  it('stack-config: only icv: keys that name a secret; the fix names the stack', () => {
+    const text = 'config:\n  icv:mysqlPassword: hunter2\n  icv:logLevel: info\n  other:password: x\n  password: y\n  icv:redisPassword:\n    secure: v1:abc\n';
+    expect(checkStackConfig('deploy/Pulumi.prod.yaml', text).map((f) => [f.rule, f.object, f.path, f.message, f.fix])).toEqual([
+      ['secrets.stack-config', 'Pulumi.prod.yaml', "config['icv:mysqlPassword']", "'icv:mysqlPassword' is a secret stored in plain text in Pulumi.prod.yaml", 'remove it and run: pulumi config set --secret icv:mysqlPassword --stack prod'],
+    ]);
+    expect(checkStackConfig('Pulumi.test.yaml', 'encryptionsalt: x\n')).toEqual([]);
+    expect(checkStackConfig('Pulumi.test.yaml', '')).toEqual([]);
+  });
+});

@@ -10,7 +10,7 @@ import { InputError, type InputProblem } from '../../infra/model/errors.js';
 import { validateCatalog } from '../../infra/schema/catalog.js';
 import { normalizeRoutePath } from '../../infra/schema/catalog-rules.js';
 import { cutoverStage, migrationFieldProblems } from '../../infra/schema/cutover.js';
-import { parseReleases } from '../../infra/schema/releases.js';
+import { formatReleaseEntry, parseReleases } from '../../infra/schema/releases.js';
 
 /**
  * The edges of the validation rules that validation-rules.test.ts does not reach by breaking the real inputs once:
@@ -84,6 +84,15 @@ describe('release file problems are reported where the file has them', () => {
   });
   it('a file without modules', () => {
     expect(releaseProblems('releases: {}\n').length).toBeGreaterThan(0);
+  });
+  it('an entry is written back as the bare tag, or as a one-line map with its digest, and reads back the same', () => {
+    const digest = `sha256:${'0a'.repeat(32)}`;
+    expect(formatReleaseEntry({ tag: '1.4.2-3f9c2ab' })).toBe('1.4.2-3f9c2ab');
+    expect(formatReleaseEntry({ tag: '1.4.2-3f9c2ab', digest })).toBe(`{ tag: 1.4.2-3f9c2ab, digest: ${digest} }`);
+    expect(parseReleases(`modules:\n  a: ${formatReleaseEntry({ tag: '1.4.2-3f9c2ab', digest })}\n`, 'f.yaml')).toEqual({ a: { tag: '1.4.2-3f9c2ab', digest } });
+  });
+  it('an empty file is one problem at its root, not a crash', () => {
+    expect(releaseProblems('')).toEqual([': Invalid input: expected object, received null']);
   });
 });
 

@@ -303,6 +303,10 @@ describe('release rules (infra/schema/catalog.ts validateReleases, releases.ts)'
   for (const [rule, mutate, file, path, message] of cases) {
     it(`rejects ${rule}`, () => expectOnly(problemsAfter(mutate), file, path, message));
   }
+  it('accepts the real release tags: validateReleases throws nothing, not even an empty InputError', () => {
+    // The loader and problemsAfter collect an InputError's problems, so only a direct call sees an empty one.
+    for (const name of ['test', 'prod'] as const) expect(() => validateReleases(ENVS[name], CATALOG, FILES[name].releases)).not.toThrow();
+  });
 
   const digest = (c: string) => `sha256:${c.repeat(64)}`;
   it('promotion: a prod digest test never recorded is an error', () => {
