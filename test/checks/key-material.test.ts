@@ -36,6 +36,11 @@ describe('secrets.key-material', () => {
     expect(checkKeyMaterial({ objects: unnamed }).map((f) => f.path)).toEqual([`${CONTAINER}.env[0].value`]);
     expect(checkKeyMaterial({ objects: moduleObjects() })).toEqual([]);
   });
+
+  it('only ConfigMaps are read for data: a Secret holding a PEM key in its data is where key material belongs', () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls', namespace: NAMESPACE }, data: { 'tls.key': PEM }, binaryData: { 'key.bin': Buffer.from(PEM).toString('base64') } };
+    expect(checkKeyMaterial({ objects: [secret] })).toEqual([]);
+  });
 });
 
 describe('the Harbor chart\'s workloads, unrendered', () => {
