@@ -166,6 +166,19 @@ describe('findings', () => {
     expect(applyExceptions([f({})], twice)[0]!.severity, 'the first object of a name counts').toBe('exception');
   });
 
+  it('objectRef: a name or namespace that is not a string does not count; exceptionReason reads objects without metadata or template metadata', () => {
+    expect(objectRef({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 42, namespace: 'ns' } } as any)).toBe('Pod/ns/<unnamed>');
+    expect(objectRef({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 7 } } as any)).toBe('Pod/p');
+    expect(exceptionReason({ apiVersion: 'v1', kind: 'Pod' } as any, 'r.a')).toBeUndefined();
+    expect(exceptionReason(deployment({ spec: {} }) as any, 'r.a')).toBeUndefined();
+  });
+
+  it('applyExceptions passes an existing exception through as it is, even when its object declares a reason', () => {
+    const objects = [{ apiVersion: 'v1', kind: 'Kind', metadata: { name: 'a', namespace: 'ns', annotations: { 'exceptions.icv.io/r.a': 'declared' } } }];
+    const existing = f({ severity: 'exception' });
+    expect(applyExceptions([existing], objects)).toEqual([existing]);
+  });
+
   it('sortFindings: severity, then rule, object, path and message; countFindings counts each severity', () => {
     const list = [f({ severity: 'exception' }), f({ severity: 'warning' }), f({ rule: 'r.b' }), f({ object: 'Kind/ns/b' }), f({ path: 'q' }), f({ message: 'n' }), f({})];
     expect(sortFindings(list).map((x) => [x.severity, x.rule, x.object, x.path, x.message])).toEqual([
