@@ -130,6 +130,18 @@ describe('kube helpers', () => {
     expect(scaledValue('25%x', 10)).toBeUndefined();
     expect(scaledValue(undefined, 10)).toBeUndefined();
   });
+
+  it('objects and entries missing the fields a helper reads: no crash, and nothing selected or targeted', () => {
+    expect(podTemplate({ apiVersion: 'v1', kind: 'Pod', spec: { containers: [] } } as any)?.labels).toEqual({});
+    expect(selectorMatches({ matchExpressions: ['junk'] }, { app: 'a' })).toBe(false);
+    const workload = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'ns' } } as any;
+    const hpa = (spec?: unknown) => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h', namespace: 'ns' }, ...(spec ? { spec } : {}) }) as any;
+    expect(autoscalerFor(workload, [hpa(), hpa({ minReplicas: 2 })])).toBeUndefined();
+    const targeting = hpa({ scaleTargetRef: { kind: 'Deployment', name: 'd' } });
+    expect(autoscalerFor({ apiVersion: 'apps/v1', kind: 'Deployment' } as any, [{ ...targeting, metadata: { name: 'h' } }])).toBeUndefined();
+    expect(replicaRange(workload, [])).toEqual({ min: 1, max: 1 });
+    expect(scaledValue(['50%'], 4), 'a list whose text looks like a percentage is no percentage').toBeUndefined();
+  });
 });
 
 describe('findings', () => {
