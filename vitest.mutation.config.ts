@@ -8,7 +8,7 @@ import base from './vitest.config.js';
  * the scanners (external binaries). `test/support/no-snapshots.ts` makes any other snapshot assertion pass
  * unconditionally, so only named assertions can kill a mutant.
  */
-export default mergeConfig(base, defineConfig({
+const config = mergeConfig(base, defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: [
@@ -32,3 +32,7 @@ export default mergeConfig(base, defineConfig({
     hookTimeout: 120_000,
   },
 }));
+
+// Stryker re-runs the same vitest for every mutant: a value shared through the run's directory (test/support/
+// global-setup.ts) would carry one mutant's results into the next, so each worker makes its own (perWorker only).
+export default { ...config, test: { ...config.test, globalSetup: [] } };

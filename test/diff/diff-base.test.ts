@@ -14,9 +14,12 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-/** The working tree bumps the image of the scratch repository's last commit, uncommitted. */
+/**
+ * The working tree bumps the image of the scratch repository's last commit, uncommitted. The launcher is in the
+ * working tree only, so the working tree's synth runs through it and the commit's, as in older commits, through tsx.
+ */
 describe('npm run diff -- --base <ref>', () => {
-  const repo = scratchRepository();
+  const repo = scratchRepository({ commitLauncher: false });
   setImage(repo, '1.1.0');
 
   it('synthesizes the ref in a temporary worktree (committed files only), compares the working tree, and removes the worktree', async () => {

@@ -11,10 +11,14 @@ export function git(cwd: string, ...args: string[]): string {
   return result.stdout.trim();
 }
 
-/** A stand-in for the platform's synth: writes one Deployment per environment with the image named in image.txt. */
+/**
+ * A stand-in for the platform's synth: writes one Deployment per environment with the image named in image.txt.
+ * Plain JavaScript, so the same text serves as `infra/cli/synth.ts` (which the diff runs through tsx in a tree
+ * without the launcher, as in older commits of the platform) and as the body of the launcher below.
+ */
 const FAKE_SYNTH = `import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-const out = process.argv[process.argv.indexOf('--out') + 1]!;
+const out = process.argv[process.argv.indexOf('--out') + 1];
 const image = readFileSync('image.txt', 'utf8').trim();
 for (const env of ['prod', 'test']) {
   mkdirSync(join(out, env, 'manifests', 'module'), { recursive: true });
@@ -24,10 +28,28 @@ for (const env of ['prod', 'test']) {
 `;
 
 /**
- * A scratch repository on branch main: commit 1 has no synth, commit 2 adds a fake one that deploys image.txt
- * (`harbor.icv.local/icv/demo:1.0.0`). This repository's node_modules is linked in, ignored by git.
+ * A stand-in for infra/cli/run-bundled.mjs, called as the diff calls the platform's (`node infra/cli/run-bundled.mjs
+ * synth --out DIR`): the fake synth in plain node, started in a fraction of tsx's time.
  */
-export function scratchRepository(): string {
+const FAKE_LAUNCHER = `if (process.argv[2] !== 'synth') {
+  process.stderr.write('unknown command ' + process.argv[2] + '\\n');
+  process.exit(2);
+}
+${FAKE_SYNTH}`;
+
+export interface ScratchOptions {
+  /**
+   * Commit the launcher (infra/cli/run-bundled.mjs) with the synth; when false it is only in the working tree, so a
+   * worktree of a commit has the synth without the launcher and runs it through tsx. @default true
+   */
+  readonly commitLauncher?: boolean;
+}
+
+/**
+ * A scratch repository on branch main: commit 1 has no synth, commit 2 adds a fake one that deploys image.txt
+ * (`harbor.icv.local/icv/demo:1.0.0`) and its launcher. This repository's node_modules is linked in, ignored by git.
+ */
+export function scratchRepository(options: ScratchOptions = {}): string {
   const repo = temporaryDirectory('icv-diff-repo-');
   git(repo, 'init', '-q', '-b', 'main');
   writeFileSync(join(repo, 'README.md'), 'scratch\n');
@@ -38,8 +60,10 @@ export function scratchRepository(): string {
   setImage(repo, '1.0.0');
   mkdirSync(join(repo, 'infra/cli'), { recursive: true });
   writeFileSync(join(repo, 'infra/cli/synth.ts'), FAKE_SYNTH);
+  if (options.commitLauncher ?? true) writeFileSync(join(repo, 'infra/cli/run-bundled.mjs'), FAKE_LAUNCHER);
   git(repo, 'add', '.');
   git(repo, 'commit', '-qm', 'platform');
+  writeFileSync(join(repo, 'infra/cli/run-bundled.mjs'), FAKE_LAUNCHER);
   linkNodeModules(repo);
   return repo;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SECRET_KEYS, type SecretKey } from '../../infra/model/secrets.js';
-import { perWorker } from '../support/shared.js';
+import { perWorker, RUN_DIRECTORY_VARIABLE } from '../support/shared.js';
 
 /** What the Pulumi CLI would hand a stack's program, read from the files; no vitest here, so child processes use it too. */
 
@@ -30,19 +30,35 @@ export function stackConfigFromFiles(stack: string, root = process.cwd()): Recor
 }
 
 /**
- * A self-signed certificate and its key, made once per test process with openssl (never stored anywhere); kept on
- * globalThis (test/support/shared.ts) so that a re-evaluation of this module (vi.resetModules) gives the same one.
+ * A self-signed certificate and its key, made with openssl (never stored in the repository): once per `vitest run`
+ * by test/support/global-setup.ts into the run's directory, which both workers and their children read; made once per
+ * process where there is no such directory (a child started outside vitest, Stryker's runs). Kept on globalThis
+ * (test/support/shared.ts) so that a re-evaluation of this module (vi.resetModules) gives the same one.
  */
 export function testCertificate(): { cert: string; key: string } {
   return perWorker('test-certificate', () => {
+    const shared = process.env[RUN_DIRECTORY_VARIABLE];
+    if (shared && existsSync(join(shared, CERT_FILE))) return readCertificate(shared);
     const dir = mkdtempSync(join(tmpdir(), 'icv-test-cert-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=*.icv.test', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-      return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+      return writeTestCertificate(dir);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+}
+
+const CERT_FILE = 'test-cert.pem';
+const KEY_FILE = 'test-key.pem';
+
+/** Makes a self-signed certificate and its key in `dir` (test-cert.pem, test-key.pem) and returns them. */
+export function writeTestCertificate(dir: string): { cert: string; key: string } {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=*.icv.test', '-keyout', join(dir, KEY_FILE), '-out', join(dir, CERT_FILE)], { stdio: 'ignore' });
+  return readCertificate(dir);
+}
+
+function readCertificate(dir: string): { cert: string; key: string } {
+  return { cert: readFileSync(join(dir, CERT_FILE), 'utf8'), key: readFileSync(join(dir, KEY_FILE), 'utf8') };
 }
 
 /** A recognisable test value for each secret of a stack, each in the format the program checks. */

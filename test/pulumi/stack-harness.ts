@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { vi } from 'vitest';
-import { deepFreeze, perWorker } from '../support/shared.js';
+import { deepFreeze, perRun, perWorker } from '../support/shared.js';
 import { clusterUid, mockClusterRead, mockStackConfig, testSecrets } from './stack-files.js';
 
 export { clusterUid, stackConfigFromFiles, testKubeconfig, testSecrets } from './stack-files.js';
@@ -72,12 +72,13 @@ export interface RunOptions {
 }
 
 /**
- * The run of the real entry point on a stack's own config (`runProgram(stack)` with no options), done once per test
- * worker and shared by the files that only read it (the stack suites, the secret search, await control's default),
- * frozen. A test that mocks a module or changes the config runs its own with `runProgram`.
+ * The run of the real entry point on a stack's own config (`runProgram(stack)` with no options), done once per
+ * `vitest run` (in whichever worker asks first; the other reads its copy: test/support/shared.ts `perRun`) and shared
+ * by the files that only read it (the stack suites, the secret search, await control's default), frozen. A test that
+ * mocks a module or changes the config runs its own with `runProgram`.
  */
 export function sharedProgramRun(stack: string): Promise<ProgramRun> {
-  return perWorker(`program-run:${stack}`, () => runProgram(stack).then(deepFreeze));
+  return perWorker(`program-run:${stack}`, () => perRun(`program-run:${stack}`, () => runProgram(stack)).then(deepFreeze));
 }
 
 /**
