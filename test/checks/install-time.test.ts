@@ -1,7 +1,7 @@
 import { stringify, parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { checkInstallTime } from '../../infra/checks/index.js';
-import { KUBEKEY_CLUSTER_FILE, KUBESPHERE_CONFIGURATION_FILE } from '../../infra/install-time/index.js';
+import { checkInstallTime, installTimeFindings } from '../../infra/checks/index.js';
+import { declaredKubeSphere, KUBEKEY_CLUSTER_FILE, KUBESPHERE_CONFIGURATION_FILE, type InstallEvaluation } from '../../infra/install-time/index.js';
 import { KubeKeyCluster } from '../../infra/synth/cluster/kubekey-cluster.js';
 import { KubeSphereInstaller } from '../../infra/synth/cluster/kubesphere-installer.js';
 import { fixtureEnv } from './fixtures.js';
@@ -37,5 +37,18 @@ describe('install-time checks on the written artifacts', () => {
     const rewrite = checkInstallTime({ objects: [], env: fixtureEnv(), artifacts: artifacts((c) => delete c.spec.terminal) }).find((f) => f.rule === 'install-time.installer-rewrite')!;
     expect(rewrite).toMatchObject({ object: OBJECT, path: 'spec', fix: 'start from the full upstream deploy/cluster-configuration.yaml so that every key the migration looks for is present' });
     expect(rewrite.message).toMatch(/^ks-installer v3\.4\.1 generate_new_cluster_configuration rewrites the ClusterConfiguration \(.+\), forcing common\.es\.enabled=false and common\.opensearch\.enabled=true$/);
+  });
+
+  it("each of kk's notes and each of the installer's upgrade reasons is listed, '; ' and ', ' between them", () => {
+    const declared = declaredKubeSphere(fixtureEnv());
+    const evaluation: InstallEvaluation = {
+      kk: { source: 'kk-builtin-template', notes: ['--with-kubesphere given', 'the file has no ClusterConfiguration'] },
+      runs: [{ migration: { writesBack: true, upgradeReasons: ['no spec.terminal', 'no spec.gatekeeper'], spec: {} }, outcome: declared }],
+      outcome: declared,
+    };
+    expect(installTimeFindings(evaluation, declared, 'kk create cluster').map((f) => [f.rule, f.path, f.message])).toEqual([
+      ['install-time.kk-hand-off', '', '`kk create cluster`: --with-kubesphere given; the file has no ClusterConfiguration'],
+      ['install-time.installer-rewrite', 'spec', 'ks-installer v3.4.1 generate_new_cluster_configuration rewrites the ClusterConfiguration (no spec.terminal, no spec.gatekeeper), forcing common.es.enabled=false and common.opensearch.enabled=true'],
+    ]);
   });
 });

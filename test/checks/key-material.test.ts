@@ -36,6 +36,11 @@ describe('secrets.key-material', () => {
     expect(checkKeyMaterial({ objects: unnamed }).map((f) => f.path)).toEqual([`${CONTAINER}.env[0].value`]);
     expect(checkKeyMaterial({ objects: moduleObjects() })).toEqual([]);
   });
+
+  it('only ConfigMaps are read for data: a Secret holding a PEM key in its data is where key material belongs', () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls', namespace: NAMESPACE }, data: { 'tls.key': PEM }, binaryData: { 'key.bin': Buffer.from(PEM).toString('base64') } };
+    expect(checkKeyMaterial({ objects: [secret] })).toEqual([]);
+  });
 });
 
 describe('the Harbor chart\'s workloads, unrendered', () => {
@@ -85,5 +90,20 @@ describe('the Harbor chart\'s workloads, unrendered', () => {
     const [core, ...rest] = chartWorkloads(spec);
     expect(unrenderedChartWorkloads([spec], [core!])).toEqual(rest);
     expect(unrenderedChartWorkloads([spec], [{ ...core!, metadata: { ...core!.metadata, namespace: 'other' } }])).toHaveLength(rest.length + 1);
+  });
+
+  it('with empty values every component runs one replica, unannotated; only database and redis can be external; each an apps/v1 object', () => {
+    const spec = release();
+    const workloads = chartWorkloads({ ...spec, values: {} });
+    expect(workloads.map((w) => [w.apiVersion, w.metadata?.name, (w.spec as any).replicas, (w.spec as any).template.metadata.annotations])).toEqual(
+      ['core', 'portal', 'registry', 'jobservice', 'database', 'redis', 'trivy'].map((c) => ['apps/v1', harborObjectName(spec.name, c as any), 1, undefined]),
+    );
+    const external = { core: { type: 'external' }, portal: { type: 'external' }, trivy: { type: 'external' } };
+    expect(chartWorkloads({ ...spec, values: external })).toHaveLength(7);
+  });
+
+  it('objects without metadata among the checked ones hide no workload', () => {
+    const spec = release();
+    expect(unrenderedChartWorkloads([spec], [{ apiVersion: 'v1', kind: 'List' } as any])).toEqual(chartWorkloads(spec));
   });
 });

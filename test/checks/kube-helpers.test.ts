@@ -130,6 +130,18 @@ describe('kube helpers', () => {
     expect(scaledValue('25%x', 10)).toBeUndefined();
     expect(scaledValue(undefined, 10)).toBeUndefined();
   });
+
+  it('objects and entries missing the fields a helper reads: no crash, and nothing selected or targeted', () => {
+    expect(podTemplate({ apiVersion: 'v1', kind: 'Pod', spec: { containers: [] } } as any)?.labels).toEqual({});
+    expect(selectorMatches({ matchExpressions: ['junk'] }, { app: 'a' })).toBe(false);
+    const workload = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'ns' } } as any;
+    const hpa = (spec?: unknown) => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h', namespace: 'ns' }, ...(spec ? { spec } : {}) }) as any;
+    expect(autoscalerFor(workload, [hpa(), hpa({ minReplicas: 2 })])).toBeUndefined();
+    const targeting = hpa({ scaleTargetRef: { kind: 'Deployment', name: 'd' } });
+    expect(autoscalerFor({ apiVersion: 'apps/v1', kind: 'Deployment' } as any, [{ ...targeting, metadata: { name: 'h' } }])).toBeUndefined();
+    expect(replicaRange(workload, [])).toEqual({ min: 1, max: 1 });
+    expect(scaledValue(['50%'], 4), 'a list whose text looks like a percentage is no percentage').toBeUndefined();
+  });
 });
 
 describe('findings', () => {
@@ -164,6 +176,19 @@ describe('findings', () => {
     ]);
     const twice = [objects[0]!, { ...objects[0]!, metadata: { name: 'a', namespace: 'ns' } }];
     expect(applyExceptions([f({})], twice)[0]!.severity, 'the first object of a name counts').toBe('exception');
+  });
+
+  it('objectRef: a name or namespace that is not a string does not count; exceptionReason reads objects without metadata or template metadata', () => {
+    expect(objectRef({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 42, namespace: 'ns' } } as any)).toBe('Pod/ns/<unnamed>');
+    expect(objectRef({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 7 } } as any)).toBe('Pod/p');
+    expect(exceptionReason({ apiVersion: 'v1', kind: 'Pod' } as any, 'r.a')).toBeUndefined();
+    expect(exceptionReason(deployment({ spec: {} }) as any, 'r.a')).toBeUndefined();
+  });
+
+  it('applyExceptions passes an existing exception through as it is, even when its object declares a reason', () => {
+    const objects = [{ apiVersion: 'v1', kind: 'Kind', metadata: { name: 'a', namespace: 'ns', annotations: { 'exceptions.icv.io/r.a': 'declared' } } }];
+    const existing = f({ severity: 'exception' });
+    expect(applyExceptions([existing], objects)).toEqual([existing]);
   });
 
   it('sortFindings: severity, then rule, object, path and message; countFindings counts each severity', () => {

@@ -220,3 +220,111 @@ describe('network: the edges of each rule', () => {
     expect(missing.message).toBe(`routes to Service 'demo', which does not exist in namespace '${NAMESPACE}'`);
   });
 });
+
+describe('network: which objects each rule reads, and entries missing the fields it reads', () => {
+  const rules = (objects: any[], rule: string) => checkNetwork({ objects }).filter((f) => f.rule === rule);
+  const pod = (objects: any[]) => get(objects, 'Deployment').spec.template.spec;
+
+  it('policy-coverage: a CronJob without a policy is reported at its job template\'s pod labels', () => {
+    const objects = moduleObjects().filter((o) => o.kind !== 'NetworkPolicy');
+    const deployment = get(objects, 'Deployment');
+    const cronJob = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: NAMESPACE }, spec: { schedule: '0 1 * * *', jobTemplate: { spec: { template: deployment.spec.template } } } };
+    expect(rules([cronJob], 'network.policy-coverage').map((f) => [f.object, f.path])).toEqual([[`CronJob/${NAMESPACE}/nightly`, 'spec.jobTemplate.spec.template.metadata.labels']]);
+  });
+
+  it('policy-coverage: policyTypes entries that are not strings are dropped, leaving the default', () => {
+    const objects = moduleObjects();
+    get(objects, 'NetworkPolicy').spec.policyTypes = [42];
+    expect(get(objects, 'NetworkPolicy').spec.egress).toBeDefined();
+    expect(rules(objects, 'network.policy-coverage')).toEqual([]);
+  });
+
+  it('policy-selects-pods: a NetworkPolicy without spec selects nothing: an error, not a crash', () => {
+    const bare = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'bare', namespace: NAMESPACE } };
+    expect(rules([...moduleObjects(), bare], 'network.policy-selects-pods').map((f) => [f.object, f.severity, f.message])).toEqual([
+      [`NetworkPolicy/${NAMESPACE}/bare`, 'error', `selects no pod in namespace '${NAMESPACE}': it protects nothing`],
+    ]);
+  });
+
+  it('egress-internet: a rule without destinations names any destination; entries that are not objects', () => {
+    const objects = moduleObjects();
+    get(objects, 'NetworkPolicy').spec.egress = ['junk', { to: ['junk', { ipBlock: { cidr: '10.0.0.0/8' } }] }];
+    expect(rules(objects, 'network.egress-internet').map((f) => [f.path, f.message])).toEqual([['spec.egress[0].to', 'allows egress to any destination, the internet included']]);
+  });
+
+  it('service-target-port: one container or one port of it naming the targetPort is enough; the message lists every pod without it', () => {
+    const objects = moduleObjects();
+    const target = get(objects, 'Service').spec.ports[0].targetPort;
+    expect(typeof target).toBe('string');
+    const main = pod(objects).containers[0];
+    main.ports = ['junk', { name: 'metrics', containerPort: 9090 }, ...main.ports];
+    pod(objects).containers.push({ name: 'sidecar', image: main.image });
+    expect(rules(objects, 'network.service-target-port')).toEqual([]);
+    const two = moduleObjects();
+    get(two, 'Service').spec.ports[0].targetPort = 'grpc';
+    two.push({ ...structuredClone(get(two, 'Deployment')), metadata: { ...get(two, 'Deployment').metadata, name: 'demo2' } });
+    expect(rules(two, 'network.service-target-port').map((f) => f.message)).toEqual(["targetPort 'grpc' names no container port of Deployment/demo, Deployment/demo2"]);
+  });
+
+  it('service-selects-pods: only a StatefulSet\'s pods carry the pod-name label', () => {
+    const objects = moduleObjects();
+    get(objects, 'Service').spec.selector = { 'statefulset.kubernetes.io/pod-name': 'demo-0' };
+    expect(rules(objects, 'network.service-selects-pods').map((f) => f.object)).toEqual([SERVICE]);
+  });
+
+  it('service-endpoints: only EndpointSlices labelled with the Service\'s name count; unnamed and non-object ports', () => {
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'mysql', namespace: 'icv-stateful' }, spec: { ports: [{ port: 3306 }] } };
+    const slice = (kind: string, serviceName: string, ports: unknown[]) => ({ apiVersion: 'discovery.k8s.io/v1', kind, metadata: { name: 's', namespace: 'icv-stateful', labels: { 'kubernetes.io/service-name': serviceName } }, ports });
+    const paths = (...objects: any[]) => rules(objects, 'network.service-endpoints').map((f) => f.path);
+    expect(paths(service, slice('EndpointSlice', 'mysql', ['junk', { port: 3306 }]))).toEqual([]);
+    expect(paths(service, slice('ConfigMap', 'mysql', [{ port: 3306 }]))).toEqual(['spec.selector']);
+    expect(paths(service, slice('EndpointSlice', 'other', [{ port: 3306 }]))).toEqual(['spec.selector']);
+    const endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'mysql', namespace: 'icv-stateful' }, subsets: ['junk', { ports: ['junk', { port: 3306 }] }] };
+    expect(paths(service, endpoints)).toEqual([]);
+  });
+
+  it('ingress-backend: only Ingresses are read; rules, paths and backends that are not objects or name no Service are skipped', () => {
+    const objects = moduleObjects();
+    const lookalike = { apiVersion: 'example.io/v1', kind: 'IngressRoute', metadata: { name: 'r', namespace: NAMESPACE }, spec: { defaultBackend: { service: { name: 'ghost', port: { number: 1 } } }, rules: [{ http: { paths: [{ backend: { service: { name: 'ghost' } } }] } }] } };
+    expect(rules([...objects, lookalike], 'network.ingress-backend')).toEqual([]);
+    const ingress = get(objects, 'Ingress');
+    ingress.spec.rules.unshift('junk', { host: 'x.example.cn' }, { http: { paths: ['junk', { path: '/' }, { path: '/r', backend: { resource: { kind: 'Bucket', name: 'b' } } }] } });
+    expect(rules(objects, 'network.ingress-backend')).toEqual([]);
+  });
+
+  it('ingress-backend: a port by number or by name that the Service exposes passes; the message lists every port, unnamed ones by number', () => {
+    const objects = moduleObjects();
+    const service = get(objects, 'Service');
+    service.spec.ports = [{ name: 'http', port: 8080, targetPort: service.spec.ports[0].targetPort }, { port: 9090 }];
+    const ingress = get(objects, 'Ingress');
+    const backend = ingress.spec.rules[0].http.paths[0].backend.service;
+    backend.port = { number: 8080 };
+    expect(rules(objects, 'network.ingress-backend')).toEqual([]);
+    backend.port = { name: 'http' };
+    expect(rules(objects, 'network.ingress-backend')).toEqual([]);
+    backend.port = { number: 81 };
+    expect(rules(objects, 'network.ingress-backend').map((f) => f.message)).toEqual(["Service 'demo' exposes no port 81 (it exposes http:8080, :9090)"]);
+  });
+
+  it('an Ingress routing to a Service without spec finds no port on it', () => {
+    const objects = moduleObjects();
+    const service = get(objects, 'Service');
+    delete service.spec;
+    expect(rules(objects, 'network.ingress-backend').map((f) => f.message)).toEqual([expect.stringMatching(/^Service 'demo' exposes no port .* \(it exposes none\)$/)]);
+  });
+
+  it('objects without metadata are read without a crash', () => {
+    const template = structuredClone(get(moduleObjects(), 'Deployment').spec.template);
+    const objects = [
+      { apiVersion: 'apps/v1', kind: 'Deployment', spec: { selector: { matchLabels: template.metadata.labels }, template } },
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', spec: { selector: { matchLabels: template.metadata.labels }, template } },
+      { apiVersion: 'v1', kind: 'Service', spec: { selector: template.metadata.labels, ports: [{ port: 1, targetPort: 'grpc' }] } },
+      { apiVersion: 'v1', kind: 'Service', spec: { ports: [{ port: 1 }] } },
+      { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', ports: [] },
+      { apiVersion: 'v1', kind: 'Endpoints', subsets: [] },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', spec: { defaultBackend: { service: { name: 'demo', port: { number: 1 } } } } },
+    ];
+    expect(() => checkNetwork({ objects: objects as any[] })).not.toThrow();
+    expect(new Set(checkNetwork({ objects: objects as any[] }).map((f) => f.rule))).toEqual(new Set(['network.policy-coverage', 'network.service-target-port', 'network.service-endpoints', 'network.ingress-backend']));
+  });
+});

@@ -93,3 +93,92 @@ describe('network.nodeport-reachable, externalTrafficPolicy Cluster', () => {
     expect(rows(nodePort('Cluster', (o) => (get(o, 'Service').spec.type = 'ClusterIP')))).toEqual([]);
   });
 });
+
+describe('network.nodeport-reachable: which objects it reads, and entries missing the fields it reads', () => {
+  const withEnv = (network: Record<string, unknown>) => {
+    const env = fixtureEnv();
+    return { ...env, cluster: { ...env.cluster, network: { ...env.cluster.network, ...network } } } as any;
+  };
+  const second = (o: any[], change: (d: any) => void = () => {}) => {
+    const copy = structuredClone(get(o, 'Deployment'));
+    copy.metadata.name = 'demo2';
+    change(copy);
+    o.push(copy);
+  };
+
+  it('only NodePort Services are checked, and only NetworkPolicies isolate or admit', () => {
+    const lookalike = { apiVersion: 'example.io/v1', kind: 'Gateway', metadata: { name: 'g', namespace: NAMESPACE }, spec: { type: 'NodePort', externalTrafficPolicy: 'Local' } };
+    expect(rows([...moduleObjects(), lookalike])).toEqual([]);
+    const admitsAll = { apiVersion: 'example.io/v1', kind: 'GlobalPolicy', metadata: { name: 'p', namespace: NAMESPACE }, spec: { podSelector: {}, ingress: [{}] } };
+    expect(rows(nodePort('Cluster', (o) => o.push(admitsAll)))).toHaveLength(1);
+    expect(rows([...moduleObjects(), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bare', namespace: NAMESPACE } }])).toEqual([]);
+  });
+
+  it('Local: pods of another namespace are no backends; every backend must be a DaemonSet tolerating every taint, and the message lists them all', () => {
+    expect(rows(nodePort('Local', (o) => (get(o, 'Deployment').metadata.namespace = 'icv-other')))[0]![3]).toBe(localMessage('no pods'));
+    const tolerating = nodePort('Local', (o) => (get(o, 'Deployment').spec.template.spec.tolerations = ['junk', { operator: 'Exists' }]));
+    expect(rows(tolerating)[0]![3], 'a Deployment tolerating everything still does not run on every node').toBe(localMessage('Deployment/demo'));
+    const mixed = nodePort('Local', (o) => {
+      get(o, 'Deployment').spec.template.spec.tolerations = [{ operator: 'Exists' }];
+      second(o, (d) => {
+        d.kind = 'DaemonSet';
+        delete d.spec.replicas;
+      });
+    });
+    expect(rows(mixed)[0]![3]).toBe(localMessage('Deployment/demo, DaemonSet/demo2'));
+    const daemons = nodePort('Local', (o) => {
+      const d = get(o, 'Deployment');
+      d.kind = 'DaemonSet';
+      delete d.spec.replicas;
+      d.spec.template.spec.tolerations = ['junk', { operator: 'Exists' }];
+    });
+    expect(rows(daemons)).toEqual([]);
+  });
+
+  it('Cluster: an error; a policy of another namespace or one without spec admits nothing; one admitting policy of several is enough', () => {
+    expect(checkNodePorts({ objects: nodePort('Cluster'), env: fixtureEnv() }).map((f) => f.severity)).toEqual(['error']);
+    const elsewhere = (o: any[]) => {
+      const p = structuredClone(get(o, 'NetworkPolicy'));
+      p.metadata.namespace = 'icv-other';
+      p.spec.ingress = [{}];
+      o.push(p, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'bare', namespace: NAMESPACE } });
+    };
+    expect(rows(nodePort('Cluster', elsewhere))).toHaveLength(1);
+    const another = (o: any[]) => o.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'nodes', namespace: NAMESPACE }, spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [fromBlocks(HOSTS, PODS)] } });
+    expect(rows(nodePort('Cluster', another))).toEqual([]);
+  });
+
+  it('Cluster: policyTypes Ingress isolates without any ingress rule', () => {
+    const objects = nodePort('Cluster', (o) => {
+      policy(o).policyTypes = ['Ingress', 'Egress'];
+      delete policy(o).ingress;
+    });
+    expect(rows(objects).map((r) => r[3])).toEqual([clusterMessage(`${HOSTS} and ${PODS}`)]);
+  });
+
+  it('Cluster: one port entry of a rule matching is enough; entries that are not objects are skipped, as are except entries that are not strings', () => {
+    expect(rows(nodePort('Cluster', (o) => policy(o).ingress.push({ ...fromBlocks(HOSTS, PODS), ports: ['junk', { port: 9090 }, { port: 8080 }] })))).toEqual([]);
+    expect(rows(nodePort('Cluster', (o) => policy(o).ingress.push({ ...fromBlocks(HOSTS, PODS), from: ['junk', ...fromBlocks(HOSTS, PODS).from] })))).toEqual([]);
+    expect(rows(nodePort('Cluster', (o) => policy(o).ingress.push(fromBlocks({ cidr: '10.0.0.0/8', except: [42] as any }))))).toEqual([]);
+    const named = nodePort('Cluster', (o) => {
+      const spec = get(o, 'Deployment').spec.template.spec;
+      spec.containers[0].ports = ['junk', ...spec.containers[0].ports];
+      spec.containers.unshift('junk');
+      get(o, 'Service').spec.ports[0].targetPort = 'http';
+    });
+    expect(rows(named)[0]![3]).toBe(clusterMessage(`${HOSTS} and ${PODS}`, '8080'));
+  });
+
+  it('Cluster: a pod network that is missing or not a CIDR is not a source', () => {
+    const admitsHosts = nodePort('Cluster', (o) => policy(o).ingress.push(fromBlocks(HOSTS)));
+    expect(rows(admitsHosts, withEnv({ podCidr: 'not-a-cidr' }))).toEqual([]);
+    expect(rows(admitsHosts, withEnv({ podCidr: undefined }))).toEqual([]);
+  });
+
+  it('objects without metadata are read without a crash', () => {
+    const objects = nodePort('Cluster').map((o) => (['Service', 'Deployment', 'NetworkPolicy'].includes(o.kind) ? { ...o, metadata: undefined } : o));
+    expect(rows(objects).map((r) => r[1])).toEqual(['Service/<unnamed>']);
+    const local = objects.map((o) => (o.kind === 'Service' ? { ...o, spec: { ...o.spec, externalTrafficPolicy: 'Local' } } : o));
+    expect(rows(local).map((r) => r[2])).toEqual(['spec.externalTrafficPolicy']);
+  });
+});

@@ -161,3 +161,33 @@ describe('reliability.pdb-blocks-drain', () => {
     expect(rows([...objects, budget(0, 'icv-other', { matchLabels: labels })]).filter((r) => r[0] === 'pdb-blocks-drain')).toEqual([row(0, 'icv-other')]);
   });
 });
+
+describe('pod-spec rules: the edges the mutation run found untested', () => {
+  const exec = (...command: unknown[]) => liveness({ exec: { command } });
+
+  it('liveness-dependency: a postgres:// URL, a host flag first or with two spaces, sub-commands with two spaces; non-string command entries are ignored', () => {
+    expect(exec('psql', 'postgres://pg.icv/db')).toEqual(calls('exec.command', "the URL host 'pg.icv'"));
+    expect(exec('--host=db.icv')).toEqual(calls('exec.command', "the host 'db.icv'"));
+    expect(exec('sh', '-c', 'redis-cli -h  db.icv ping')).toEqual(calls('exec.command', "the host 'db.icv'"));
+    expect(exec('app', 'ping', 'upstream')).toEqual(calls('exec.command', "'ping upstream'"));
+    expect(exec('sh', '-c', 'app ping  upstream')).toEqual(calls('exec.command', "'ping  upstream'"));
+    expect(exec('sh', '-c', 'filebeat test  output')).toEqual(calls('exec.command', "'test  output'"));
+    expect(exec('sh', '-c', 'app check  connection')).toEqual(calls('exec.command', "'check  connection'"));
+    expect(exec(['curl', 'http://db.icv/x'])).toEqual([]);
+  });
+
+  it('pdb-blocks-drain: only PodDisruptionBudgets are read, and a DaemonSet is not a replicated workload', () => {
+    const objects = moduleObjects();
+    const workload = get(objects, 'Deployment');
+    const labels = workload.spec.template.metadata.labels;
+    workload.kind = 'DaemonSet';
+    delete workload.spec.replicas;
+    const budget = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'ds', namespace: NAMESPACE }, spec: { maxUnavailable: 0, selector: { matchLabels: labels } } };
+    expect(rows([...objects.filter((o) => o.kind !== 'PodDisruptionBudget'), budget]).filter((r) => r[0] === 'pdb-blocks-drain').map((r) => r[1])).toEqual([`PodDisruptionBudget/${NAMESPACE}/ds`]);
+    expect(rows([{ ...budget, kind: 'Other' }])).toEqual([]);
+  });
+
+  it('anti-affinity-selector: a preferred term that is not an object is skipped', () => {
+    expect(withObjects((o) => (pod(o).affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: ['junk'] } })).filter((r) => r[0] === 'anti-affinity-selector')).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPromotion, checkProvenance, checkTopology } from '../../infra/checks/index.js';
+import { builtRepositories } from '../../infra/checks/provenance.js';
 import { mirrorReference, type MirrorImage } from '../../infra/model/mirrors.js';
 import { container, DEPLOYMENT, fixtureEnv, moduleObjects, REGISTRY, CONTAINER } from './fixtures.js';
 
@@ -88,6 +89,21 @@ describe('supply-chain.provenance', () => {
     const module = moduleObjects();
     container(module).image = 'x/y:1';
     expect(checkProvenance({ objects: [...module, pipeline(BUILT)] })).toEqual([]);
+  });
+
+  it('builtRepositories reads only Pipelines, only the line that starts with IMAGE, and skips a Pipeline without a Jenkinsfile', () => {
+    const jenkinsfile = (text: string) => ({ ...pipeline(BUILT), spec: { pipeline: { name: 'p', jenkinsfile: text } } });
+    expect([...builtRepositories([jenkinsfile("pipeline {\n  environment {\n    BASE_IMAGE = 'r/base'\n    IMAGE = 'r/app'\n  }\n}\n")])]).toEqual(['r/app']);
+    expect([...builtRepositories([{ ...pipeline('r/app'), kind: 'ConfigMap' }])]).toEqual([]);
+    const bare = [{ ...pipeline(BUILT), spec: undefined }, { ...pipeline(BUILT), spec: {} }, { ...pipeline(BUILT), spec: { pipeline: { name: 'p' } } }];
+    expect([...builtRepositories([...bare, pipeline(BUILT)])]).toEqual([BUILT]);
+  });
+
+  it('a container without an image is not judged; a built repository on a registry with a port passes by tag', () => {
+    const module = moduleObjects();
+    delete container(module).image;
+    expect(checkProvenance({ objects: [...module, pipeline(BUILT)], env: fixtureEnv(), mirrors: [] })).toEqual([]);
+    expect(run('registry.local:5000/icv/ops/demo:1.0.0', [pipeline('registry.local:5000/icv/ops/demo')])).toEqual([]);
   });
 });
 

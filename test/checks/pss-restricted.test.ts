@@ -233,3 +233,29 @@ describe('pss-restricted: every message, path and fix, and the edges', () => {
     ).toEqual([]);
   });
 });
+
+describe('pss-restricted: entries missing the fields a rule reads', () => {
+  const pod = (o: any[]) => get(o, 'Deployment').spec.template.spec;
+  const at = (findings: ReturnType<typeof checkPodSecurity>, rule: string) => findings.filter((f) => f.rule === rule).map((f) => [f.path, f.message]);
+
+  it('a hostPath without a path, a sysctl without a name, port and sysctl entries that are not objects', () => {
+    const findings = broken((o) => {
+      pod(o).volumes.push({ name: 'root', hostPath: {} }, { name: 'odd', hostPath: true });
+      pod(o).securityContext.sysctls = ['junk', { value: '1' }];
+      container(o).ports = ['junk', ...container(o).ports];
+    });
+    expect(at(findings, 'pss-restricted.volume-types')).toEqual([
+      [`${POD}.volumes[root].hostPath`, "volume 'root' mounts the node's filesystem (hostPath ), which the restricted profile forbids"],
+      [`${POD}.volumes[odd].hostPath`, "volume 'odd' mounts the node's filesystem (hostPath ), which the restricted profile forbids"],
+    ]);
+    expect(at(findings, 'pss-restricted.sysctls')).toEqual([
+      [`${POD}.securityContext.sysctls[0].name`, "sysctl '' is not in the safe set"],
+      [`${POD}.securityContext.sysctls[1].name`, "sysctl '' is not in the safe set"],
+    ]);
+    expect(at(findings, 'pss-restricted.host-ports')).toEqual([]);
+  });
+
+  it('seLinuxOptions without a type is allowed', () => {
+    expect(at(broken((o) => (pod(o).securityContext.seLinuxOptions = { level: 's0:c123,c456' })), 'pss-restricted.selinux')).toEqual([]);
+  });
+});

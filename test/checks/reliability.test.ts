@@ -276,3 +276,82 @@ describe('reliability: messages, fixes and the edges of each rule', () => {
     expect(spread((p) => { delete p.topologySpreadConstraints; p.affinity = { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { ...term({ 'app.kubernetes.io/name': 'demo' }), topologyKey: 'zone' } }] } }; })).toEqual(warning);
   });
 });
+
+describe('reliability: which objects each rule reads, and objects missing the fields it reads', () => {
+  const of = (objects: any[], rule: string, env?: any) => checkReliability({ objects, ...(env ? { env } : {}) }).filter((f) => f.rule === rule);
+  const pod = (objects: any[]) => get(objects, 'Deployment').spec.template.spec;
+  const labels = (objects: any[]) => get(objects, 'Deployment').spec.template.metadata.labels;
+
+  it('the fixture module has no reliability finding at all, and a budget value that is not resolvable adds none', () => {
+    expect(checkReliability({ objects: moduleObjects({ replicas: 2 }) })).toEqual([]);
+    const objects = moduleObjects({ replicas: 2 });
+    get(objects, 'PodDisruptionBudget').spec = { maxUnavailable: 'one', selector: get(objects, 'PodDisruptionBudget').spec.selector };
+    expect(checkReliability({ objects })).toEqual([]);
+  });
+
+  it('a bare Pod with resources and probes has no finding: its selector is not checked', () => {
+    const objects = moduleObjects();
+    const bare = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: NAMESPACE, labels: labels(objects) }, spec: pod(objects) };
+    expect(checkReliability({ objects: [bare] })).toEqual([]);
+  });
+
+  it('replica rules apply to replicated kinds only: a one-pod DaemonSet in production is no min-replicas error', () => {
+    const objects = moduleObjects({ replicas: 2 }).filter((o) => o.kind !== 'HorizontalPodAutoscaler');
+    const workload = get(objects, 'Deployment');
+    workload.kind = 'DaemonSet';
+    delete workload.spec.replicas;
+    expect(of(objects, 'reliability.min-replicas', fixtureEnv({ production: true }))).toEqual([]);
+  });
+
+  it('a Deployment without spec.selector is a selector-labels error (only a Job may leave it out)', () => {
+    const objects = moduleObjects();
+    delete get(objects, 'Deployment').spec.selector;
+    expect(of(objects, 'reliability.selector-labels').map((f) => [f.object, f.path])).toEqual([[DEPLOYMENT, 'spec.selector']]);
+  });
+
+  it('only a Service in front makes a missing readiness probe an error; a Service without spec selects nothing', () => {
+    const objects = moduleObjects().filter((o) => o.kind !== 'Service');
+    delete container(objects).readinessProbe;
+    const lookalike = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc', namespace: NAMESPACE }, spec: { selector: { ...labels(objects) } } };
+    const bare = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bare', namespace: NAMESPACE } };
+    expect(of([...objects, lookalike, bare], 'reliability.readiness-probe').map((f) => f.severity)).toEqual(['warning']);
+  });
+
+  it('pdb: exactly two replicas need a budget; a budget without spec selects nothing', () => {
+    const objects = moduleObjects({ replicas: 2 }).filter((o) => o.kind !== 'PodDisruptionBudget');
+    expect(of(objects, 'reliability.pdb').map((f) => f.message)).toEqual(['2 replicas but no PodDisruptionBudget selects its pods: a node drain may evict them all at once']);
+    const bare = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'bare', namespace: NAMESPACE } };
+    expect(of([bare, ...moduleObjects({ replicas: 2 })], 'reliability.pdb')).toEqual([]);
+  });
+
+  it('pdb: an autoscaled workload whose budget sets maxUnavailable 0 is a budget error, not an HPA one', () => {
+    const objects = moduleObjects({ autoscale: { min: 2, max: 4 } });
+    get(objects, 'PodDisruptionBudget').spec = { maxUnavailable: 0, selector: get(objects, 'PodDisruptionBudget').spec.selector };
+    expect(of(objects, 'reliability.pdb').map((f) => [f.object, f.path, f.message])).toEqual([[PDB, 'spec.maxUnavailable', 'maxUnavailable 0 with 2 replica(s) allows no eviction: node drains would block']]);
+    expect(of(objects, 'reliability.hpa')).toEqual([]);
+  });
+
+  it('spread: one replica needs none; entries that are not objects are skipped', () => {
+    const single = moduleObjects({ replicas: 1 });
+    delete pod(single).affinity;
+    delete pod(single).topologySpreadConstraints;
+    expect(of(single, 'reliability.spread')).toEqual([]);
+    const junk = moduleObjects({ replicas: 3 });
+    pod(junk).topologySpreadConstraints.unshift('junk');
+    expect(of(junk, 'reliability.spread')).toEqual([]);
+    const terms = moduleObjects({ replicas: 3 });
+    delete pod(terms).topologySpreadConstraints;
+    const own = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'demo' } } };
+    pod(terms).affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: ['junk', own], preferredDuringSchedulingIgnoredDuringExecution: ['junk'] } };
+    expect(of(terms, 'reliability.spread')).toEqual([]);
+  });
+
+  it('hpa: objects without metadata or a target without spec are read, and a maxReplicas that is not a number is no bound', () => {
+    expect(of([{ apiVersion: 'apps/v1', kind: 'Deployment' }, ...moduleObjects({ autoscale: { min: 2, max: 4 } })], 'reliability.hpa')).toEqual([]);
+    const hpa = get(moduleObjects({ autoscale: { min: 2, max: 4 } }), 'HorizontalPodAutoscaler');
+    expect(of([hpa, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'demo', namespace: NAMESPACE } }], 'reliability.hpa')).toEqual([]);
+    const objects = moduleObjects({ autoscale: { min: 2, max: 4 } });
+    get(objects, 'HorizontalPodAutoscaler').spec.maxReplicas = '0';
+    expect(of(objects, 'reliability.hpa')).toEqual([]);
+  });
+});

@@ -139,3 +139,30 @@ describe('secrets: messages, fixes and the edges of each rule', () => {
     expect(checkStackConfig('Pulumi.test.yaml', '')).toEqual([]);
   });
 });
+
+describe('secrets: what is decoded, what is a placeholder, and values that are not strings', () => {
+  const paths = (input: Parameters<typeof checkSecrets>[0]) => checkSecrets(input).map((f) => f.path);
+  const configMap = (data: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: NAMESPACE }, data });
+
+  it('plain-text: data that is not base64 is read as written (a marker passes); stringData is never decoded', () => {
+    expect(paths({ objects: [secret({ data: { password: '<redacted:secret:x>' } })] })).toEqual([]);
+    expect(paths({ objects: [secret({ stringData: { password: Buffer.from('<redacted:secret:x>').toString('base64') } })] })).toEqual(['stringData.password']);
+  });
+
+  it('placeholders are whole values: text around ${…}, {{…}} or $NAME is plain text', () => {
+    for (const value of ['x${A}', '${A}x', 'x{{ .a }}', '{{ .a }}x', 'x$TOKEN', '$TOKEN-x']) {
+      expect(paths({ objects: [configMap({ password: value })] }), value).toEqual(['data.password']);
+    }
+  });
+
+  it('a value that is not a string is not judged: a ConfigMap number, a custom resource\'s secret-named map or number', () => {
+    expect(paths({ objects: [configMap({ password: 42 })] })).toEqual([]);
+    const cr = { apiVersion: 'example.io/v1', kind: 'Vault', metadata: { name: 'v' }, spec: { token: 42, password: { ref: 'vault' } } };
+    expect(paths({ objects: [cr] })).toEqual([]);
+  });
+
+  it('stack-config: a stack name holding "Pulumi." or ".yaml" is kept whole in the fix', () => {
+    const text = 'config:\n  icv:mysqlPassword: hunter2\n';
+    expect(checkStackConfig('Pulumi.a.yaml.Pulumi.b.yaml', text)[0]!.fix).toBe('remove it and run: pulumi config set --secret icv:mysqlPassword --stack a.yaml.Pulumi.b');
+  });
+});

@@ -42,4 +42,11 @@ describe('topology', () => {
     const cluster = { apiVersion: 'kubekey.kubesphere.io/v1alpha2', kind: 'Cluster', metadata: { name: 'seed' }, spec: { roleGroups: { etcd: ['kp-master01', 'kp-master02'] } } };
     expectFinding(checkTopology({ objects: [cluster] }), 'topology.etcd-quorum', 'Cluster/seed', 'spec.roleGroups.etcd');
   });
+
+  it('a KubeKey Cluster without spec or without roleGroups has no etcd members to count: no finding, no crash', () => {
+    const cluster = (spec?: object) => ({ apiVersion: 'kubekey.kubesphere.io/v1alpha2', kind: 'Cluster', metadata: { name: 'bare' }, ...(spec ? { spec } : {}) });
+    expect(checkTopology({ objects: [cluster()] })).toEqual([]);
+    expect(checkTopology({ objects: [cluster({ hosts: [] })] })).toEqual([]);
+    expect(checkTopology({ objects: [cluster({ roleGroups: { worker: ['w1'] } })] })).toEqual([]);
+  });
 });
