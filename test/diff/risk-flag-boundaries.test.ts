@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { artifactRisks, diffValues, objectRisks, replacementReasons, type DistArtifact, type DistObject, type FlagReason, type RiskOptions } from '../../infra/preview/index.js';
+import { artifactRisks, diffValues, replacementReasons, type DistArtifact, type FlagReason } from '../../infra/preview/index.js';
+import { distObject, meta, risks, type Body } from './risk-objects.js';
 
 /**
  * The boundaries of the risk rules that risk-flag-rules.test.ts and risk-flag-edges.test.ts leave open, each found by a
@@ -8,17 +9,6 @@ import { artifactRisks, diffValues, objectRisks, replacementReasons, type DistAr
  * judged against. Each asserts the rule id and its reason (or that the rule stays quiet), on small objects.
  */
 
-type Body = Record<string, any>;
-const ns = 'icv-vehicle';
-const meta = (name: string, extra: Body = {}) => ({ name, namespace: ns, ...extra });
-
-function distObject(body: Body, unit = 'module/vehicle-access'): DistObject {
-  const namespace = body.metadata?.namespace as string | undefined;
-  return { key: `${body.apiVersion}/${body.kind}/${namespace ?? ''}/${body.metadata.name}`, apiVersion: body.apiVersion, kind: body.kind, ...(namespace !== undefined && { namespace }), name: body.metadata.name, file: `manifests/${unit}.yaml`, line: 1, unit, module: unit.replace(/^module\//, ''), body } as DistObject;
-}
-function risks(before: Body | undefined, after: Body | undefined, options: RiskOptions = {}): FlagReason[] {
-  return objectRisks({ env: 'prod', ...(before && { before: distObject(before) }), ...(after && { after: distObject(after) }), changes: diffValues(before ?? {}, after ?? {}) }, options);
-}
 const flagged = (list: readonly FlagReason[], flag: string) => list.filter((r) => r.flag === flag).map((r) => r.reason);
 const replacement = (before: Body, after: Body) => replacementReasons(distObject(before), distObject(after), diffValues(before, after));
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { artifactRisks, diffValues, flagsOf, objectRisks, replacementReasons, RISK_FLAGS, type DistArtifact, type DistObject, type FlagReason, type RiskOptions } from '../../infra/preview/index.js';
+import { artifactRisks, diffValues, flagsOf, replacementReasons, RISK_FLAGS, type DistArtifact } from '../../infra/preview/index.js';
+import { distObject, meta, risks, type Body } from './risk-objects.js';
 
 /**
  * The edges of the risk rules beside risk-flag-rules.test.ts: which kinds each rule looks at, the ingress side of an
@@ -7,17 +8,6 @@ import { artifactRisks, diffValues, flagsOf, objectRisks, replacementReasons, RI
  * paired with the near miss that must stay quiet.
  */
 
-type Body = Record<string, any>;
-const ns = 'icv-vehicle';
-const meta = (name: string, extra: Body = {}) => ({ name, namespace: ns, ...extra });
-
-function distObject(body: Body, unit = 'module/vehicle-access'): DistObject {
-  const namespace = body.metadata?.namespace as string | undefined;
-  return { key: `${body.apiVersion}/${body.kind}/${namespace ?? ''}/${body.metadata.name}`, apiVersion: body.apiVersion, kind: body.kind, ...(namespace !== undefined && { namespace }), name: body.metadata.name, file: `manifests/${unit}.yaml`, line: 1, unit, module: unit.replace(/^module\//, ''), body } as DistObject;
-}
-function risks(before: Body | undefined, after: Body | undefined, options: RiskOptions = {}): FlagReason[] {
-  return objectRisks({ env: 'prod', ...(before && { before: distObject(before) }), ...(after && { after: distObject(after) }), changes: diffValues(before ?? {}, after ?? {}) }, options);
-}
 const workload = (kind: string, replicas: number, pod: Body = {}) => ({ apiVersion: 'apps/v1', kind, metadata: meta('w'), spec: { replicas, selector: { matchLabels: { app: 'w' } }, template: { spec: { containers: [{ name: 'app', image: 'a:1' }], ...pod } } } });
 const findings = { newCapacityFindings: ['capacity.worker-down: no room'] };
 

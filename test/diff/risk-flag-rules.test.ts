@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { artifactRisks, diffValues, objectRisks, type DistArtifact, type DistObject, type FlagReason, type RiskOptions } from '../../infra/preview/index.js';
+import { artifactRisks, diffValues, type DistArtifact } from '../../infra/preview/index.js';
+import { meta, ns, risks, type Body } from './risk-objects.js';
 import { CUTOVER_STAGE_ANNOTATION, CUTOVER_WEIGHT_ANNOTATION } from '../../infra/model/names.js';
 
 /**
@@ -10,36 +11,6 @@ import { CUTOVER_STAGE_ANNOTATION, CUTOVER_WEIGHT_ANNOTATION } from '../../infra
  * the rendered note are in risk-rules.test.ts.
  */
 
-type Body = Record<string, any>;
-
-function distObject(body: Body, unit = 'module/vehicle-access'): DistObject {
-  const namespace = body.metadata?.namespace as string | undefined;
-  return {
-    key: `${body.apiVersion}/${body.kind}/${namespace ?? ''}/${body.metadata.name}`,
-    apiVersion: body.apiVersion,
-    kind: body.kind,
-    ...(namespace !== undefined && { namespace }),
-    name: body.metadata.name,
-    file: `manifests/${unit}.yaml`,
-    line: 1,
-    unit,
-    module: unit.startsWith('module/') ? unit.slice('module/'.length) : undefined,
-    body,
-  } as DistObject;
-}
-
-/** The reasons a change from `before` to `after` raises (either may be missing: an addition, a deletion). */
-function risks(before: Body | undefined, after: Body | undefined, options: RiskOptions = {}, units: [string?, string?] = []): FlagReason[] {
-  return objectRisks({
-    env: 'prod',
-    ...(before && { before: distObject(before, units[0]) }),
-    ...(after && { after: distObject(after, units[1] ?? units[0]) }),
-    changes: diffValues(before ?? {}, after ?? {}),
-  }, options);
-}
-
-const ns = 'icv-vehicle';
-const meta = (name: string, extra: Body = {}) => ({ name, namespace: ns, ...extra });
 const pvc = (storage: string, extra: Body = {}) => ({
   apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta('data'),
   spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'local', resources: { requests: { storage } }, ...extra },
