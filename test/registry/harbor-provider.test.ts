@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import * as pulumi from '@pulumi/pulumi';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import {
   type HarborRobotInputs,
   type HarborRobotState,
 } from '../../infra/pulumi/harbor/robot.js';
+import { providerCode, type HarborProviderKind } from '../../infra/pulumi/harbor/provider-code.js';
 import { FakeHarbor } from '../support/fake-harbor.js';
 
 const PASSWORD = 'Harbor12345';
@@ -377,19 +377,23 @@ describe('HarborApi errors', () => {
   });
 });
 
-describe('the providers under Pulumi closure serialization', () => {
-  // The engine runs the providers from the text Pulumi serializes, not from these modules: load that text the way
-  // the engine's dynamic provider host does and run it.
-  async function deserialized<T>(provider: T): Promise<T> {
-    const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+describe('the providers as the engine runs them', () => {
+  // The engine's dynamic provider host runs a provider from the `__provider` text the resource registered
+  // (`requireFromString(text).handler()`, @pulumi/pulumi cmd/dynamic-provider), not from these modules: load that
+  // text the way it does, with a `require` that refuses everything (the text must be self-contained), and run it.
+  async function fromCode<T>(kind: HarborProviderKind): Promise<T> {
+    const text = await providerCode(kind);
     const module = { exports: {} as { handler: () => T } };
-    new Function('exports', 'module', 'require', text)(module.exports, module, createRequire(import.meta.url));
+    const refuse = (id: string) => {
+      throw new Error(`the provider code of ${kind} requires '${id}'`);
+    };
+    new Function('exports', 'module', 'require', text)(module.exports, module, refuse);
     return module.exports.handler();
   }
 
   it('still creates, updates and deletes, and its errors keep their messages', async () => {
-    const project = await deserialized(projects);
-    const robot = await deserialized(robots);
+    const project = await fromCode<HarborProjectProvider>('project');
+    const robot = await fromCode<HarborRobotProvider>('robot');
 
     const created = await project.create(projectInputs());
     const pull = await robot.create(robotInputs());
@@ -402,6 +406,16 @@ describe('the providers under Pulumi closure serialization', () => {
     await robot.delete(pull.id, pull.outs!);
     await project.delete(created.id, created.outs!);
     expect(harbor.projects.size + harbor.robots.size).toBe(0);
+  });
+
+  it('is the same text for the same sources, with no absolute path in it', async () => {
+    for (const kind of ['project', 'robot', 'proxy-cache'] as const) {
+      const text = await providerCode(kind);
+      expect(text).toContain('function handler()');
+      expect(text).not.toContain(process.cwd());
+      expect(text).not.toMatch(/\brequire\(/);
+    }
+    expect(await providerCode('project')).toBe(await providerCode('project'));
   });
 });
 
@@ -443,9 +457,10 @@ describe('HarborProject and HarborRobot', () => {
     const robotName = await valueOf(robot.robotName);
     expect(robotName).toBe('robot$icv+pull');
     expect(registered.map((r) => r.type)).toEqual(['pulumi-nodejs:dynamic:Resource', 'pulumi-nodejs:dynamic:Resource']);
-    const [projectInputsSeen, robotInputsSeen] = registered.map(({ inputs }) => {
+    const codes = [await providerCode('project'), await providerCode('robot')];
+    const [projectInputsSeen, robotInputsSeen] = registered.map(({ inputs }, i) => {
       const { __provider, ...rest } = inputs;
-      expect(__provider).toEqual(expect.stringContaining('exports.handler'));
+      expect(__provider).toBe(codes[i]);
       return rest;
     });
     expect(projectInputsSeen).toEqual({

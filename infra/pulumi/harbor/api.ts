@@ -1,10 +1,11 @@
 /**
  * A small typed client for the parts of Harbor's REST API v2.0 the registry resources use.
  *
- * The dynamic providers in `harbor-project.ts` and `harbor-robot.ts` run it inside the Pulumi engine, which
- * serializes their code: this module therefore imports nothing, uses only globals (`fetch`, `Buffer`,
- * `AbortSignal`) and has no `#private` members (the serializer rebuilds a class as separate functions, where
- * `this.#x` is a syntax error). The admin password never appears in an error message.
+ * The dynamic providers (`project-provider.ts`, `robot-provider.ts`, `proxy-cache-provider.ts`) run it inside the
+ * engine's dynamic provider host, from the code each resource registers (`provider-code.ts` bundles it): this module
+ * therefore imports nothing and uses only globals (`fetch`, `Buffer`, `AbortSignal`). It also stays within what the
+ * SDK's closure serializer could rebuild (no `#private` members; see HarborApiError), so that a provider still works if
+ * it is ever registered through `pulumi.dynamic.Resource` again. The admin password never appears in an error message.
  */
 
 /** How to reach Harbor: its URL and a system administrator's credentials. */
