@@ -11,6 +11,7 @@ import { PLATFORM_OBJECTS_FILE } from './cdk8s-app.js';
 import { HELM_OBJECTS_MAX_FACTOR, HELM_PREBUILT_FILE, helmChartTree, helmObjectsTree, prebuiltObjectCount } from './helm-chart.js';
 import { kustomizeTree } from './kustomize-overlays.js';
 import { report, type Measurement } from './measurement.js';
+import { INFORMATIONAL_MAX_FACTOR, PEER_CHECK_MAX_FACTOR } from './plan.js';
 import { scaledSources } from './scale-catalog.js';
 
 /**
@@ -20,9 +21,9 @@ import { scaledSources } from './scale-catalog.js';
  * its input (the scaled catalog, prebuilt objects that `prepare` wrote as JSON) is made before, without running the
  * code under test, so no figure is warmed up by untimed work.
  *
- * - `prepare`: not a timing; writes every other measurement's input into `dir` (our objects as JSON and as YAML,
- *   the kustomize tree, the templated Helm chart and the floor chart of finished objects, the cdk8s app's prebuilt
- *   platform objects).
+ * - `prepare`: not a timing; writes every other measurement's input at this scale into `dir` (our objects as JSON,
+ *   the kustomize tree, the templated Helm chart, and where bench/plan.ts runs or checks them: the chart of finished
+ *   objects, the cdk8s app's prebuilt platform objects, our objects per environment for the peers' output checks).
  * - `ours`: what `npm run synth` computes for every environment, without writing: load and validate, build, render.
  * - `render`, `yaml`, `js-yaml`, `json`: serialization alone of the objects `prepare` built, by our renderer, by
  *   `yaml`'s `stringify`, by js-yaml's `dump`, by `JSON.stringify`. With `--check`, the output is then parsed back
@@ -55,9 +56,9 @@ function measure(kind: MeasurementKind, factor: number, dir: string, check: bool
       for (const [path, content] of helmChartTree(declarations, inputs.map(({ env }, i) => ({ env, platform: platforms[i]! })))) tree.set(`helm/${path}`, content);
       tree.set(`helm/${HELM_PREBUILT_FILE}`, JSON.stringify(Object.fromEntries(platforms.map((p) => [p.env, { prebuilt: prebuiltObjectCount(p), objects: p.units.reduce((n, u) => n + u.objects.length, 0) }]))));
       if (factor <= HELM_OBJECTS_MAX_FACTOR) for (const [path, content] of helmObjectsTree(platforms)) tree.set(`helm-objects/${path}`, content);
-      for (const platform of platforms) tree.set(`expected/${platform.env}.json`, JSON.stringify(platform.units.flatMap((u) => u.objects)));
+      if (factor <= PEER_CHECK_MAX_FACTOR) for (const platform of platforms) tree.set(`expected/${platform.env}.json`, JSON.stringify(platform.units.flatMap((u) => u.objects)));
       tree.set(PLATFORMS_FILE, JSON.stringify(platforms));
-      tree.set(PLATFORM_OBJECTS_FILE, JSON.stringify(Object.fromEntries(platforms.map((p) => [p.env, p.units.filter((u) => u.kind !== 'Module').flatMap((u) => u.objects)]))));
+      if (factor <= INFORMATIONAL_MAX_FACTOR) tree.set(PLATFORM_OBJECTS_FILE, JSON.stringify(Object.fromEntries(platforms.map((p) => [p.env, p.units.filter((u) => u.kind !== 'Module').flatMap((u) => u.objects)]))));
       for (const [path, content] of tree) {
         mkdirSync(dirname(join(dir, path)), { recursive: true });
         writeFileSync(join(dir, path), content);
