@@ -11,7 +11,7 @@ import { PLATFORM_OBJECTS_FILE } from './cdk8s-app.js';
 import { HELM_OBJECTS_MAX_FACTOR, HELM_PREBUILT_FILE, helmChartTree, helmObjectsTree, prebuiltObjectCount } from './helm-chart.js';
 import { kustomizeTree } from './kustomize-overlays.js';
 import { report, type Measurement } from './measurement.js';
-import { INFORMATIONAL_MAX_FACTOR, PEER_CHECK_MAX_FACTOR } from './plan.js';
+import { CDK8S_MAX_FACTOR, PEER_CHECK_MAX_FACTOR } from './plan.js';
 import { scaledSources } from './scale-catalog.js';
 
 /**
@@ -58,7 +58,7 @@ function measure(kind: MeasurementKind, factor: number, dir: string, check: bool
       if (factor <= HELM_OBJECTS_MAX_FACTOR) for (const [path, content] of helmObjectsTree(platforms)) tree.set(`helm-objects/${path}`, content);
       if (factor <= PEER_CHECK_MAX_FACTOR) for (const platform of platforms) tree.set(`expected/${platform.env}.json`, JSON.stringify(platform.units.flatMap((u) => u.objects)));
       tree.set(PLATFORMS_FILE, JSON.stringify(platforms));
-      if (factor <= INFORMATIONAL_MAX_FACTOR) tree.set(PLATFORM_OBJECTS_FILE, JSON.stringify(Object.fromEntries(platforms.map((p) => [p.env, p.units.filter((u) => u.kind !== 'Module').flatMap((u) => u.objects)]))));
+      if (factor <= CDK8S_MAX_FACTOR) tree.set(PLATFORM_OBJECTS_FILE, JSON.stringify(Object.fromEntries(platforms.map((p) => [p.env, p.units.filter((u) => u.kind !== 'Module').flatMap((u) => u.objects)]))));
       for (const [path, content] of tree) {
         mkdirSync(dirname(join(dir, path)), { recursive: true });
         writeFileSync(join(dir, path), content);
