@@ -421,6 +421,8 @@ describe('capacity plan: objects and values missing the fields it reads', () => 
     const deployment = get(unspread('anon', 1, '500m'), 'Deployment');
     delete deployment.metadata;
     expect(planCapacity(fixtureEnv(), [deployment]).workloads).toEqual([{ workload: 'Deployment//', source: 'manifests', pods: 1, cpu: 0.5, memoryGiB: 0.25 }]);
+    const tiny = { cpu: 1, memoryGiB: 2 };
+    expect(unplacedOf(planCapacity(fixtureEnv({ workerCapacity: { w1: tiny, w2: tiny, w3: tiny } }), [deployment])), 'its pod, unplaced, has an empty name too').toEqual(['/-1']);
     const env = fixtureEnv();
     const workloads = planCapacity(env, [], [{ ...new HarborRelease({ env }).spec, values: {} }]).workloads;
     expect(workloads.map((w) => [w.workload.split('/').pop(), w.pods, w.cpu, w.memoryGiB])).toEqual(
