@@ -12,5 +12,22 @@ import { chartJson } from './chart-json.js';
 export function synthObjects(build: (scope: Construct) => void): KubeObject[] {
   const chart = new Chart(new App(), 'unit', { disableResourceNameHashes: true });
   build(chart);
+  chartObserver?.(chart);
   return chartJson(chart) as KubeObject[];
+}
+
+let chartObserver: ((chart: Chart) => void) | undefined;
+
+/**
+ * For tests (test/synth/chart-json.test.ts compares chartJson with cdk8s on every chart): runs `run`, handing
+ * `observer` each chart synthObjects builds meanwhile, before it is serialized.
+ */
+export function observingCharts<T>(observer: (chart: Chart) => void, run: () => T): T {
+  const previous = chartObserver;
+  chartObserver = observer;
+  try {
+    return run();
+  } finally {
+    chartObserver = previous;
+  }
 }

@@ -1,13 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ApiObject, App, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import type { Construct } from 'constructs';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scaledSources } from '../../bench/scale-catalog.js';
 import { ENVIRONMENT_NAMES, loadInputs } from '../../infra/cli/inputs.js';
 import { buildPlatform } from '../../infra/synth/build-platform.js';
 import type { Environment } from '../../infra/schema/environment.js';
+import { observingCharts } from '../../infra/synth/chart.js';
 import { chartJson, handlesChart } from '../../infra/synth/chart-json.js';
+import type { KubeObject, Platform } from '../../infra/model/types.js';
 import { Pipeline } from '../../infra/synth/imports/devops.kubesphere.io.js';
 
 /**
@@ -16,50 +17,47 @@ import { Pipeline } from '../../infra/synth/imports/devops.kubesphere.io.js';
  * hand every chart it cannot prove equal to `chart.toJson()` itself.
  */
 
-/** Every chart synthObjects builds, recorded while the platforms are built (the test module is otherwise unchanged). */
-const charts = vi.hoisted(() => ({ recording: [] as { chart: unknown }[] }));
-vi.mock('../../infra/synth/chart.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../infra/synth/chart.js')>();
-  const { App: CdkApp, Chart: CdkChart } = await import('cdk8s');
-  return {
-    ...actual,
-    synthObjects: (build: (scope: Construct) => void) => {
-      const chart = new CdkChart(new CdkApp(), 'unit', { disableResourceNameHashes: true });
-      build(chart);
-      charts.recording.push({ chart });
-      return chartJson(chart);
-    },
-  };
-});
+/** A platform and the charts synthObjects built for it, in the order of its units that have one (not the cluster's). */
+function platformAndCharts(env: Environment, catalog: Parameters<typeof buildPlatform>[1]): { platform: Platform; charts: Chart[] } {
+  const charts: Chart[] = [];
+  const platform = observingCharts((chart) => charts.push(chart), () => buildPlatform(env, catalog));
+  return { platform, charts };
+}
 
-/** The objects of chartJson and of cdk8s's own toJson for a chart, and the keys of the objects that differ. */
-function compare(chart: Chart): { objects: number; differing: string[] } {
-  const ours = chartJson(chart) as { kind: string; metadata?: { name?: string } }[];
+/** The units' objects (what synthObjects returned) against cdk8s's own toJson of their charts, object by object. */
+function compareUnits(platform: Platform, charts: readonly Chart[]): { objects: number; differing: string[] } {
+  const units = platform.units.filter((u) => u.id !== 'cluster');
+  expect(charts.length).toBe(units.length);
+  const differing: string[] = [];
+  let objects = 0;
+  charts.forEach((chart, i) => {
+    // Handled by the walk itself, not handed to chart.toJson(): else this would compare cdk8s with itself.
+    expect(handlesChart(chart), units[i]!.id).toBe(true);
+    const result = compare(chart, units[i]!.objects);
+    objects += result.objects;
+    differing.push(...result.differing.map((d) => `${units[i]!.id}: ${d}`));
+  });
+  return { objects, differing };
+}
+
+/** Objects against cdk8s's own toJson of their chart (chartJson's by default): the keys of those that differ. */
+function compare(chart: Chart, ours = chartJson(chart) as readonly KubeObject[]): { objects: number; differing: string[] } {
   const cdk8s = chart.toJson() as unknown[];
   const differing: string[] = [];
   if (ours.length !== cdk8s.length) differing.push(`${ours.length} objects, cdk8s ${cdk8s.length}`);
   ours.forEach((object, i) => {
-    // Deep equality, and the key order, which the YAML is written in.
-    if (!isDeepStrictEqual(object, cdk8s[i]) || JSON.stringify(object) !== JSON.stringify(cdk8s[i])) differing.push(`${object.kind}/${object.metadata?.name}`);
+    // The key order, which the YAML is written in, and deep equality (undefined members too, which JSON drops).
+    if (JSON.stringify(object) !== JSON.stringify(cdk8s[i]) || !isDeepStrictEqual(object, cdk8s[i])) differing.push(`${object.kind}/${object.metadata?.name}`);
   });
   return { objects: ours.length, differing };
 }
 
 describe.each([1, 10])('×%i catalog: chartJson returns what cdk8s returns, object by object', (factor) => {
   it.each(ENVIRONMENT_NAMES)('every chart of %s', (name) => {
-    charts.recording = [];
     const { env, catalog } = loadInputs([name], scaledSources(factor))[0]!;
-    buildPlatform(env, catalog);
-    expect(charts.recording.length).toBe(catalog.length + 3);
-    let objects = 0;
-    const differing: string[] = [];
-    for (const { chart } of charts.recording) {
-      // Handled by the walk itself, not handed to chart.toJson(): else this would compare cdk8s with itself.
-      expect(handlesChart(chart as Chart)).toBe(true);
-      const result = compare(chart as Chart);
-      objects += result.objects;
-      differing.push(...result.differing);
-    }
+    const { platform, charts } = platformAndCharts(env, catalog);
+    expect(charts.length).toBe(catalog.length + 3);
+    const { objects, differing } = compareUnits(platform, charts);
     expect(differing).toEqual([]);
     expect(objects).toBeGreaterThan(factor * 550);
   });
@@ -67,7 +65,6 @@ describe.each([1, 10])('×%i catalog: chartJson returns what cdk8s returns, obje
 
 describe('environments with what the real ones do not declare yet: chartJson returns what cdk8s returns', () => {
   it.each(ENVIRONMENT_NAMES)('%s with a canary and a legacy cutover, redis in the cluster and a release by digest', (name) => {
-    charts.recording = [];
     const { env, catalog } = loadInputs([name])[0]!;
     const changed = structuredClone(env) as Environment & { cutover: Record<string, unknown>; statefulServices: Record<string, unknown>; releases: Record<string, unknown> };
     changed.cutover = {
@@ -76,14 +73,10 @@ describe('environments with what the real ones do not declare yet: chartJson ret
     };
     changed.statefulServices.redis = { ...env.statefulServices.redis, mode: 'cluster', cluster: { replicas: 1 } };
     changed.releases['vehicle-state'] = { ...env.releases['vehicle-state']!, digest: `sha256:${'ab'.repeat(32)}` };
-    const platform = buildPlatform(changed as Environment, catalog);
+    const { platform, charts } = platformAndCharts(changed as Environment, catalog);
     const kinds = new Set(platform.units.flatMap((u) => u.objects.map((o) => o.kind)));
     for (const kind of ['StatefulSet', 'PersistentVolumeClaim', 'EndpointSlice', 'Ingress']) expect(kinds).toContain(kind);
-    const differing = charts.recording.flatMap(({ chart }) => {
-      expect(handlesChart(chart as Chart)).toBe(true);
-      return compare(chart as Chart).differing;
-    });
-    expect(differing).toEqual([]);
+    expect(compareUnits(platform, charts).differing).toEqual([]);
   });
 });
 
@@ -95,6 +88,16 @@ function chartOf(build: (chart: Chart) => void, app = new App()): Chart {
 }
 
 describe('chartJson on values cdk8s treats specially', () => {
+  it('the comparison sees a changed value, a reordered key and an undefined member', () => {
+    const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: 'v', l: 'w' } }));
+    const [object] = chartJson(chart) as KubeObject[];
+    const { data, ...rest } = object as KubeObject & { data: Record<string, string> };
+    expect(compare(chart, [object!]).differing).toEqual([]);
+    expect(compare(chart, [{ ...rest, data: { ...data, k: 'changed' } }]).differing).toEqual(['ConfigMap/a']);
+    expect(compare(chart, [{ ...rest, data: { l: 'w', k: 'v' } }]).differing).toEqual(['ConfigMap/a']);
+    expect(compare(chart, [{ ...rest, data, extra: undefined } as KubeObject]).differing).toEqual(['ConfigMap/a']);
+  });
+
   it('drops null and undefined, and empty arrays and objects in metadata only, as cdk8s does', () => {
     const chart = chartOf((c) => {
       new k8s.KubeConfigMap(c, 'a', {
