@@ -63,7 +63,7 @@ const CONVERTERS = new Map<unknown, { readonly gvk: GroupVersionKind; readonly t
 );
 
 function chartJsonOrUndefined(chart: Chart): unknown[] | undefined {
-  if (process.env.CDK8S_DISABLE_SORT) return undefined;
+  if (process.env.CDK8S_DISABLE_SORT || prototypeResolves()) return undefined;
   const app = App.of(chart);
   if (!(app instanceof App) || app.node.children.length !== 1 || !builtInResolvers(app) || app.node.validate().length > 0) return undefined;
   const objects: ApiObject[] = [];
@@ -82,6 +82,11 @@ function chartJsonOrUndefined(chart: Chart): unknown[] | undefined {
     if (error === UNSUPPORTED) return undefined;
     throw error;
   }
+}
+
+/** Whether plain objects or arrays inherit a `resolve` function, which cdk8s's ImplicitTokenResolver would call. */
+function prototypeResolves(): boolean {
+  return typeof (Object.prototype as { resolve?: unknown }).resolve === 'function' || typeof (Array.prototype as { resolve?: unknown }).resolve === 'function';
 }
 
 /** Whether the App resolves with cdk8s's built-in resolvers only (`new App()` without `resolvers`). */
@@ -149,20 +154,23 @@ function plain(value: unknown, filterEmpty: boolean): unknown {
     return value.map((item) => plain(item, filterEmpty));
   }
   // cdk8s recurses into an object whose `constructor` is Object (resolve) and refuses others but IntOrString and
-  // Quantity, which its NumberStringUnionResolver turns into `{ value }` and the converter into the value.
-  if ((value as { constructor?: unknown }).constructor === Object) {
+  // Quantity, which its NumberStringUnionResolver turns into `{ value }` and the converter into the value. An object
+  // of Object.prototype has `constructor` Object and no `resolve` function unless it has them as its own keys (the
+  // prototype's own were checked by chartJsonOrUndefined), which the loop sends to chart.toJson().
+  if (Object.getPrototypeOf(value) === Object.prototype) {
     const record = value as Record<string, unknown>;
-    if (typeof record.resolve === 'function') throw UNSUPPORTED;
     const out: Record<string, unknown> = {};
-    let kept = 0;
+    let empty = true;
     for (const key of Object.keys(record).sort()) {
-      const member = plain(record[key], filterEmpty);
+      const item = record[key];
+      if (key === 'constructor' || (key === 'resolve' && typeof item === 'function')) throw UNSUPPORTED;
+      const member = plain(item, filterEmpty);
       if (member !== undefined) {
         out[key] = member;
-        kept += 1;
+        empty = false;
       }
     }
-    return filterEmpty && kept === 0 ? undefined : out;
+    return filterEmpty && empty ? undefined : out;
   }
   if (value instanceof k8s.IntOrString || value instanceof k8s.Quantity) {
     const inner: unknown = value.value;

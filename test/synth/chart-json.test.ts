@@ -150,11 +150,30 @@ describe('chartJson on values cdk8s treats specially', () => {
       },
     ],
     ['a chart inside the chart', (c) => new k8s.KubeConfigMap(new Chart(c, 'inner'), 'a', { metadata: { name: 'a' } })],
+    ['an object of another prototype', (c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: Object.assign(Object.create({ inherited: 'no' }), { k: 'v' }) })],
   ];
   it.each(handedOver)('hands a chart with %s to cdk8s, and returns what it returns', (_what, build) => {
     const chart = chartOf(build);
     expect(handlesChart(chart)).toBe(false);
     expect(compare(chart).differing).toEqual([]);
+  });
+
+  it('keeps a key named `resolve` that holds no function, as cdk8s does', () => {
+    const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { resolve: 'plain data' } }));
+    expect(handlesChart(chart)).toBe(true);
+    expect(compare(chart)).toEqual({ objects: 1, differing: [] });
+  });
+
+  it('hands every chart over while plain objects inherit a resolve function (cdk8s would call it on each)', () => {
+    const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: 'v' } }));
+    const prototype = Object.prototype as { resolve?: unknown };
+    try {
+      Object.defineProperty(prototype, 'resolve', { value: () => undefined, configurable: true, enumerable: false, writable: true });
+      expect(handlesChart(chart)).toBe(false);
+    } finally {
+      delete prototype.resolve;
+    }
+    expect(handlesChart(chart)).toBe(true);
   });
 
   it('hands over a chart whose App has its own resolvers', () => {
@@ -163,8 +182,13 @@ describe('chartJson on values cdk8s treats specially', () => {
     expect(compare(chart).differing).toEqual([]);
   });
 
-  it('throws what cdk8s throws for a value it cannot render', () => {
-    const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: new Map() as unknown as string } }));
-    expect(() => chartJson(chart)).toThrow(/can't render non-simple object of type 'Map'/);
+  it.each([
+    ['a Map', { k: new Map() }],
+    ['an object with an own `constructor` key', { k: { constructor: 'x' } }],
+  ])('throws what cdk8s throws for a value it cannot render: %s', (_what, data) => {
+    const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: data as unknown as Record<string, string> }));
+    expect(handlesChart(chart)).toBe(false);
+    expect(() => chart.toJson()).toThrow(/can't render non-simple object/);
+    expect(() => chartJson(chart)).toThrow(/can't render non-simple object/);
   });
 });
