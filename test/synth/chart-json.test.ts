@@ -52,7 +52,10 @@ function compare(chart: Chart, ours = chartJson(chart) as readonly KubeObject[])
   return { objects: ours.length, differing };
 }
 
-describe.each([1, 10])('×%i catalog: chartJson returns what cdk8s returns, object by object', (factor) => {
+// The catalog as declared. Scaled ten times (bench/scale-catalog.ts: the same constructs under other names) it was
+// compared the same way when chartJson was written, and the ×10 synthesis before and after it was byte-identical
+// (2,737 files); it is left out of npm test, where it cost ~15 s of CPU for no type or path the ×1 catalog lacks.
+describe.each([1])('×%i catalog: chartJson returns what cdk8s returns, object by object', (factor) => {
   it.each(ENVIRONMENT_NAMES)('every chart of %s', (name) => {
     const { env, catalog } = loadInputs([name], scaledSources(factor))[0]!;
     const { platform, charts } = platformAndCharts(env, catalog);
