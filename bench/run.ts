@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, homedir, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -155,11 +155,33 @@ function parseScales(text: string): (typeof PLAN)['scales'] {
 /** The bench's temporary directory: every input, output and usage file of the run (removed at the end or on a signal). */
 let work = '';
 
+/** tmpfs's magic number in statfs(2)'s f_type. */
+const TMPFS_MAGIC = 0x01021994;
+/** What the work directory may hold at most (×30: ~0.5 GB of inputs and outputs), with room to spare. */
+const WORK_BYTES = 2 * 2 ** 30;
+
+/**
+ * Where the work directory goes: `$TMPDIR` when it is set; else `/dev/shm` when it is a tmpfs with room for the run;
+ * else the system's temporary directory. The ×30 inputs and outputs are ~0.5 GB in ~11,000 files, written, read and
+ * removed within minutes: on an ext4 mounted with `discard` (this machine's /tmp), removing them alone took 47 s.
+ * No figure times the disk: the tools read their inputs from the page cache either way.
+ */
+function workParent(): string {
+  if (process.env.TMPDIR) return tmpdir();
+  try {
+    const fs = statfsSync('/dev/shm');
+    if (fs.type === TMPFS_MAGIC && fs.bavail * fs.bsize >= WORK_BYTES) return '/dev/shm';
+  } catch {
+    // No /dev/shm here.
+  }
+  return tmpdir();
+}
+
 async function measureAll(e2eReport: string, scaledReport: string, plan: typeof PLAN): Promise<RunResult> {
   const started = performance.now();
   const loadAtStart = loadavg();
   sampleLoad();
-  const temporary = temporaryDirectory(tmpdir(), 'icv-bench-');
+  const temporary = temporaryDirectory(workParent(), 'icv-bench-');
   work = temporary.dir;
   try {
     await bundleWorkers();
