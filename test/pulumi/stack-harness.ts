@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { deepFreeze, perRun, perWorker } from '../support/shared.js';
-import { clusterUid, mockClusterRead, mockStackConfig, testSecrets } from './stack-files.js';
+import { clusterUid, mockClusterRead, mockStackConfig, testKubeconfig, testSecrets } from './stack-files.js';
 
 export { clusterUid, stackConfigFromFiles, testKubeconfig, testSecrets } from './stack-files.js';
 
@@ -80,13 +80,34 @@ export function sharedProgramRun(stack: string): Promise<ProgramRun> {
   return perWorker(`program-run:${stack}`, () => perRun(`program-run:${stack}`, () => runProgram(stack)).then(deepFreeze));
 }
 
+/** The API server of the throwaway cluster in `throwawayClusterRun`, as `npm run e2e` starts one on loopback. */
+export const THROWAWAY_API_SERVER = 'https://127.0.0.1:36443';
+
+/**
+ * The run of stack prod on the config `npm run e2e` gives a throwaway cluster (test/e2e/suite.ts): a kubeconfig
+ * whose server is the throwaway's URL, recorded in `icv:apiServer`, `icv:skipAwait`, the stand-in Harbor chart
+ * (`icv:testHarborChart`) and the fake Harbor's API (`icv:testHarborApiUrl`). Once per `vitest run`, as
+ * `sharedProgramRun`, for the files that read it (cluster-guard: the API server accepted; test-only-config: what the
+ * test-only keys change), frozen.
+ */
+export function throwawayClusterRun(): Promise<ProgramRun> {
+  const config = {
+    'icv:kubeconfig': testKubeconfig('prod', THROWAWAY_API_SERVER),
+    'icv:apiServer': THROWAWAY_API_SERVER,
+    'icv:skipAwait': 'true',
+    'icv:testHarborChart': '/tmp/stand-in',
+    'icv:testHarborApiUrl': 'http://127.0.0.1:4321',
+  };
+  return perWorker('program-run:prod:throwaway', () => perRun('program-run:prod:throwaway', () => runProgram('prod', { config })).then(deepFreeze));
+}
+
 /**
  * Sets up the mocks and the config, then evaluates the entry point afresh, exactly as the Pulumi language host would
  * run it, and waits until every registration is done. Each run imports its own instance of `infra/pulumi/index.ts`
  * (a query naming the run makes it a module of its own); the modules it imports are the worker's, evaluated once,
  * as in the language host, where the program runs once per process. None of them keeps anything of a run: the config
  * and the stack are read when `platformProgram()` runs, the Pulumi runtime is reset by `setMocks`, and what they
- * hold at module level is constant (the Harbor providers, stateless; the CRDs and upstream documents they cache).
+ * hold at module level is constant (the Harbor providers, stateless; files read once, such as ks-installer's).
  * Evaluating all of them again for every run (`vi.resetModules`, as the harness did) cost CPU in the run and in the
  * files after it, and gave new Harbor provider instances each time, whose closures the SDK serialized again
  * (`@pulumi/pulumi/dynamic` caches a provider's serialized closure per instance): together ~0.5–1 s per run. So no
