@@ -49,12 +49,21 @@ const AREAS = {
 const area = process.env.MUTATION_AREA;
 if (area !== undefined && !(area in AREAS)) throw new Error(`MUTATION_AREA '${area}' is not one of ${Object.keys(AREAS).join(', ')}`);
 const selected = area ? [AREAS[area]] : Object.values(AREAS);
-// A run narrowed with `--mutate` keeps its own incremental file and report: Stryker's incremental file only holds
-// the files of the run that wrote it.
+// A run narrowed with `--mutate` keeps its own incremental file and report, named after what it mutates: Stryker's
+// incremental file only holds the files of the run that wrote it.
 const narrowed = process.argv.includes('--mutate') ? process.argv[process.argv.indexOf('--mutate') + 1] : undefined;
-// A run narrowed to line ranges (`--mutate file.ts:12:5-12:40,...`, e.g. the survivors of an earlier run) is named
-// after its file and a hash of the ranges, to keep the file name short.
-const narrowedName = (m) => (m.includes(':') ? `${m.split(':')[0].replace(/[^A-Za-z0-9.]+/g, '_')}.ranges-${createHash('sha256').update(m).digest('hex').slice(0, 8)}` : m.replace(/[^A-Za-z0-9.]+/g, '_'));
+// A run narrowed to line ranges of one file (`--mutate file.ts:12:5-12:40,file.ts:30-31`, e.g. the survivors of an
+// earlier run) shares that file's incremental file: Stryker re-tests the mutants inside the ranges and carries every
+// other mutant of the file over from the file's earlier run (IncrementalDiffer keeps an old mutant outside the
+// mutated ranges), so the file and its report keep the whole file's result. Ranges across several files are named
+// after the first file and a hash of the ranges, to keep the file name short.
+const rangeFiles = (m) => [...new Set(m.split(',').map((p) => p.split(':')[0]))];
+const narrowedName = (m) => {
+  if (!m.includes(':')) return m.replace(/[^A-Za-z0-9.]+/g, '_');
+  const files = rangeFiles(m);
+  const file = files[0].replace(/[^A-Za-z0-9.]+/g, '_');
+  return files.length === 1 ? file : `${file}.ranges-${createHash('sha256').update(m).digest('hex').slice(0, 8)}`;
+};
 const name = [area ?? 'all', ...(narrowed ? [narrowedName(narrowed)] : [])].join('.');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

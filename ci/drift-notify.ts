@@ -5,7 +5,7 @@ import { runCommand, runIfEntryPoint, testableProgram } from '../infra/cli/cli-s
 import { ExitCode, InputError } from '../infra/model/errors.js';
 import type { DriftResult } from '../infra/daytwo/drift.js';
 import { driftIssueTitle, driftMarker } from '../infra/daytwo/render-drift.js';
-import { GitLabApiError, request } from './post-mr-note.js';
+import { exitOneOnGitLabError, GitLabApiError, request } from './post-mr-note.js';
 
 /**
  * `tsx ci/drift-notify.ts --report drift.json --body drift.md`: after the nightly `npm run drift`, keeps one GitLab
@@ -97,7 +97,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     if (!gitlab && !env.DRIFT_WEBHOOK_URL) {
       throw InputError.single('environment', 'GITLAB_API_TOKEN, DRIFT_WEBHOOK_URL', 'neither set: give the job a project access token with api scope, or a webhook URL');
     }
-    try {
+    return exitOneOnGitLabError(async () => {
       if (gitlab) {
         const outcome = await syncDriftIssue({ apiUrl: env.CI_API_V4_URL!, projectId: env.CI_PROJECT_ID!, token: env.GITLAB_API_TOKEN! }, result, body);
         process.stdout.write(outcome.action === 'none' ? `no drift in ${result.env}, no issue open\n` : `${outcome.action} drift issue #${outcome.iid} for ${result.env}\n`);
@@ -107,11 +107,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         process.stdout.write(`posted the drift of ${result.env} to the webhook\n`);
       }
       return ExitCode.OK;
-    } catch (error) {
-      if (!(error instanceof GitLabApiError)) throw error;
-      process.stderr.write(`error: ${error.message}\n`);
-      return ExitCode.FINDINGS;
-    }
+    });
   });
 }
 

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { runCommand, runIfEntryPoint, testableProgram } from '../infra/cli/cli-support.js';
 import { ExitCode, InputError } from '../infra/model/errors.js';
 import { pulumiSection, summarizePulumiPreview } from '../infra/preview/index.js';
-import { GitLabApiError, mergeRequestsOfCommit, upsertMergeRequestNote } from './post-mr-note.js';
+import { exitOneOnGitLabError, mergeRequestsOfCommit, upsertMergeRequestNote } from './post-mr-note.js';
 
 /** The hidden marker of an environment's plan note: a re-run of the plan job edits the same note. */
 export function planMarker(env: string): string {
@@ -58,7 +58,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       return ExitCode.OK;
     }
     const target = { apiUrl: env.CI_API_V4_URL, projectId: env.CI_PROJECT_ID, token: env.GITLAB_API_TOKEN };
-    try {
+    return exitOneOnGitLabError(async () => {
       const requests = await mergeRequestsOfCommit(target, sha);
       const merged = requests.find((mr) => mr.state === 'merged') ?? requests[0];
       if (!merged) {
@@ -68,11 +68,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       const result = await upsertMergeRequestNote({ ...target, mergeRequestIid: String(merged.iid) }, body, planMarker(name));
       process.stdout.write(`${result.action} note ${result.noteId} on merge request !${merged.iid}\n`);
       return ExitCode.OK;
-    } catch (error) {
-      if (!(error instanceof GitLabApiError)) throw error;
-      process.stderr.write(`error: ${error.message}\n`);
-      return ExitCode.FINDINGS;
-    }
+    });
   });
 }
 

@@ -27,6 +27,20 @@ export class GitLabApiError extends Error {
   override readonly name = 'GitLabApiError';
 }
 
+/**
+ * Runs a command's exchange with GitLab (or a webhook): a `GitLabApiError` becomes one `error:` line on stderr and
+ * exit 1, as every `ci/` command reports a refused or unreachable API; any other error propagates to `runCommand`.
+ */
+export async function exitOneOnGitLabError(exchange: () => Promise<number>): Promise<number> {
+  try {
+    return await exchange();
+  } catch (error) {
+    if (!(error instanceof GitLabApiError)) throw error;
+    process.stderr.write(`error: ${error.message}\n`);
+    return ExitCode.FINDINGS;
+  }
+}
+
 interface Note {
   readonly id: number;
   readonly body: string;
@@ -133,15 +147,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     const target = targetFromEnvironment(env);
     const file = resolve(cwd, options.body);
     if (!existsSync(file)) throw InputError.single(options.body, '', 'does not exist: write it first with npm run diff -- --out');
-    try {
+    return exitOneOnGitLabError(async () => {
       const result = await upsertMergeRequestNote(target, readFileSync(file, 'utf8'), options.marker);
       process.stdout.write(`${result.action} note ${result.noteId} on merge request !${target.mergeRequestIid}\n`);
       return ExitCode.OK;
-    } catch (error) {
-      if (!(error instanceof GitLabApiError)) throw error;
-      process.stderr.write(`error: ${error.message}\n`);
-      return ExitCode.FINDINGS;
-    }
+    });
   });
 }
 

@@ -414,3 +414,80 @@ describe('capacity plan: survivors of the first mutation run', () => {
     ]);
   });
 });
+
+// From the survivors of the capacity.ts mutation runs (MUTATION.md, "Checks"): each case breaks one thing they showed.
+describe('capacity plan: objects and values missing the fields it reads', () => {
+  it('a workload without metadata counts under an empty name; Harbor values without a component\'s key run its pod once, requesting nothing', () => {
+    const deployment = get(unspread('anon', 1, '500m'), 'Deployment');
+    delete deployment.metadata;
+    expect(planCapacity(fixtureEnv(), [deployment]).workloads).toEqual([{ workload: 'Deployment//', source: 'manifests', pods: 1, cpu: 0.5, memoryGiB: 0.25 }]);
+    const tiny = { cpu: 1, memoryGiB: 2 };
+    expect(unplacedOf(planCapacity(fixtureEnv({ workerCapacity: { w1: tiny, w2: tiny, w3: tiny } }), [deployment])), 'its pod, unplaced, has an empty name too').toEqual(['/-1']);
+    const env = fixtureEnv();
+    const workloads = planCapacity(env, [], [{ ...new HarborRelease({ env }).spec, values: {} }]).workloads;
+    expect(workloads.map((w) => [w.workload.split('/').pop(), w.pods, w.cpu, w.memoryGiB])).toEqual(
+      ['portal', 'core', 'jobservice', 'registry', 'trivy', 'database', 'redis'].map((c) => [`harbor-${c}`, 1, 0, 0]),
+    );
+  });
+
+  it('a ClusterConfiguration without spec runs neither Jenkins nor logging: only KubeSphere\'s core and monitoring pods', () => {
+    const env = fixtureEnv();
+    const { spec: _spec, ...config } = clusterConfiguration(env) as any;
+    expect(planCapacity(env, [config]).workloads.map((w) => w.workload.split('/').pop())).toEqual([
+      'ks-apiserver', 'ks-console', 'ks-controller-manager', 'prometheus-k8s', 'alertmanager-main', 'kube-state-metrics', 'prometheus-operator', 'node-exporter',
+    ]);
+  });
+
+  it('anti-affinity terms, spread constraints and preferred terms that are no mapping are skipped: the pods go first-fit', () => {
+    const objects = unspread('junk', 3, '500m');
+    const pod = get(objects, 'Deployment').spec.template.spec;
+    pod.affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: ['junk'], preferredDuringSchedulingIgnoredDuringExecution: ['junk', { weight: 1 }] } };
+    pod.topologySpreadConstraints = ['junk'];
+    expect(cpuOf(planCapacity(fixtureEnv(), objects))).toEqual([1.5, 0, 0]);
+  });
+});
+
+describe('capacity plan: what spreads, and the order and load that decide placement', () => {
+  /** Three replicas of 500m with only the constructs' ScheduleAnyway constraint (hostname, selecting its own pods), changed by `change`. */
+  const scheduleAnyway = (change: (constraint: any) => void = () => {}) => {
+    const objects = moduleObjects({ name: 'soft', replicas: 3, requests: { cpu: '500m', memory: '256Mi' } });
+    const pod = get(objects, 'Deployment').spec.template.spec;
+    delete pod.affinity;
+    expect(pod.topologySpreadConstraints).toHaveLength(1);
+    expect(pod.topologySpreadConstraints[0]).toMatchObject({ topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' });
+    change(pod.topologySpreadConstraints[0]);
+    return cpuOf(planCapacity(fixtureEnv(), objects));
+  };
+
+  it('a ScheduleAnyway constraint alone spreads; on another topology key, or selecting other pods, it does not', () => {
+    expect(scheduleAnyway()).toEqual([0.5, 0.5, 0.5]);
+    expect(scheduleAnyway((c) => (c.topologyKey = 'topology.kubernetes.io/zone'))).toEqual([1.5, 0, 0]);
+    expect(scheduleAnyway((c) => (c.labelSelector = { matchLabels: { app: 'other' } }))).toEqual([1.5, 0, 0]);
+  });
+
+  it('the larger share of a worker, CPU or memory, orders the workloads: a memory-heavy one listed second is placed first', () => {
+    // 3 GiB and 5 GiB pods on 8 GiB workers fit only if the 5 GiB ones go first; the 3 GiB ones ask for more CPU.
+    const plan = planCapacity(fixtureEnv(), [...unspread('a-mem', 3, '1000m', '3072Mi'), ...unspread('b-mem', 3, '100m', '5120Mi')]);
+    expect(unplacedOf(plan)).toEqual([]);
+    expect(plan.scenarios[0]!.nodes.map((n) => n.memoryRequestedGiB)).toEqual([8, 8, 8]);
+    // 3-CPU pods with less memory than 0.5-CPU ones still go first: memory is a share of the worker's, not GiB.
+    expect(unplacedOf(planCapacity(fixtureEnv(), [...unspread('small', 6, '500m', '512Mi'), ...unspread('large', 3, '3000m', '256Mi')]))).toEqual([]);
+  });
+
+  it('of two workloads the same size the one whose name sorts first is placed first', () => {
+    const tiny = { cpu: 1, memoryGiB: 2 };
+    const env = fixtureEnv({ workerCapacity: { w2: tiny, w3: tiny } });
+    expect(unplacedOf(planCapacity(env, [...unspread('zeta', 1, '3000m'), ...unspread('alpha', 1, '3000m')]))).toEqual([`${NAMESPACE}/zeta-1`]);
+  });
+
+  it('a spread pod goes to the worker with the least load, CPU and memory each as a share of the worker\'s', () => {
+    // w1: 4 CPU / 1 GiB allocatable, w2: 4 CPU / 8 GiB, w3: nothing. A memory hog cannot fit w1 and lands on w2.
+    const env = fixtureEnv({ workerCapacity: { w1: { cpu: 5, memoryGiB: 3 }, w3: { cpu: 0.5, memoryGiB: 1 } } });
+    const spread = () => moduleObjects({ name: 'spread', replicas: 1, requests: { cpu: '100m', memory: '1Mi' } });
+    const place = (cpuHog: string, memoryHog: string) => cpuOf(planCapacity(env, [...unspread('cpu-hog', 1, cpuHog, '1Mi'), ...unspread('mem-hog', 1, '1m', memoryHog), ...spread()]));
+    // w1 at 0.5 / 4 CPU (0.125) is less loaded than w2 at 2 / 8 GiB (0.25): the spread pod goes to w1.
+    expect(place('500m', '2048Mi')).toEqual([0.6, 0.001, 0]);
+    // w1 at 1 / 4 CPU (0.25) is more loaded than w2 at 1.5 / 8 GiB (0.19): it goes to w2.
+    expect(place('1000m', '1536Mi')).toEqual([1, 0.101, 0]);
+  });
+});

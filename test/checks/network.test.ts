@@ -258,7 +258,8 @@ describe('network: which objects each rule reads, and entries missing the fields
     expect(typeof target).toBe('string');
     const main = pod(objects).containers[0];
     main.ports = ['junk', { name: 'metrics', containerPort: 9090 }, ...main.ports];
-    pod(objects).containers.push({ name: 'sidecar', image: main.image });
+    // The sidecar has a port too, of another name: a container with ports none of which is named so does not count.
+    pod(objects).containers.push({ name: 'sidecar', image: main.image, ports: [{ name: 'admin', containerPort: 9901 }] });
     expect(rules(objects, 'network.service-target-port')).toEqual([]);
     const two = moduleObjects();
     get(two, 'Service').spec.ports[0].targetPort = 'grpc';

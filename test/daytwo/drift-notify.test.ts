@@ -1,24 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../ci/drift-notify.js';
 import { driftReport, driftResult, driftSteps } from '../../infra/daytwo/drift.js';
 import { driftMarker, renderDriftMarkdown } from '../../infra/daytwo/render-drift.js';
 import { temporaryDirectory } from '../diff/fixtures.js';
 import { noDriftEvents, outOfBandEvents } from './engine-events.js';
 import { fakeGitLabProject, projectEnvironment, TOKEN, type FakeGitLabProject } from './gitlab-fake.js';
+import { captureOutput } from '../support/capture-output.js';
 
-let stdout: string;
-let stderr: string;
+const io = captureOutput();
 let gitlab: FakeGitLabProject | undefined;
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-});
 afterEach(async () => {
-  vi.restoreAllMocks();
   await gitlab?.close();
   gitlab = undefined;
 });
@@ -42,7 +35,7 @@ describe('ci/drift-notify.ts (the nightly drift job)', () => {
     expect(test).toHaveLength(1);
     expect(test[0]).toMatchObject({ title: 'Drift in test: the cluster differs from the stack', labels: ['drift'], state: 'opened' });
     expect(test[0]!.description).toContain('- `spec.replicas`: `2` → `5`');
-    expect(stdout).toBe('opened drift issue #2 for test\nupdated drift issue #2 for test\n');
+    expect(io.stdout).toBe('opened drift issue #2 for test\nupdated drift issue #2 for test\n');
     expect(gitlab.requests.every((r) => r.token === TOKEN)).toBe(true);
   });
 
@@ -52,7 +45,7 @@ describe('ci/drift-notify.ts (the nightly drift job)', () => {
     expect(gitlab.issues[0]!.state).toBe('closed');
     expect(gitlab.issues[0]!.description).toContain('No drift');
     expect(await main(args, projectEnvironment(gitlab), reportFiles(false))).toBe(0);
-    expect(stdout).toBe('closed drift issue #1 for test\nno drift in test, no issue open\n');
+    expect(io.stdout).toBe('closed drift issue #1 for test\nno drift in test, no issue open\n');
   });
 
   it('posts drift to DRIFT_WEBHOOK_URL without GitLab', async () => {
@@ -67,14 +60,14 @@ describe('ci/drift-notify.ts (the nightly drift job)', () => {
   it('exits 1 naming the call when GitLab refuses, with the token masked', async () => {
     gitlab = await fakeGitLabProject({ failWith: 403 });
     expect(await main(args, projectEnvironment(gitlab), reportFiles(true))).toBe(1);
-    expect(stderr).toMatch(/^error: GitLab API GET \/projects\/42\/issues answered 403/);
-    expect(stderr).not.toContain(TOKEN);
+    expect(io.stderr).toMatch(/^error: GitLab API GET \/projects\/42\/issues answered 403/);
+    expect(io.stderr).not.toContain(TOKEN);
   });
 
   it('exits 2 when neither GitLab nor a webhook is configured, or a file is missing', async () => {
     expect(await main(args, {}, reportFiles(true))).toBe(2);
-    expect(stderr).toContain('neither set');
+    expect(io.stderr).toContain('neither set');
     expect(await main(['--report', 'nope.json', '--body', 'drift.md'], { DRIFT_WEBHOOK_URL: 'http://127.0.0.1:9/hook' }, reportFiles(true))).toBe(2);
-    expect(stderr).toContain('nope.json: (root): does not exist');
+    expect(io.stderr).toContain('nope.json: (root): does not exist');
   });
 });

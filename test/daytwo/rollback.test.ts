@@ -1,26 +1,19 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../infra/cli/rollback.js';
 import { temporaryDirectory } from '../diff/fixtures.js';
 import { git, repoRoot } from '../diff/scratch-repo.js';
 import { fakeGitLabProject, projectEnvironment, type FakeGitLabProject } from './gitlab-fake.js';
+import { captureOutput } from '../support/capture-output.js';
 
 const FILE = 'environments/releases/test.yaml';
 const original = readFileSync(join(repoRoot, FILE), 'utf8');
 
-let stdout: string;
-let stderr: string;
+const io = captureOutput();
 let gitlab: FakeGitLabProject | undefined;
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-});
 afterEach(async () => {
-  vi.restoreAllMocks();
   await gitlab?.close();
   gitlab = undefined;
 });
@@ -77,7 +70,7 @@ describe('npm run rollback -- --env test --module vehicle-access --steps 1', () 
     expect(diffLines(repo, [])).toEqual(['-  vehicle-access: 1.7.1-ccccccc', '+  vehicle-access: 1.7.0-aaaaaaa']);
     // Byte for byte: the current file (comments, api-gateway's later release) with that one line restored.
     expect(readFileSync(join(repo, FILE), 'utf8')).toBe(versions[3]!.replace('vehicle-access: 1.7.1-ccccccc', 'vehicle-access: 1.7.0-aaaaaaa'));
-    expect(stdout).toContain(`${FILE}: modules.vehicle-access: 1.7.1-ccccccc → 1.7.0-aaaaaaa`);
+    expect(io.stdout).toContain(`${FILE}: modules.vehicle-access: 1.7.1-ccccccc → 1.7.0-aaaaaaa`);
   });
 
   it('prepares the merge request: a branch with one commit holding only that change', async () => {
@@ -91,7 +84,7 @@ describe('npm run rollback -- --env test --module vehicle-access --steps 1', () 
     expect(diffLines(repo, [head, 'HEAD'])).toEqual(['-  vehicle-access: 1.7.1-ccccccc', '+  vehicle-access: 1.7.0-aaaaaaa']);
     expect(git(repo, 'log', '-1', '--format=%s')).toBe('Roll back vehicle-access in test to 1.7.0-aaaaaaa');
     expect(git(repo, 'log', '-1', '--format=%b')).toContain('- vehicle-access: 1.7.1-ccccccc → 1.7.0-aaaaaaa');
-    expect(stdout).toContain(`git push -u origin ${branch}`);
+    expect(io.stdout).toContain(`git push -u origin ${branch}`);
   });
 
   it('pushes the branch and opens the merge request through GitLab when a token is set', async () => {
@@ -106,7 +99,7 @@ describe('npm run rollback -- --env test --module vehicle-access --steps 1', () 
     expect(gitlab.mergeRequests).toEqual([
       expect.objectContaining({ source_branch: branch, target_branch: 'main', title: 'Roll back vehicle-access in test to 1.7.0-aaaaaaa' }),
     ]);
-    expect(stdout).toContain('opened merge request !1: http://127.0.0.1:');
+    expect(io.stdout).toContain('opened merge request !1: http://127.0.0.1:');
   });
 });
 
@@ -146,7 +139,9 @@ describe('npm run rollback refuses, naming why, and writes nothing', () => {
   const refuses = async (repo: string, argv: string[], message: RegExp) => {
     const before = readFileSync(join(repo, FILE), 'utf8');
     const head = git(repo, 'rev-parse', 'HEAD');
+    const from = io.stderr.length;
     expect(await main(argv, { root: repo, env: {} })).toBe(2);
+    const stderr = io.stderr.slice(from);
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(readFileSync(join(repo, FILE), 'utf8')).toBe(before);
@@ -157,7 +152,6 @@ describe('npm run rollback refuses, naming why, and writes nothing', () => {
   it('when a module of the target state is no longer in the catalog', async () => {
     const repo = withRemovedModule();
     await refuses(repo, ['--env', 'test', '--steps', '1'], /modules\.legacy-gateway: module 'legacy-gateway' \(released at [0-9a-f]{7}\) is no longer in the catalog/);
-    stderr = '';
     await refuses(repo, ['--env', 'test', '--module', 'legacy-gateway'], /--module: \(root\): module 'legacy-gateway' is not in the catalog/);
   });
 
@@ -175,7 +169,7 @@ describe('npm run rollback refuses, naming why, and writes nothing', () => {
     await refuses(repo, ['--env', 'test', '--module', 'vehicle-access', '--steps', '3'], /--steps: \(root\): module 'vehicle-access' has 2 earlier release\(s\)/);
     writeFileSync(join(repo, FILE), `${versions[3]!}# local edit\n`);
     expect(await main(['--env', 'test', '--module', 'vehicle-access'], { root: repo, env: {} })).toBe(2);
-    expect(stderr).toContain(`${FILE}: (root): has uncommitted changes`);
+    expect(io.stderr).toContain(`${FILE}: (root): has uncommitted changes`);
   });
 
   it.each([

@@ -8,7 +8,7 @@ import { main as mrDiff, mergeRequestBase } from '../../ci/mr-diff.js';
 import { main as planNote, planMarker } from '../../ci/plan-note.js';
 import { NOTE_MARKER } from '../../infra/preview/index.js';
 import { temporaryDirectory } from './fixtures.js';
-import { ciEnvironment, fakeGitLab } from './gitlab-fake.js';
+import { ciEnvironment, fakeGitLab, TOKEN } from './gitlab-fake.js';
 import { git, linkNodeModules, repoRoot, scratchRepository, setImage } from './scratch-repo.js';
 
 interface Job {
@@ -264,5 +264,22 @@ describe('ci/plan-note.ts', () => {
       await gitlab.close();
     }
     expect(await planNote(['--env', 'prod'], { CI_COMMIT_SHA: 'c'.repeat(40) }, temporaryDirectory())).toBe(2);
+  });
+
+  it('exits 1 with one error line, token masked, when GitLab refuses the merge-request lookup', async () => {
+    const dir = temporaryDirectory('icv-plan-note-');
+    writeFileSync(join(dir, 'pulumi-preview-prod.json'), JSON.stringify({ changeSummary: { same: 240 } }));
+    const gitlab = await fakeGitLab({ failWith: 403 });
+    let stderr = '';
+    vi.mocked(process.stderr.write).mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    try {
+      expect(await planNote(['--env', 'prod'], { ...ciEnvironment(gitlab), CI_COMMIT_SHA: 'c'.repeat(40) }, dir)).toBe(1);
+    } finally {
+      await gitlab.close();
+    }
+    expect(stderr).toMatch(/^error: GitLab API GET \/projects\/42\/repository\/commits\/c{40}\/merge_requests\S* answered 403/m);
+    expect(stderr.split('\n').filter((line) => line.startsWith('error:'))).toHaveLength(1);
+    expect(stderr).not.toContain(TOKEN);
+    expect(gitlab.notes).toEqual([]);
   });
 });

@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { ConfigMap } from '@pulumi/pulumi/automation/index.js';
 import { ENVIRONMENT_NAMES, loadInputs } from '../../infra/cli/inputs.js';
 import { platformProgram } from '../../infra/pulumi/program.js';
 import { pulumiNodeArgs } from '../../infra/pulumi/node-args.js';
@@ -21,9 +20,9 @@ import { scaledSources } from '../../bench/scale-catalog.js';
 import { FakeHarbor } from '../support/fake-harbor.js';
 import { stackConfigFromFiles } from '../pulumi/stack-files.js';
 import { startControlPlane } from './control-plane.js';
-import { E2E_DIR, PINS, ROOT } from './engines.js';
+import { PINS, ROOT } from './engines.js';
 import { ProcessGroup } from './processes.js';
-import { engine, prepareCluster, throwawaySecrets } from './suite.js';
+import { engine, prepareCluster, throwawaySecrets, throwawayStackConfig } from './suite.js';
 
 /** The scale of the stack previewed: the bench's ×10 catalog. */
 export const SCALED_FACTOR = 10;
@@ -106,19 +105,8 @@ async function main(): Promise<number> {
     process.stdout.write(`  control plane ready in ${cp.startSeconds} s (${cp.server})\n`);
     process.stdout.write(`  cluster prepared: ${await prepareCluster(cp, objects)}\n`);
     // The wildcard certificate's domain: the registry host's parent, as the e2e suite derives it from Harbor's values.
-    const secrets = throwawaySecrets(env, dir, inputs!.env.registry.host.replace(/^[^.]+\./, ''));
-    secrets.harborAdminPassword = harbor.password;
-    const clusterIdentity = (await cp.kubectl(['get', 'namespace', 'kube-system', '-o', 'jsonpath={.metadata.uid}'])).stdout.trim();
-    const config: ConfigMap = {
-      ...Object.fromEntries(Object.entries(fileConfig).map(([k, v]) => [k, { value: v }])),
-      'icv:kubeconfig': { value: cp.kubeconfig, secret: true },
-      'icv:clusterIdentity': { value: clusterIdentity },
-      'icv:apiServer': { value: cp.server },
-      ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`icv:${k}`, { value: v, secret: true }])),
-      'icv:skipAwait': { value: 'true' },
-      'icv:testHarborChart': { value: join(E2E_DIR, 'charts/harbor-stand-in') },
-      'icv:testHarborApiUrl': { value: harbor.url },
-    };
+    const secrets = throwawaySecrets(env, dir, inputs!.env.registry.host.replace(/^[^.]+\./, ''), harbor.password);
+    const config = await throwawayStackConfig(cp, fileConfig, secrets, harbor);
     const { stack, logFile } = await engine(env, dir, async () => ({ ...(await platformProgram(sources)) }), config);
 
     // Processes that exist before the preview (the control plane) are not the preview's.

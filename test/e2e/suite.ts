@@ -77,8 +77,8 @@ export function manifestObjects(env: string): { file: string; objects: KubeObjec
   }));
 }
 
-/** Throwaway secret values that pass the program's and Harbor's checks; generated per run. */
-export function throwawaySecrets(env: string, dir: string, domain: string): Record<SecretKey, string> {
+/** Throwaway secret values that pass the program's and Harbor's checks, generated per run; Harbor's admin password is the fake Harbor's. */
+export function throwawaySecrets(env: string, dir: string, domain: string, harborAdminPassword: string): Record<SecretKey, string> {
   const hex = (n: number) => randomBytes(n).toString('hex');
   const key = join(dir, 'tls.key');
   const cert = join(dir, 'tls.crt');
@@ -88,7 +88,32 @@ export function throwawaySecrets(env: string, dir: string, domain: string): Reco
   values.harborSecretKey = hex(8); // exactly 16 characters
   values.tlsCertificate = readFileSync(cert, 'utf8');
   values.tlsPrivateKey = readFileSync(key, 'utf8');
+  values.harborAdminPassword = harborAdminPassword;
   return values as Record<SecretKey, string>;
+}
+
+/**
+ * The stack config of a throwaway stack: the stack file's values, the control plane's kubeconfig, identity and API
+ * server, the throwaway secrets, and the test-only keys (the fake Harbor's API, the stand-in chart, no await). The
+ * cluster records its own identity, as `pulumi config set icv:clusterIdentity` does for a real stack.
+ */
+export async function throwawayStackConfig(
+  cp: ControlPlane,
+  fileConfig: Record<string, string>,
+  secrets: Record<SecretKey, string>,
+  harbor: { readonly url: string },
+): Promise<ConfigMap> {
+  const clusterIdentity = (await cp.kubectl(['get', 'namespace', 'kube-system', '-o', 'jsonpath={.metadata.uid}'])).stdout.trim();
+  return {
+    ...Object.fromEntries(Object.entries(fileConfig).map(([k, v]) => [k, { value: v }])),
+    'icv:kubeconfig': { value: cp.kubeconfig, secret: true },
+    'icv:clusterIdentity': { value: clusterIdentity },
+    'icv:apiServer': { value: cp.server },
+    ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`icv:${k}`, { value: v, secret: true }])),
+    'icv:skipAwait': { value: 'true' },
+    'icv:testHarborChart': { value: join(E2E_DIR, 'charts/harbor-stand-in') },
+    'icv:testHarborApiUrl': { value: harbor.url },
+  };
 }
 
 /** A copy of the project (sources and environments, node_modules linked) in which a file can be changed safely. */
@@ -251,20 +276,8 @@ async function runEnvironment(env: string, index: number, harbor: FakeHarbor): P
 
   // Stack config: the stack file's values, throwaway secrets, and the test-only keys.
   const domain = (parse(readFileSync(join(ROOT, 'dist', env, 'helm/harbor.values.yaml'), 'utf8')) as { expose: { ingress: { hosts: { core: string } } } }).expose.ingress.hosts.core.replace(/^[^.]+\./, '');
-  const secrets = throwawaySecrets(env, dir, domain);
-  secrets.harborAdminPassword = harbor.password;
-  // The throwaway cluster records its own identity, as `pulumi config set icv:clusterIdentity` does for a real stack.
-  const clusterIdentity = (await cp.kubectl(['get', 'namespace', 'kube-system', '-o', 'jsonpath={.metadata.uid}'])).stdout.trim();
-  const config: ConfigMap = {
-    ...Object.fromEntries(Object.entries(fileConfig).map(([k, v]) => [k, { value: v }])),
-    'icv:kubeconfig': { value: cp.kubeconfig, secret: true },
-    'icv:clusterIdentity': { value: clusterIdentity },
-    'icv:apiServer': { value: cp.server },
-    ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`icv:${k}`, { value: v, secret: true }])),
-    'icv:skipAwait': { value: 'true' },
-    'icv:testHarborChart': { value: join(E2E_DIR, 'charts/harbor-stand-in') },
-    'icv:testHarborApiUrl': { value: harbor.url },
-  };
+  const secrets = throwawaySecrets(env, dir, domain, harbor.password);
+  const config = await throwawayStackConfig(cp, fileConfig, secrets, harbor);
   const program = await inlineProgram(ROOT);
   const { stack, logFile } = await engine(env, dir, program, config);
 
