@@ -49,7 +49,9 @@ describe('pulumi up --stack prod lands only on the prod cluster', () => {
   });
 
   it('accepts another API server URL only when the stack records it (icv:apiServer), as a throwaway cluster does', async () => {
-    // Refused without icv:apiServer: the first test of this block, with test's URL instead of the throwaway's.
+    const { message, registrations } = await refused('prod', { config: { 'icv:kubeconfig': testKubeconfig('prod', THROWAWAY_API_SERVER) } });
+    expect(message).toContain(`kube context 'kubernetes-admin@prod.icv.local' points at cluster 'prod.icv.local' (${THROWAWAY_API_SERVER}), not environment prod's cluster`);
+    expect(registrations).toEqual([]);
     const run = await throwawayClusterRun();
     const provider = run.registrations.find((r) => r.type === 'pulumi:providers:kubernetes')!;
     expect(unwrapSecrets(provider.inputs.kubeconfig)).toContain(`server: ${THROWAWAY_API_SERVER}`);
