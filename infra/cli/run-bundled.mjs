@@ -306,17 +306,33 @@ const file = currentBundle() ?? (await bundle());
 process.argv.splice(2, 1);
 
 /**
+ * A code cache file starts with the CPU time (ms, a float64) of `main` in the run that wrote it; V8's data follows.
+ * A run whose `main` works more than twice as long and 50 ms more writes the cache again (once: createCachedData
+ * costs ~11 ms for synth, too much for every run), so that a cache first written by a `--help` or a refused argument
+ * (the top level only) does not leave every later synthesis compiling the rest on its own (~45 ms of CPU each).
+ */
+const CACHE_HEADER_BYTES = 8;
+const rewritesCache = (mainMs, writtenAfterMs) => mainMs > 2 * writtenAfterMs + 50;
+
+/**
  * Runs a CommonJS bundle as Node would require it, compiled with V8's code cache: `<bundle>.<node version>-<arch>.v8cache`
- * beside it holds the bytecode of every function the last run compiled. The bundle's name is the digest of its
+ * beside it holds the bytecode of every function the run that wrote it compiled. The bundle's name is the digest of its
  * inputs, so a cache can only belong to its own bundle; V8 itself checks the source, its version and its flags and
  * rejects a cache that does not match (the script then compiles as without one, and the cache is written again).
- * Returns the module's exports and a function that writes the cache when there was none to use.
+ * Returns the module's exports and a function that, given the CPU time of `main`, writes the cache when there was
+ * none to use or this run did much more than the one that wrote it (CACHE_HEADER_BYTES).
  */
 function requireWithCodeCache(path) {
   const cacheFile = codeCacheName(path);
   let cachedData;
+  let writtenAfterMs = 0;
   try {
-    cachedData = readFileSync(cacheFile);
+    const cache = readFileSync(cacheFile);
+    if (cache.length > CACHE_HEADER_BYTES) {
+      cachedData = cache.subarray(CACHE_HEADER_BYTES);
+      const recorded = cache.readDoubleLE(0);
+      writtenAfterMs = Number.isFinite(recorded) && recorded >= 0 ? recorded : 0;
+    }
   } catch {
     cachedData = undefined;
   }
@@ -324,10 +340,12 @@ function requireWithCodeCache(path) {
   const script = new Script(wrapped, { filename: path, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(path), module, path, dirname(path));
-  const saveCache = () => {
-    if (cachedData !== undefined && !script.cachedDataRejected) return;
+  const saveCache = (mainMs) => {
+    if (cachedData !== undefined && !script.cachedDataRejected && !rewritesCache(mainMs, writtenAfterMs)) return;
     try {
-      const data = script.createCachedData();
+      const header = Buffer.alloc(CACHE_HEADER_BYTES);
+      header.writeDoubleLE(mainMs);
+      const data = Buffer.concat([header, script.createCachedData()]);
       writeAtomically(cacheFile, data);
       // The store's copy of this bundle gets the cache too, for the next checkout that copies the bundle.
       const shared = join(STORE, basename(path));
@@ -341,10 +359,12 @@ function requireWithCodeCache(path) {
 
 // An error escaping main (a bug: main maps every expected failure to an exit code) is one line; DEBUG=1 shows the stack.
 let saveCache = () => {};
+let mainStarted = process.cpuUsage();
 try {
   let module;
   if (format === 'cjs') ({ exports: module, saveCache } = requireWithCodeCache(file));
   else module = await import(pathToFileURL(file).href);
+  mainStarted = process.cpuUsage();
   if (typeof module.main === 'function') process.exitCode = await module.main(argv);
 } catch (error) {
   process.stderr.write(`internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
@@ -353,5 +373,6 @@ try {
   process.exitCode = 1;
 } finally {
   // After main, so that the cache holds the functions this run compiled, not only the top level.
-  saveCache();
+  const { user, system } = process.cpuUsage(mainStarted);
+  saveCache((user + system) / 1000);
 }
