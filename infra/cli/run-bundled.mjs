@@ -130,7 +130,8 @@ function observe(inputs) {
  * that ctime is within a granule of the stat, i.e. after `stamp - RACY_MARGIN_MS`; such a path is not trusted and the
  * digest is recomputed. A file replaced by another has another inode (or, reused, a new ctime). So when every path
  * passes, the bytes and names are those hashed for the recorded digest. (What this assumes, as make and git do: the
- * wall clock is not set back across a change, and the filesystem updates ctime on every change.)
+ * wall clock is not set back across a change, the filesystem updates ctime on every change, and its times come from
+ * this machine's clock, as a local filesystem's do.)
  */
 function unchangedSince(state, inputs) {
   if (typeof state.stamp !== 'number' || typeof state.stats !== 'object' || state.stats === null) return false;
