@@ -61,7 +61,8 @@ describe('a cutover in review', () => {
 
   it('parity still fails an undeclared difference of a cutover object', () => {
     const test = build('test', canary(50));
-    const prod = build('prod', canary(50));
+    // A copy to change (the builds are shared and frozen); its objects are its platform's, as in the build.
+    const prod = structuredClone(build('prod', canary(50)));
     const ingress = prod.objects.find((o) => o.kind === 'Ingress' && o.metadata.name === `${MODULE}-canary`) as any;
     ingress.spec.ingressClassName = 'other';
     expect(checkParity(test.platform, prod.platform, PARITY).findings.map((f) => `${f.rule} ${f.object} ${f.path}`)).toEqual([`parity.undeclared-difference Ingress/icv-frontend/${MODULE}-canary spec.ingressClassName`]);

@@ -7,7 +7,7 @@ import type { KubeObject, Platform, Unit } from '../../infra/model/types.js';
 import type { Environment } from '../../infra/schema/environment.js';
 import type { ModuleSpec } from '../../infra/schema/module.js';
 import { declarationOf } from '../support/inputs.js';
-import { perWorker } from '../support/shared.js';
+import { deepFreeze, perWorker } from '../support/shared.js';
 
 /** A routed module of the real catalog (route console/vehicle) that the migration tests cut over. */
 export const MODULE = 'vehicle-console-web';
@@ -38,14 +38,17 @@ export interface Built {
   readonly objects: KubeObject[];
 }
 
-/** The builds so far, shared by the migration files of a worker (each caller gets its own copy). */
+/** The builds so far, shared by the migration files of a worker. */
 const builds = perWorker('migration-scenario-builds', () => new Map<string, Built>());
 
-/** Loads (validates) and synthesizes one environment under a scenario; each scenario once per test worker. */
+/**
+ * Loads (validates) and synthesizes one environment under a scenario; each scenario once per test worker, deeply
+ * frozen (test/support/shared.ts): read it, never change it (a copy for each caller was most of the cost of a call).
+ */
 export function build(env: EnvName, scenario: Scenario = {}): Built {
   const key = JSON.stringify([env, scenario]);
-  if (!builds.has(key)) builds.set(key, synthesize(env, scenario));
-  return structuredClone(builds.get(key)!);
+  if (!builds.has(key)) builds.set(key, deepFreeze(synthesize(env, scenario)));
+  return builds.get(key)!;
 }
 
 function synthesize(env: EnvName, scenario: Scenario): Built {

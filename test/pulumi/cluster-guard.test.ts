@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
-import { runProgram, testKubeconfig, testSecrets, type Registration, type RunOptions } from './stack-harness.js';
+import { runProgram, testKubeconfig, testSecrets, THROWAWAY_API_SERVER, throwawayClusterRun, unwrapSecrets, type Registration, type RunOptions } from './stack-harness.js';
 
 /**
  * A stack lands only on its own cluster, with usable secrets: every refusal below is a pulumi.RunError (one line per
@@ -49,8 +49,12 @@ describe('pulumi up --stack prod lands only on the prod cluster', () => {
   });
 
   it('accepts another API server URL only when the stack records it (icv:apiServer), as a throwaway cluster does', async () => {
-    const server = 'https://127.0.0.1:36443';
-    const run = await runProgram('test', { config: { 'icv:kubeconfig': testKubeconfig('test', server), 'icv:apiServer': server } });
+    const { message, registrations } = await refused('prod', { config: { 'icv:kubeconfig': testKubeconfig('prod', THROWAWAY_API_SERVER) } });
+    expect(message).toContain(`kube context 'kubernetes-admin@prod.icv.local' points at cluster 'prod.icv.local' (${THROWAWAY_API_SERVER}), not environment prod's cluster`);
+    expect(registrations).toEqual([]);
+    const run = await throwawayClusterRun();
+    const provider = run.registrations.find((r) => r.type === 'pulumi:providers:kubernetes')!;
+    expect(unwrapSecrets(provider.inputs.kubeconfig)).toContain(`server: ${THROWAWAY_API_SERVER}`);
     expect(clusterObjects(run.registrations).length).toBeGreaterThan(100);
   }, 240_000);
 

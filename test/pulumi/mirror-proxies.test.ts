@@ -1,8 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadInputs } from '../../infra/cli/inputs.js';
 import type { MirrorImage } from '../../infra/model/mirrors.js';
 import { runProgram, unwrapSecrets, testSecrets, type ProgramRun } from './stack-harness.js';
 
-/** A mirror list the repository does not have (it declares none today), to see the program declare its proxies. */
+/**
+ * A mirror list the repository does not have (it declares Redis only), two upstream registries, given to the
+ * program's PlatformStack as the entry point gives it modules/mirrors.ts. That the entry point passes
+ * modules/mirrors.ts is the stack suites' assertion (test/pulumi/stack-suite.ts: the docker.io proxy cache of Redis).
+ */
 const digest = `sha256:${'a'.repeat(64)}`;
 const declared: MirrorImage[] = [
   { name: 'busybox', upstream: 'docker.io/library/busybox:1.36.1', digest, reason: 'test' },
@@ -10,15 +15,12 @@ const declared: MirrorImage[] = [
 ];
 const DYNAMIC_TYPE = 'pulumi-nodejs:dynamic:Resource';
 
-describe('the program declares a Harbor proxy cache per upstream registry of modules/mirrors.ts', () => {
+describe('the program declares a Harbor proxy cache per upstream registry of the mirror list (modules/mirrors.ts)', () => {
   let run: ProgramRun;
   beforeAll(async () => {
-    vi.doMock('../../modules/mirrors.js', () => ({ mirrors: declared }));
-    run = await runProgram('test');
+    const [{ env, catalog }] = loadInputs(['test']) as [ReturnType<typeof loadInputs>[number]];
+    run = await runProgram('test', { inputs: { env, catalog, mirrors: declared } });
   }, 240_000);
-  afterAll(() => {
-    vi.doUnmock('../../modules/mirrors.js');
-  });
 
   it('registers one HarborProxyCache per registry, under the Registry component, after Harbor is installed', () => {
     const byUrn = new Map(run.registrations.map((r) => [r.urn, r]));

@@ -1,7 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import { vi } from 'vitest';
 import { deepFreeze, perRun, perWorker } from '../support/shared.js';
-import { clusterUid, mockClusterRead, mockStackConfig, testSecrets } from './stack-files.js';
+import { clusterUid, mockClusterRead, mockStackConfig, testKubeconfig, testSecrets } from './stack-files.js';
 
 export { clusterUid, stackConfigFromFiles, testKubeconfig, testSecrets } from './stack-files.js';
 
@@ -68,7 +67,7 @@ export interface RunOptions {
    * Run the platform on these inputs instead of the stack's environment files (a cutover or a stateful mode under
    * test): the program's PlatformStack with the stack's config, as the entry point builds it. @default the real entry point
    */
-  readonly inputs?: { readonly env: unknown; readonly catalog: readonly unknown[] };
+  readonly inputs?: { readonly env: unknown; readonly catalog: readonly unknown[]; readonly mirrors?: readonly unknown[] };
 }
 
 /**
@@ -81,9 +80,39 @@ export function sharedProgramRun(stack: string): Promise<ProgramRun> {
   return perWorker(`program-run:${stack}`, () => perRun(`program-run:${stack}`, () => runProgram(stack)).then(deepFreeze));
 }
 
+/** The API server of the throwaway cluster in `throwawayClusterRun`, as `npm run e2e` starts one on loopback. */
+export const THROWAWAY_API_SERVER = 'https://127.0.0.1:36443';
+
 /**
- * Sets up the mocks and the config, then imports the program afresh (`vi.resetModules`), exactly as the Pulumi
- * language host would run it, and waits until every registration is done.
+ * The run of stack prod on the config `npm run e2e` gives a throwaway cluster (test/e2e/suite.ts): a kubeconfig
+ * whose server is the throwaway's URL, recorded in `icv:apiServer`, `icv:skipAwait`, the stand-in Harbor chart
+ * (`icv:testHarborChart`) and the fake Harbor's API (`icv:testHarborApiUrl`). Once per `vitest run`, as
+ * `sharedProgramRun`, for the files that read it (cluster-guard: the API server accepted; test-only-config: what the
+ * test-only keys change), frozen.
+ */
+export function throwawayClusterRun(): Promise<ProgramRun> {
+  const config = {
+    'icv:kubeconfig': testKubeconfig('prod', THROWAWAY_API_SERVER),
+    'icv:apiServer': THROWAWAY_API_SERVER,
+    'icv:skipAwait': 'true',
+    'icv:testHarborChart': '/tmp/stand-in',
+    'icv:testHarborApiUrl': 'http://127.0.0.1:4321',
+  };
+  return perWorker('program-run:prod:throwaway', () => perRun('program-run:prod:throwaway', () => runProgram('prod', { config })).then(deepFreeze));
+}
+
+/**
+ * Sets up the mocks and the config, then evaluates the entry point afresh, exactly as the Pulumi language host would
+ * run it, and waits until every registration is done. Each run imports its own instance of `infra/pulumi/index.ts`
+ * (a query naming the run makes it a module of its own); the modules it imports are the worker's, evaluated once,
+ * as in the language host, where the program runs once per process. None of them keeps anything of a run: the config
+ * and the stack are read when `platformProgram()` runs, the Pulumi runtime is reset by `setMocks`, and what they
+ * hold at module level is constant (the Harbor providers, stateless; files read once, such as ks-installer's).
+ * Evaluating all of them again for every run (`vi.resetModules`, as the harness did) cost CPU in the run and in the
+ * files after it, and gave new Harbor provider instances each time, whose closures the SDK serialized again
+ * (`@pulumi/pulumi/dynamic` caches a provider's serialized closure per instance): together ~0.5–1 s per run. So no
+ * test mocks a module of the program (`vi.doMock` would reach only a run that evaluates the module afresh); a test
+ * that needs other inputs passes them (`inputs`).
  */
 export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
   const registrations: Registration[] = [];
@@ -134,7 +163,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   pulumi.runtime.setAllConfig(config, secretKeys.filter((key) => !omitted.has(key) && !plain.has(key)));
 
   const started = performance.now();
-  vi.resetModules();
+  const entry = `../../infra/pulumi/index.js?run=${++perWorker('program-runs', () => ({ count: 0 })).count}`;
   let program: Record<string, unknown>;
   // A check that fails inside an Output (the cluster identity) rejects the resources waiting on it; the language host
   // reports that unhandled rejection as the program's failure, and under mocks the harness plays that role, for the
@@ -157,7 +186,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 1;
   try {
-    program = options.inputs ? await runPlatformStack(stack, options.inputs) : ((await import('../../infra/pulumi/index.js')) as Record<string, unknown>);
+    program = options.inputs ? await runPlatformStack(stack, options.inputs) : ((await import(/* @vite-ignore */ entry)) as Record<string, unknown>);
     await Promise.race([(pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(), failed]);
   } catch (error) {
     // What was registered before the program failed: a test of a refusal asserts that it is nothing.
@@ -183,7 +212,7 @@ async function runPlatformStack(stack: string, inputs: NonNullable<RunOptions['i
   const { PlatformStack } = await import('../../infra/pulumi/platform-stack.js');
   const { CONFIG_NAMESPACE, readStackConfig } = await import('../../infra/pulumi/stack-config.js');
   const config = readStackConfig(new pulumi.Config(CONFIG_NAMESPACE), stack);
-  const platform = new PlatformStack('platform', { env: inputs.env as never, catalog: inputs.catalog as never, config });
+  const platform = new PlatformStack('platform', { env: inputs.env as never, catalog: inputs.catalog as never, config, ...(inputs.mirrors ? { mirrors: inputs.mirrors as never } : {}) });
   await platform.ready;
   return { kubernetesResources: platform.kubernetesResources };
 }

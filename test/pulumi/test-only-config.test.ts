@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runProgram, unwrapSecrets, type ProgramRun } from './stack-harness.js';
+import { throwawayClusterRun, unwrapSecrets, type ProgramRun } from './stack-harness.js';
 
 const RELEASE_TYPE = 'kubernetes:helm.sh/v3:Release';
 const DYNAMIC_TYPE = 'pulumi-nodejs:dynamic:Resource';
@@ -7,7 +7,8 @@ const DYNAMIC_TYPE = 'pulumi-nodejs:dynamic:Resource';
 describe('test-only stack config (npm run e2e)', () => {
   let run: ProgramRun;
   beforeAll(async () => {
-    run = await runProgram('prod', { config: { 'icv:testHarborChart': '/tmp/stand-in', 'icv:testHarborApiUrl': 'http://127.0.0.1:4321' } });
+    // The whole config npm run e2e gives a throwaway cluster, the test-only keys with it (shared with cluster-guard).
+    run = await throwawayClusterRun();
   }, 240_000);
 
   it('icv:testHarborChart installs the local chart instead of fetching Harbor\'s, with the same name, namespace and values', () => {

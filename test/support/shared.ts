@@ -1,8 +1,9 @@
 /**
  * Values the test files of one vitest worker share: a synthesis, a run of the Pulumi program under mocks. The suite
- * runs without per-file isolation (vitest.config.ts), so the files of a worker share one process; the values live
- * on globalThis because `vi.resetModules()` (the stack harness re-imports the program) re-evaluates every module of
- * ours, and a module-level cache would be built again by the next file. What is shared is deeply frozen: a test
+ * runs without per-file isolation (vitest.config.ts), so the files of a worker share one process and, unless a
+ * test calls `vi.resetModules()`, one instance of each module; the values live on globalThis so that a module
+ * evaluated again (after such a reset, or a module imported under a query as the stack harness imports the program's
+ * entry once per run) finds them instead of building them again. What is shared is deeply frozen: a test
  * that changes a shared object fails on the spot instead of leaking the change into the files after it.
  *
  * `perRun` shares a value among the workers too, through the run's directory (test/support/global-setup.ts).
