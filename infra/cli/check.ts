@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Command, Option } from 'commander';
-import { parseAllDocuments } from 'yaml';
 import type { ModuleSpec } from '../schema/module.js';
 import { buildPlatform } from '../synth/build-platform.js';
 import { ExitCode, InputError } from '../model/errors.js';
@@ -34,6 +33,9 @@ import { PARITY } from '../../environments/parity.js';
 import { checkParity, parityReport } from '../parity/index.js';
 import { mirrors } from '../../modules/mirrors.js';
 import { releaseFileHistory } from './release-history.js';
+import { configObjects, platformCapacity } from './platform-capacity.js';
+
+export { platformCapacity };
 
 /**
  * `npm run check [-- --env prod] [--format json] [--manifests DIR]`: schema, policy and capacity checks.
@@ -178,20 +180,6 @@ export async function main(argv: string[], sources: InputSources = {}): Promise<
     process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
     return report.summary.errors > 0 ? ExitCode.FINDINGS : ExitCode.OK;
   });
-}
-
-/** Reads the KubeKey and ks-installer configs the platform writes, so they are schema-checked like manifests. */
-function configObjects(platform: Platform): KubeObject[] {
-  return platform.units
-    .flatMap((u) => u.artifacts)
-    .filter((a) => a.path.startsWith('kubekey/') && /\.ya?ml$/.test(a.path))
-    .flatMap((a) => parseAllDocuments(a.content).map((d) => d.toJS() as KubeObject | null))
-    .filter((o): o is KubeObject => o !== null && typeof o === 'object');
-}
-
-/** The capacity plan `npm run check` reports for an environment: its objects, the installer configs, its Helm releases. */
-export function platformCapacity(env: Environment, platform: Platform): CapacityPlan {
-  return planCapacity(env, [...platform.units.flatMap((u) => u.objects), ...configObjects(platform)], platform.units.flatMap((u) => u.helmReleases));
 }
 
 function checkEnvironments(options: CheckOptions, sources: InputSources, root: string): RunReport[] {

@@ -13,9 +13,13 @@
 // bundle's name carries a digest of every input esbuild's metafile listed for it (each file's bytes, and the names in
 // each directory holding one, so that a new file that would now win module resolution, say a `.js` beside a `.ts`,
 // forces a rebuild), of the launcher and its options, of esbuild's version, and of package.json, package-lock.json and
-// tsconfig.json. `build/<command>.inputs.json` lists the inputs of the last build; each run hashes them again (~20 ms
-// of CPU for synth's ~390 files, 6 MB) and runs `build/<command>-<digest>.cjs` only if that digest names an existing
-// bundle, else it bundles. A bundle is written to a temporary name and renamed, and a name is never reused for other
+// tsconfig.json. `build/<command>.inputs.json` lists the inputs of the last build with that digest and the stat of
+// every path it covers (device, inode, size, mtime, ctime), taken before its bytes were hashed. A run that finds every
+// stat as recorded, and recorded well after that path last changed, knows the digest without reading a byte
+// (unchangedSince says why that is sound: ~2 ms of CPU for synth's ~390 files instead of ~22 ms reading and hashing
+// 6 MB); any other difference (a touched file, a checkout, an edit) hashes the files again, as before, and records the
+// new stats when the digest still matches. It runs `build/<command>-<digest>.cjs` only if that digest names an
+// existing bundle, else it bundles. A bundle is written to a temporary name and renamed, and a name is never reused for other
 // content, so concurrent runs never load a half-written or a wrong bundle. `build/` is git-ignored and created on
 // demand, so `npm ci && npm run synth` works on a fresh clone.
 //
@@ -24,13 +28,16 @@
 // from the source. The command's exported `main(argv)` runs and its return value is the exit code, as with tsx. A
 // script without a `main` export (bench/run.ts) runs on import and reads its arguments from process.argv, as it would
 // under tsx.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { Script } from 'node:vm';
-import { bundleOptions } from './bundle-options.mjs';
+
+// Node's built-ins through `require`, not `import`: an ES module import of a built-in builds a module facade of its
+// exports, ~4 ms of CPU over the six on every start (issue 17). node:crypto (only to hash) and the bundle options
+// (only to bundle) are loaded where they are used.
+const require = createRequire(import.meta.url);
+const { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { basename, dirname, join, relative, resolve, sep } = require('node:path');
+const { fileURLToPath, pathToFileURL } = require('node:url');
+const { Script } = require('node:vm');
 
 /** Commands whose entry is not infra/cli/<command>.ts. */
 const ENTRIES = { bench: '../../bench/run.ts' };
@@ -69,7 +76,7 @@ const directoriesOf = (inputs) => [...new Set(inputs.map((p) => dirname(p)))].so
  * holds one, and the settings files. A file that cannot be read makes the digest undefined (rebuild).
  */
 function digestOf(inputs) {
-  const hash = createHash('sha256');
+  const hash = require('node:crypto').createHash('sha256');
   try {
     hash.update(JSON.stringify([command, relative(ROOT, entry), format]));
     for (const path of [...SETTINGS, ...inputs]) hash.update(`\0file ${path}\0`).update(readFileSync(resolve(ROOT, path)));
@@ -80,17 +87,83 @@ function digestOf(inputs) {
   return hash.digest('hex').slice(0, 32);
 }
 
-/** The record of the last build in `dir`, its digest recomputed, and whether that digest names a bundle there. */
-function recordIn(dir) {
+/** Every path the digest reads: the settings files, the inputs and the directories holding them. */
+const pathsOf = (inputs) => [...SETTINGS, ...inputs, ...directoriesOf(inputs)];
+
+/**
+ * How long before a record's stamp a change makes a file's stat untrustworthy: a stat taken in the same timestamp
+ * granule as the file's last change cannot tell a later change within that granule (see `fingerprint`). The kernel
+ * stamps ctimes from its coarse clock (a tick, ≤ 10 ms, behind Date.now()'s) in nanoseconds on ext4, xfs, btrfs and
+ * tmpfs; two seconds also cover filesystems that keep whole seconds (FAT: two).
+ */
+const RACY_MARGIN_MS = 2_000;
+
+/**
+ * A path's stat as the fast path compares it: device, inode, size, mtime and ctime, the times in milliseconds with
+ * their fraction (a double keeps ~0.25 µs of it, finer than any two changes a stat can fall between); undefined if
+ * the path is gone. (Not `bigint: true`: twice the CPU for ~400 stats.)
+ */
+function fingerprint(path) {
+  // ROOT ends in a separator and every path is relative and normal (inputPath): path.resolve, which cost as much as
+  // the stats themselves here (~5 ms for ~450 paths, cold), would return the same string.
+  const stat = statSync(ROOT + path, { throwIfNoEntry: false });
+  return stat === undefined ? undefined : `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+}
+
+/**
+ * The stats of `inputs`' paths, then their digest, in that order (the fast path's argument needs the stats taken
+ * before the bytes are read). `stamp` is taken before the first stat.
+ */
+function observe(inputs) {
+  const stamp = Date.now();
+  const stats = Object.fromEntries(pathsOf(inputs).map((path) => [path, fingerprint(path)]));
+  return { stamp, stats, digest: digestOf(inputs) };
+}
+
+/**
+ * Whether the stats recorded with a digest prove that no path changed since: every path's stat is as recorded and
+ * was recorded at least RACY_MARGIN_MS after its ctime. Why that proves it: the record's stats were taken after
+ * `stamp` and before its bytes were hashed (observe), and every change to a file's bytes or a directory's names (a
+ * write, a truncate, a new or removed or renamed entry, a file replaced under its name) sets its ctime to the
+ * kernel's clock at that moment, which no call can set back. A change after the stat was taken therefore leaves a
+ * ctime other than the recorded one — unless it fell within the granule of the recorded ctime itself, which means
+ * that ctime is within a granule of the stat, i.e. after `stamp - RACY_MARGIN_MS`; such a path is not trusted and the
+ * digest is recomputed. A file replaced by another has another inode (or, reused, a new ctime). So when every path
+ * passes, the bytes and names are those hashed for the recorded digest. (What this assumes, as make and git do: the
+ * wall clock is not set back across a change, the filesystem updates ctime on every change, and its times come from
+ * this machine's clock, as a local filesystem's do.)
+ */
+function unchangedSince(state, inputs) {
+  if (typeof state.stamp !== 'number' || typeof state.stats !== 'object' || state.stats === null) return false;
+  const trustedBefore = state.stamp - RACY_MARGIN_MS;
+  return pathsOf(inputs).every((path) => {
+    const recorded = Object.hasOwn(state.stats, path) ? state.stats[path] : undefined;
+    if (typeof recorded !== 'string' || recorded !== fingerprint(path)) return false;
+    return Number(recorded.slice(recorded.lastIndexOf(':') + 1)) < trustedBefore;
+  });
+}
+
+/**
+ * The record of the last build in `dir` and whether its digest names a bundle there. With `byStat`, the recorded
+ * stats (unchangedSince) stand for the digest when they prove nothing changed: ~400 stats instead of reading and
+ * hashing ~6 MB (issue 17: ~22 ms of CPU on every start). Else the digest is recomputed (`observed`, with the stats
+ * taken before it, so that the caller can record them). The store's records are never trusted by stat: its
+ * stats would be another checkout's.
+ */
+function recordIn(dir, byStat) {
   let state;
   try {
     state = JSON.parse(readFileSync(join(dir, STATE), 'utf8'));
   } catch {
     return undefined;
   }
-  if (!Array.isArray(state?.inputs) || !state.inputs.every((p) => typeof p === 'string')) return undefined;
-  const digest = digestOf(state.inputs);
-  return { inputs: state.inputs, digest, current: digest !== undefined && digest === state.digest && existsSync(join(dir, bundleName(digest))) };
+  if (!Array.isArray(state?.inputs) || !state.inputs.every((p) => typeof p === 'string') || !/^[0-9a-f]{32}$/.test(state.digest)) return undefined;
+  if (byStat && unchangedSince(state, state.inputs)) {
+    return { inputs: state.inputs, digest: state.digest, current: existsSync(join(dir, bundleName(state.digest))) };
+  }
+  const observed = observe(state.inputs);
+  const { digest } = observed;
+  return { inputs: state.inputs, digest, observed, current: digest !== undefined && digest === state.digest && existsSync(join(dir, bundleName(digest))) };
 }
 
 /** Writes `content` to `path` through a temporary name, so that no reader ever sees it half-written. */
@@ -100,22 +173,42 @@ function writeAtomically(path, content) {
   renameSync(staging, path);
 }
 
+/**
+ * The list of a bundle's inputs, its digest and, when `observed` is the observation that digest came from, the stats
+ * taken before it (for the fast path of the next run).
+ */
+function writeState(dir, digest, inputs, observed) {
+  const stats = observed?.digest === digest ? { stamp: observed.stamp, stats: observed.stats } : {};
+  writeAtomically(join(dir, STATE), `${JSON.stringify({ digest, inputs, ...stats })}\n`);
+}
+
 /** Records a bundle in `dir`: the bundle under its digest, then the list of its inputs. */
-function record(dir, digest, inputs, content) {
+function record(dir, digest, inputs, content, observed) {
   mkdirSync(dir, { recursive: true });
   writeAtomically(join(dir, bundleName(digest)), content);
-  writeAtomically(join(dir, STATE), `${JSON.stringify({ digest, inputs })}\n`);
+  writeState(dir, digest, inputs, observed);
 }
 
 /** This tree's current bundle: its own, or the store's copied in (with its code cache), or none. */
 function currentBundle() {
-  const local = recordIn(outDir);
-  if (local?.current) return join(outDir, bundleName(local.digest));
-  const shared = recordIn(STORE);
+  const local = recordIn(outDir, true);
+  if (local?.current) {
+    // Current by its bytes while some stat differed (a touched or rewritten file, or one changed just before the
+    // record): the stats of this observation let the next run skip the hashing.
+    if (local.observed !== undefined) {
+      try {
+        writeState(outDir, local.digest, local.inputs, local.observed);
+      } catch {
+        // only the next run's fast path is lost
+      }
+    }
+    return join(outDir, bundleName(local.digest));
+  }
+  const shared = recordIn(STORE, false);
   if (!shared?.current) return undefined;
   try {
     const name = bundleName(shared.digest);
-    record(outDir, shared.digest, shared.inputs, readFileSync(join(STORE, name)));
+    record(outDir, shared.digest, shared.inputs, readFileSync(join(STORE, name)), shared.observed);
     if (existsSync(join(STORE, codeCacheName(name)))) writeAtomically(join(outDir, codeCacheName(name)), readFileSync(join(STORE, codeCacheName(name))));
     return join(outDir, name);
   } catch {
@@ -154,7 +247,7 @@ function changedSince(paths, since) {
  * bundle that runs once, unrecorded.
  */
 async function bundle() {
-  const { build } = await import('esbuild');
+  const [{ build }, { bundleOptions }] = await Promise.all([import('esbuild'), import('./bundle-options.mjs')]);
   let modules;
   try {
     modules = realpathSync(join(ROOT, 'node_modules'));
@@ -166,10 +259,11 @@ async function bundle() {
     const started = Date.now();
     const result = await build({ ...bundleOptions(entry, ROOT, format), outfile: join(outDir, `${command}.${extension}`), metafile: true, write: false });
     const inputs = [...new Set(Object.keys(result.metafile.inputs).map((p) => inputPath(p, modules)))].sort();
-    const digest = digestOf(inputs);
+    const observed = observe(inputs);
+    const { digest } = observed;
     const content = result.outputFiles[0].contents;
-    if (digest !== undefined && !changedSince([...SETTINGS, ...inputs, ...directoriesOf(inputs)], started - CTIME_MARGIN_MS)) {
-      record(outDir, digest, inputs, content);
+    if (digest !== undefined && !changedSince(pathsOf(inputs), started - CTIME_MARGIN_MS)) {
+      record(outDir, digest, inputs, content, observed);
       try {
         record(STORE, digest, inputs, content);
         prune(STORE, join(STORE, bundleName(digest)));
@@ -213,17 +307,33 @@ const file = currentBundle() ?? (await bundle());
 process.argv.splice(2, 1);
 
 /**
+ * A code cache file starts with the CPU time (ms, a float64) of `main` in the run that wrote it; V8's data follows.
+ * A run whose `main` works more than twice as long and 50 ms more writes the cache again (once: createCachedData
+ * costs ~11 ms for synth, too much for every run), so that a cache first written by a `--help` or a refused argument
+ * (the top level only) does not leave every later synthesis compiling the rest on its own (~45 ms of CPU each).
+ */
+const CACHE_HEADER_BYTES = 8;
+const rewritesCache = (mainMs, writtenAfterMs) => mainMs > 2 * writtenAfterMs + 50;
+
+/**
  * Runs a CommonJS bundle as Node would require it, compiled with V8's code cache: `<bundle>.<node version>-<arch>.v8cache`
- * beside it holds the bytecode of every function the last run compiled. The bundle's name is the digest of its
+ * beside it holds the bytecode of every function the run that wrote it compiled. The bundle's name is the digest of its
  * inputs, so a cache can only belong to its own bundle; V8 itself checks the source, its version and its flags and
  * rejects a cache that does not match (the script then compiles as without one, and the cache is written again).
- * Returns the module's exports and a function that writes the cache when there was none to use.
+ * Returns the module's exports and a function that, given the CPU time of `main`, writes the cache when there was
+ * none to use or this run did much more than the one that wrote it (CACHE_HEADER_BYTES).
  */
 function requireWithCodeCache(path) {
   const cacheFile = codeCacheName(path);
   let cachedData;
+  let writtenAfterMs = 0;
   try {
-    cachedData = readFileSync(cacheFile);
+    const cache = readFileSync(cacheFile);
+    if (cache.length > CACHE_HEADER_BYTES) {
+      cachedData = cache.subarray(CACHE_HEADER_BYTES);
+      const recorded = cache.readDoubleLE(0);
+      writtenAfterMs = Number.isFinite(recorded) && recorded >= 0 ? recorded : 0;
+    }
   } catch {
     cachedData = undefined;
   }
@@ -231,10 +341,12 @@ function requireWithCodeCache(path) {
   const script = new Script(wrapped, { filename: path, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(path), module, path, dirname(path));
-  const saveCache = () => {
-    if (cachedData !== undefined && !script.cachedDataRejected) return;
+  const saveCache = (mainMs) => {
+    if (cachedData !== undefined && !script.cachedDataRejected && !rewritesCache(mainMs, writtenAfterMs)) return;
     try {
-      const data = script.createCachedData();
+      const header = Buffer.alloc(CACHE_HEADER_BYTES);
+      header.writeDoubleLE(mainMs);
+      const data = Buffer.concat([header, script.createCachedData()]);
       writeAtomically(cacheFile, data);
       // The store's copy of this bundle gets the cache too, for the next checkout that copies the bundle.
       const shared = join(STORE, basename(path));
@@ -248,10 +360,12 @@ function requireWithCodeCache(path) {
 
 // An error escaping main (a bug: main maps every expected failure to an exit code) is one line; DEBUG=1 shows the stack.
 let saveCache = () => {};
+let mainStarted = process.cpuUsage();
 try {
   let module;
   if (format === 'cjs') ({ exports: module, saveCache } = requireWithCodeCache(file));
   else module = await import(pathToFileURL(file).href);
+  mainStarted = process.cpuUsage();
   if (typeof module.main === 'function') process.exitCode = await module.main(argv);
 } catch (error) {
   process.stderr.write(`internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
@@ -260,5 +374,6 @@ try {
   process.exitCode = 1;
 } finally {
   // After main, so that the cache holds the functions this run compiled, not only the top level.
-  saveCache();
+  const { user, system } = process.cpuUsage(mainStarted);
+  saveCache((user + system) / 1000);
 }

@@ -7,7 +7,7 @@ import { renderStatusHtml, renderStatusMarkdown, statusPage, type AppliedState }
 import { ExitCode, InputError } from '../model/errors.js';
 import { isRecord } from '../model/json.js';
 import { buildPlatform } from '../synth/build-platform.js';
-import { platformCapacity } from './check.js';
+import { platformCapacity } from './platform-capacity.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 import { loadInputs, selectEnvironments } from './inputs.js';
 import { MARKER_CONTENT, OUTPUT_MARKER, outputDirectory, writeFilesTogether } from './output-target.js';

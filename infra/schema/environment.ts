@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import, so that a bundle keeps only the zod it uses (`import { z }` bundles all ~60 locales; issue 17).
+import * as z from 'zod';
 import { releaseEntrySchema } from './releases.js';
 import { canonicalCidr, isCanonicalCidr, isIPv4, isIPv4Cidr } from '../model/cidr.js';
 

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import, so that a bundle keeps only the zod it uses (`import { z }` bundles all ~60 locales; issue 17).
+import * as z from 'zod';
 import { cidrSchema, STATEFUL_SERVICES } from './environment.js';
 import { refineModule } from './module-rules.js';
 

@@ -88,6 +88,21 @@ describe('every command runs bundled', () => {
     });
   });
 
+  it('bundles only the parts of zod the schemas use: its English messages, none of its ~60 other locales (a namespace import; `import { z }` pulls in every locale)', async () => {
+    expect((await bundled('graph', '--help')).code).toBe(0);
+    const { digest } = JSON.parse(readFileSync(join(ROOT, 'build/graph.inputs.json'), 'utf8')) as { digest: string };
+    const bundle = readFileSync(join(ROOT, 'build', `graph-${digest}.cjs`), 'utf8');
+    expect(bundle).toContain('// node_modules/zod/v4/locales/en.js\n');
+    expect(bundle.match(/^\/\/ node_modules\/zod\/v4\/locales\/.*$/gm)).toEqual(['// node_modules/zod/v4/locales/en.js']);
+  }, 60_000);
+
+  it('status, bundled, leaves out what only check needs (ajv, kubernetes-models: the schema checks)', async () => {
+    expect((await bundled('status', '--help')).code).toBe(0);
+    const { inputs } = JSON.parse(readFileSync(join(ROOT, 'build/status.inputs.json'), 'utf8')) as { inputs: string[] };
+    expect(inputs).toContain('infra/checks/capacity.ts');
+    expect(inputs.filter((p) => /^node_modules\/(ajv|kubernetes-models)\//.test(p) || p === 'infra/checks/schema.ts')).toEqual([]);
+  }, 60_000);
+
   it('graph, bundled, writes the page synth writes', async () => {
     const out = tempDir('icv-bundled-graph-');
     const run = await bundled('graph', '--env', 'prod', '--out', out);
