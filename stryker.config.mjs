@@ -34,6 +34,10 @@ const AREAS = {
     // sandbox, whose copies Stryker has instrumented (sourceRoot() there).
     testFiles: testsIn('test/checks').filter((f) => !/support\/platforms\.js|infra\/cli\/(?!crds\.js)/.test(readFileSync(f, 'utf8'))),
   },
+  serialization: {
+    mutate: ['infra/synth/chart-json.ts'],
+    testFiles: ['test/synth/chart-json.test.ts'],
+  },
   constructs: {
     mutate: ['infra/synth/workloads/**/*.ts'],
     // Test files that build one construct inside each test (construct-defaults: every construct's safe defaults and

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ApiObject, App, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, App, Chart, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, type IResolver } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { describe, expect, it } from 'vitest';
 import { scaledSources } from '../../bench/scale-catalog.js';
@@ -142,7 +142,7 @@ describe('chartJson on values cdk8s treats specially', () => {
 
   const handedOver: [string, (chart: Chart) => void][] = [
     ['a Lazy value', (c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: Lazy.any({ produce: () => 'late' }) as unknown as string } })],
-    ['an implicit token (a resolve function)', (c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: { resolve: () => 'token' } as unknown as string } })],
+    ['an implicit token, a resolve function', (c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: { resolve: () => 'token' } as unknown as string } })],
     ['a JSON patch', (c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: 'v' } }).addJsonPatch(JsonPatch.add('/data/x', 'y'))],
     ['a type outside the lists', (c) => new ApiObject(c, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } })],
     [
@@ -161,13 +161,13 @@ describe('chartJson on values cdk8s treats specially', () => {
     expect(compare(chart).differing).toEqual([]);
   });
 
-  it('keeps a key named `resolve` that holds no function, as cdk8s does', () => {
+  it('keeps a key named resolve that holds no function, as cdk8s does', () => {
     const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { resolve: 'plain data' } }));
     expect(handlesChart(chart)).toBe(true);
     expect(compare(chart)).toEqual({ objects: 1, differing: [] });
   });
 
-  it('hands every chart over while plain objects inherit a resolve function (cdk8s would call it on each)', () => {
+  it('hands every chart over while plain objects inherit a resolve function, which cdk8s would call on each', () => {
     const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: 'v' } }));
     const prototype = Object.prototype as { resolve?: unknown };
     try {
@@ -187,11 +187,89 @@ describe('chartJson on values cdk8s treats specially', () => {
 
   it.each([
     ['a Map', { k: new Map() }],
-    ['an object with an own `constructor` key', { k: { constructor: 'x' } }],
+    ['an object with an own constructor key', { k: { constructor: 'x' } }],
   ])('throws what cdk8s throws for a value it cannot render: %s', (_what, data) => {
     const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: data as unknown as Record<string, string> }));
     expect(handlesChart(chart)).toBe(false);
     expect(() => chart.toJson()).toThrow(/can't render non-simple object/);
     expect(() => chartJson(chart)).toThrow(/can't render non-simple object/);
+  });
+
+  it('hands a chart to cdk8s when CDK8S_DISABLE_SORT is set, and returns its unsorted keys', () => {
+    const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { z: '1', a: '2' } }));
+    const previous = process.env.CDK8S_DISABLE_SORT;
+    process.env.CDK8S_DISABLE_SORT = 'true';
+    try {
+      expect(handlesChart(chart)).toBe(false);
+      expect(compare(chart).differing).toEqual([]);
+      expect(Object.keys((chartJson(chart)[0] as { data: object }).data)).toEqual(['z', 'a']);
+    } finally {
+      if (previous === undefined) delete process.env.CDK8S_DISABLE_SORT;
+      else process.env.CDK8S_DISABLE_SORT = previous;
+    }
+    expect(handlesChart(chart)).toBe(true);
+  });
+
+  it('hands a chart to cdk8s when its App holds another chart', () => {
+    const app = new App();
+    new Chart(app, 'other', { disableResourceNameHashes: true });
+    const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: 'v' } }), app);
+    expect(handlesChart(chart)).toBe(false);
+    expect(compare(chart).differing).toEqual([]);
+  });
+
+  it.each([
+    ['the App', (chart: Chart) => App.of(chart)],
+    ['the chart', (chart: Chart) => chart],
+    ['an object of the chart', (chart: Chart) => chart.node.findChild('a')],
+  ])('hands a chart to cdk8s when a validation of %s fails, and throws what it throws', (_what, target) => {
+    const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: 'v' } }));
+    target(chart).node.addValidation({ validate: () => ['declared invalid by the test'] });
+    expect(handlesChart(chart)).toBe(false);
+  });
+
+  // cdk8s puts an App's own resolvers before its three built-in ones (cdk8s 2.70.106 lib/app.js), so each list
+  // below ends with the built-in three: copies of them, or others, in the slots chartJson inspects.
+  const custom = () => ({ resolve: () => undefined });
+  it.each([
+    ['copies of the built-in three before them', () => [new LazyResolver(), new ImplicitTokenResolver(), new NumberStringUnionResolver()]],
+    ['its own first resolver', () => [custom(), new ImplicitTokenResolver(), new NumberStringUnionResolver()]],
+    ['its own first two resolvers', () => [custom(), custom(), new NumberStringUnionResolver()]],
+    ['one resolver of its own', () => [custom()]],
+  ])('hands a chart to cdk8s when its App resolves with %s', (_what, resolvers) => {
+    const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: 'v' } }), new App({ resolvers: resolvers() as IResolver[] }));
+    expect(handlesChart(chart)).toBe(false);
+    expect(compare(chart).differing).toEqual([]);
+  });
+
+  it('hands a chart to cdk8s when an array carries its own resolve function', () => {
+    const args = Object.assign(['x'], { resolve: () => ['resolved'] });
+    const chart = chartOf((c) => new k8s.KubeDeployment(c, 'a', { metadata: { name: 'a' }, spec: { selector: {}, template: { spec: { containers: [{ name: 'c', args }] } } } }));
+    expect(handlesChart(chart)).toBe(false);
+    expect(compare(chart).differing).toEqual([]);
+  });
+
+  it('keeps non-empty arrays in metadata, as cdk8s does', () => {
+    const chart = chartOf((c) =>
+      new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a', finalizers: ['icv.io/keep'], ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: '1' }] } }),
+    );
+    expect(handlesChart(chart)).toBe(true);
+    const [object] = chartJson(chart) as { metadata: { finalizers?: string[] } }[];
+    expect(object!.metadata.finalizers).toEqual(['icv.io/keep']);
+    expect(compare(chart)).toEqual({ objects: 1, differing: [] });
+  });
+
+  it('hands a chart to cdk8s when a value is an instance of another class with a value, as IntOrString has', () => {
+    class Boxed {
+      readonly value = 'boxed';
+    }
+    const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: new Boxed() as unknown as string } }));
+    expect(handlesChart(chart)).toBe(false);
+    expect(compare(chart).differing).toEqual([]);
+  });
+
+  it('hands a chart to cdk8s when a value is a function', () => {
+    const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: (() => 'f') as unknown as string } }));
+    expect(handlesChart(chart)).toBe(false);
   });
 });
