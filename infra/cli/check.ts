@@ -35,8 +35,6 @@ import { mirrors } from '../../modules/mirrors.js';
 import { releaseFileHistory } from './release-history.js';
 import { configObjects, platformCapacity } from './platform-capacity.js';
 
-export { platformCapacity };
-
 /**
  * `npm run check [-- --env prod] [--format json] [--manifests DIR]`: schema, policy and capacity checks.
  * Default: builds every environment in memory (no dist/ needed) and runs every suite on it.

@@ -15,7 +15,7 @@ import { ENVIRONMENT_NAMES, loadInputs } from '../../infra/cli/inputs.js';
 import { buildPlatform } from '../../infra/synth/build-platform.js';
 import { catalogSources } from '../../modules/index.js';
 import { built, find, objectsOf } from '../support/platforms.js';
-import { tempDir } from '../support/inputs.js';
+import { tempDir, withUndeclaredFeatures } from '../support/inputs.js';
 
 // The bench's Helm peer must render exactly our objects for its figures to mean anything; nothing here is timed.
 
@@ -48,14 +48,8 @@ function edgeCases(): EdgeCases {
   Object.assign(declared('vehicle-access'), { scaling: { min: 1, max: 1, targetCpu: 65 } });
   const environments = loadInputs(ENVIRONMENT_NAMES, { catalog: sources }).map(({ env, catalog }) => {
     if (env.name !== 'test') return { env, platform: buildPlatform(env, catalog) };
-    const changed = structuredClone(env) as Environment & { cutover: Record<string, unknown>; statefulServices: Record<string, unknown>; releases: Record<string, unknown> };
-    changed.cutover = {
-      'portal-web': { stage: 'canary', weight: 10, header: 'X-Try-K8s', legacy: { addresses: ['192.168.30.5', '192.168.30.6'], port: 80 } },
-      'api-gateway': { stage: 'legacy', legacy: { addresses: ['192.168.30.7'], port: 8080 } },
-    };
-    changed.statefulServices.redis = { ...env.statefulServices.redis, mode: 'cluster', cluster: { replicas: 1 } };
-    changed.releases['vehicle-state'] = { ...env.releases['vehicle-state']!, digest: `sha256:${'ab'.repeat(32)}` };
-    return { env: changed as Environment, platform: buildPlatform(changed, catalog) };
+    const changed = withUndeclaredFeatures(env);
+    return { env: changed, platform: buildPlatform(changed, catalog) };
   });
   edge = { declarations: sources.flatMap((s) => s.modules), environments };
   return edge;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureOutput } from '../support/capture-output.js';
-import { platformCapacity } from '../../infra/cli/check.js';
+import { platformCapacity } from '../../infra/cli/platform-capacity.js';
 import { main } from '../../infra/cli/status.js';
 import { driftReport, driftResult, driftSteps } from '../../infra/daytwo/drift.js';
 import { statusPage } from '../../infra/daytwo/status.js';

@@ -3,10 +3,26 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { vi } from 'vitest';
 import { environments } from '../../environments/index.js';
+import type { Environment } from '../../infra/schema/environment.js';
 
 /** A deep copy of a real environment declaration, for a test to break one field of. */
 export function declarationOf(name: keyof typeof environments): any {
   return structuredClone(environments[name]);
+}
+
+/**
+ * A loaded environment with what the real ones do not declare yet: a canary and a legacy cutover, Redis in the
+ * cluster, a release by digest (for tests that must see every kind and path the constructs can make).
+ */
+export function withUndeclaredFeatures(env: Environment): Environment {
+  const changed = structuredClone(env) as Environment & { cutover: Record<string, unknown>; statefulServices: Record<string, unknown>; releases: Record<string, unknown> };
+  changed.cutover = {
+    'portal-web': { stage: 'canary', weight: 10, header: 'X-Try-K8s', legacy: { addresses: ['192.168.30.5', '192.168.30.6'], port: 80 } },
+    'api-gateway': { stage: 'legacy', legacy: { addresses: ['192.168.30.7'], port: 8080 } },
+  };
+  changed.statefulServices.redis = { ...env.statefulServices.redis, mode: 'cluster', cluster: { replicas: 1 } };
+  changed.releases['vehicle-state'] = { ...env.releases['vehicle-state']!, digest: `sha256:${'ab'.repeat(32)}` };
+  return changed;
 }
 
 export function tempDir(prefix = 'icv-'): string {

@@ -10,6 +10,7 @@ import { observingCharts } from '../../infra/synth/chart.js';
 import { chartJson, handlesChart } from '../../infra/synth/chart-json.js';
 import type { KubeObject, Platform } from '../../infra/model/types.js';
 import { Pipeline } from '../../infra/synth/imports/devops.kubesphere.io.js';
+import { withUndeclaredFeatures } from '../support/inputs.js';
 
 /**
  * chartJson (infra/synth/chart-json.ts) is our copy of what cdk8s's `chart.toJson()` returns. It must return the
@@ -69,14 +70,8 @@ describe.each([1])('×%i catalog: chartJson returns what cdk8s returns, object b
 describe('environments with what the real ones do not declare yet: chartJson returns what cdk8s returns', () => {
   it.each(ENVIRONMENT_NAMES)('%s with a canary and a legacy cutover, redis in the cluster and a release by digest', (name) => {
     const { env, catalog } = loadInputs([name])[0]!;
-    const changed = structuredClone(env) as Environment & { cutover: Record<string, unknown>; statefulServices: Record<string, unknown>; releases: Record<string, unknown> };
-    changed.cutover = {
-      'portal-web': { stage: 'canary', weight: 10, header: 'X-Try-K8s', legacy: { addresses: ['192.168.30.5', '192.168.30.6'], port: 80 } },
-      'api-gateway': { stage: 'legacy', legacy: { addresses: ['192.168.30.7'], port: 8080 } },
-    };
-    changed.statefulServices.redis = { ...env.statefulServices.redis, mode: 'cluster', cluster: { replicas: 1 } };
-    changed.releases['vehicle-state'] = { ...env.releases['vehicle-state']!, digest: `sha256:${'ab'.repeat(32)}` };
-    const { platform, charts } = platformAndCharts(changed as Environment, catalog);
+    const changed = withUndeclaredFeatures(env);
+    const { platform, charts } = platformAndCharts(changed, catalog);
     const kinds = new Set(platform.units.flatMap((u) => u.objects.map((o) => o.kind)));
     for (const kind of ['StatefulSet', 'PersistentVolumeClaim', 'EndpointSlice', 'Ingress']) expect(kinds).toContain(kind);
     expect(compareUnits(platform, charts).differing).toEqual([]);
