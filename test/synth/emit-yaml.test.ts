@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { toYaml } from '../../infra/synth/emit-yaml.js';
+import { dump } from 'js-yaml';
+import { DUMP_OPTIONS, toYaml } from '../../infra/synth/emit-yaml.js';
 import { manifestPath, renderPlatform } from '../../infra/synth/render.js';
 import { built } from '../support/platforms.js';
 
@@ -54,9 +55,31 @@ describe.each(built.map((b) => [b.env.name, b] as const))('%s: dist/ reads back 
 });
 
 describe('toYaml', () => {
+  // js-yaml's compatibility mode (4.3.2 lib/dumper.js, writeScalar) quotes the YAML 1.1 booleans and sexagesimal numbers
+  // with a list and a regular expression on every scalar; DUMP_OPTIONS turns it off and quotes them through the schema.
+  const withCompatibilityMode = (value: unknown) => dump(value, { ...DUMP_OPTIONS, noCompatMode: false });
+  const YAML11_LOOKALIKES = [
+    'y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF',
+    'yES', 'oN', 'nO', 'yess', 'only', 'none', 'y-', 'Offset', 'onion', '_', 'o', 'O',
+    '1:30', '+1:30', '-1:30', '_1:2', '1_0:3', '1:2:3.4_5', '190:20:30', '1:', ':1', '1::2', '1:a', '12', '_12',
+    '1_000', '0b101', '0b', '1e3', '0x1F', '+', '-', '-XX:MaxRAMPercentage=75',
+  ];
+
+  it('writes every string as js-yaml with its compatibility mode would, keys and values', () => {
+    const value = { strings: YAML11_LOOKALIKES, keys: Object.fromEntries(YAML11_LOOKALIKES.map((s) => [s, s])) };
+    expect(toYaml(value)).toBe(withCompatibilityMode(value));
+    for (const version of VERSIONS) expect(parse(toYaml(value), { version }), version).toStrictEqual(value);
+  });
+
+  it.each(built.map((b) => [b.env.name, b.platform] as const))('%s: every object as js-yaml with its compatibility mode would', (_name, platform) => {
+    const objects = platform.units.flatMap((u) => u.objects);
+    expect(objects.length).toBeGreaterThan(600);
+    for (const object of objects) if (toYaml(object) !== withCompatibilityMode(object)) expect(toYaml(object), `${object.kind}/${object.metadata.name}`).toBe(withCompatibilityMode(object));
+  });
+
   it('quotes every string a YAML 1.1 or 1.2 reader would take for another type, and reads back equal', () => {
     const value = {
-      strings: ['true', 'on', 'yes', 'no', 'off', 'y', 'null', '~', '', '10', '0777', '1_000', '0b101', '1:30', '190:20:30', '1_0.5', '1e3', '.inf', '0x1F', '2026-12-02', '-XX:MaxRAMPercentage=75', '{"auths":{}}', '- a', 'a: b', '#c', '*x', '&y', '!z', '@w', '`v', '%u'],
+      strings: ['true', 'on', 'yes', 'no', 'off', 'y', 'null', '~', '', '10', '0777', '1_000', '0b101', '1:30', '190:20:30', '_1:2', 'Y', 'NO', 'Off', '1_0.5', '1e3', '.inf', '0x1F', '2026-12-02', '-XX:MaxRAMPercentage=75', '{"auths":{}}', '- a', 'a: b', '#c', '*x', '&y', '!z', '@w', '`v', '%u'],
       multiline: 'line one\nline two\n',
       numbers: [0, 1.5, -3, 1e21],
       flags: [true, false, null],
