@@ -1,17 +1,19 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleMeasureDriver, compiledFromCache, driverArgs } from '../../bench/driver.js';
+import { MEASUREMENT_KINDS } from '../../bench/measure.js';
 import type { Measurement } from '../../bench/measurement.js';
 
 /**
  * The bench's in-process driver runs as the launcher runs a command (bench/driver.ts): a CommonJS bundle compiled
- * with V8's code cache, made by one untimed run of its kind. Here with the `construct` kind at ×1 (its input is
- * the real catalog, nothing prepared): the run without a cache writes one, the next compiles from it and says so,
- * and a cache that does not belong to the bundle is rejected, reported and refused. No figure is asserted.
+ * with V8's code cache, made by one untimed run of its kind: the run without a cache writes one, the next compiles
+ * from it and says so, and a cache that does not belong to the bundle is rejected, reported and refused. `ours` and
+ * `construct` read the real catalog at ×1, js-yaml a platform of two objects in place of what `prepare` writes.
+ * No figure is asserted.
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,17 +21,45 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIR = join(ROOT, 'build', `test-driver-${process.pid}`);
 const DRIVER = join(DIR, 'measure.cjs');
 
-async function measure(driver: string, codeCache?: string): Promise<Measurement> {
-  const { stdout } = await promisify(execFile)(process.execPath, driverArgs(ROOT, driver, ['construct', '1', DIR], codeCache), { cwd: ROOT, timeout: 60_000 });
+async function measure(driver: string, codeCache?: string, kind = 'construct'): Promise<Measurement> {
+  const { stdout } = await promisify(execFile)(process.execPath, driverArgs(ROOT, driver, [kind, '1', DIR], codeCache), { cwd: ROOT, timeout: 60_000 });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Measurement;
 }
+
+/** In place of `prepare`'s platforms.json: one environment, one unit of two objects. */
+const PLATFORMS = [
+  {
+    env: 'test',
+    units: [
+      {
+        id: 'module/a',
+        kind: 'Module',
+        objects: [
+          { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'icv-x' }, data: { 'a.yaml': 'x: 1\n' } },
+          { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a', namespace: 'icv-x' }, spec: { ports: [{ port: 80 }] } },
+        ],
+        artifacts: [],
+        helmReleases: [],
+      },
+    ],
+  },
+];
 
 describe('the in-process driver, compiled with a code cache per kind', () => {
   beforeAll(async () => {
     mkdirSync(DIR, { recursive: true });
+    writeFileSync(join(DIR, 'platforms.json'), JSON.stringify(PLATFORMS));
     await bundleMeasureDriver(ROOT, DRIVER);
   }, 60_000);
   afterAll(() => rmSync(DIR, { recursive: true, force: true }));
+
+  // The goal's figure and the bound's (the other emitters load the same way; every bench run checks every kind).
+  it.each(MEASUREMENT_KINDS.filter((k) => k === 'ours' || k === 'js-yaml'))('%s: its untimed run writes its cache, its next run compiles from it', async (kind) => {
+    const cache = join(DIR, `${kind}.v8cache`);
+    expect(await measure(DRIVER, cache, kind)).not.toHaveProperty('cachedDataRejected');
+    expect(existsSync(cache)).toBe(true);
+    expect((await measure(DRIVER, cache, kind)).cachedDataRejected).toBe(false);
+  }, 60_000);
 
   it('writes the cache after a run that had none, and the next run compiles from it (cachedDataRejected: false)', async () => {
     const cache = join(DIR, 'construct.v8cache');
