@@ -361,7 +361,7 @@ function contendersAt(factor: number, dir: string, rounds: number): Contender[] 
     inProcess('render', 'our renderer alone (`renderPlatform`) over prebuilt objects'),
     { ...inProcess('yaml', '`yaml` `stringify` of the same objects (no goal)'), ...informational() },
     inProcess('js-yaml', 'js-yaml `dump` of the same objects'),
-    inProcess('json', '`JSON.stringify` of the same objects (floor; not block YAML)'),
+    inProcess('json', '`JSON.stringify` of the same objects (the cheapest serialization; not block YAML)'),
     {
       id: 'ours-process',
       label: factor === 1 ? 'ours, whole process: `node infra/cli/run-bundled.mjs synth` (`npm run synth` without npm)' : 'ours, whole process: synth of the scaled catalog (bench/synth-scaled.ts, bundled)',
