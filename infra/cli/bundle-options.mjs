@@ -62,14 +62,17 @@ export function bundleOptions(entry, root, format = 'esm') {
  * (json2jsii `lib/tojson.js` line 56) and converts a map (additionalProperties) with
  * `Object.entries(x).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: <conv of i[1]> }), {})`
  * (`lib/type-generator.js` line 257): each kept key copies every key kept before it into a new object, so a converter
- * allocates quadratically in its keys (at ×10, 362 ms of 1,250 ms of construct + chartJson, plus the GC of their
- * garbage). The plugin rewrites exactly these two texts into calls of the helpers below and leaves the rest of the
- * generated code as it is: the same `Object.entries` of the same object, entries whose value is undefined skipped,
- * a map's defined values converted by the same expression, the others kept in order in one new plain object. Same own
- * keys in the same order (every object orders its keys by the same rule, integer-like first), same values; a key is
- * set as the computed key of an object literal sets it, as an own data property (`__proto__` through
- * `Object.defineProperty`: assigned, it would set the prototype). `test/synth/linear-converters.test.ts` compares the
- * rewritten converters with the generated ones on every object of both environments.
+ * allocates quadratically in its keys (the coordinator's idle profile at ×10: 362 of 1,250 ms of construct + chartJson,
+ * plus the GC of their garbage). The plugin rewrites exactly these two texts into calls of the helpers below and
+ * leaves the rest of the generated code as it is: the same entries of the same object, those whose value is
+ * undefined skipped, a map's other values converted by the same expression, all kept in order in one new plain
+ * object. Same own keys in the same order (every object orders its keys by the same rule, integer-like first), same
+ * values; a key is set as the computed key of an object literal sets it, as an own data property: `__proto__` through
+ * `Object.defineProperty` (assigned, it would set the prototype), every other key assigned (Object.prototype's only
+ * accessor is `__proto__`; its other properties are writable data properties, which an assignment shadows with an own
+ * one, as the literal does; only `--frozen-intrinsics`, which nothing here uses, would make that throw).
+ * `test/synth/linear-converters.test.ts` compares the rewritten converters with the generated ones on every object of
+ * both environments and on the filter's edge cases.
  *
  * A file that holds fewer of these texts than counted here when this was written (a cdk8s-plus-27 update or a new
  * `cdk8s import` that generates other code), or one with a shape of the idiom the rewrite does not know, fails the
@@ -101,25 +104,31 @@ const MAP_FILTER = /Object\.entries\(([\w$.]+)\)\.reduce\(\(r, i\) => \(i\[1\] =
 const QUADRATIC_FILTER = /\.reduce\(\(r, i\) =>[^\n]*\{ \.\.\.r, /;
 
 /**
- * The helpers, appended to each rewritten file (a function declaration is hoisted; line numbers stay): the kept
- * entries of `Object.entries(o)`, converted by `convert` if given, as own data properties of one new object.
+ * The helpers, appended to each rewritten file (a function declaration is hoisted; line numbers stay): the entries
+ * of `o` whose value is not undefined, converted by `convert` if given, as own data properties of one new object.
+ * `for…in` over the own keys (Object.hasOwn) visits what `Object.entries` lists, in the same order (own enumerable
+ * string keys, integer-like first; a key deleted before its turn skipped), without allocating an array per entry,
+ * and V8 reads each value through the object's enum cache. `for…in` over null would visit nothing where
+ * `Object.entries(null)` throws (a map given as null): that TypeError is thrown as before.
  */
 const HELPERS = `
 function __icvDefinedEntries(o) {
+  if (o === null || o === undefined) return Object.entries(o);
   const out = {};
-  const entries = Object.entries(o);
-  for (let j = 0; j < entries.length; j++) {
-    const entry = entries[j];
-    if (entry[1] !== undefined) __icvDefineEntry(out, entry[0], entry[1]);
+  for (const key in o) {
+    if (!Object.hasOwn(o, key)) continue;
+    const value = o[key];
+    if (value !== undefined) __icvDefineEntry(out, key, value);
   }
   return out;
 }
 function __icvConvertedEntries(o, convert) {
+  if (o === null || o === undefined) return Object.entries(o);
   const out = {};
-  const entries = Object.entries(o);
-  for (let j = 0; j < entries.length; j++) {
-    const entry = entries[j];
-    if (entry[1] !== undefined) __icvDefineEntry(out, entry[0], convert(entry[1]));
+  for (const key in o) {
+    if (!Object.hasOwn(o, key)) continue;
+    const value = o[key];
+    if (value !== undefined) __icvDefineEntry(out, key, convert(value));
   }
   return out;
 }

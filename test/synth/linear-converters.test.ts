@@ -162,6 +162,19 @@ describe('edge cases of the filter: the same result, generated and rewritten', (
     expectSame(clusterSelector, { matchLabels: {} });
   });
 
+  it('a map that is not a plain object: inherited, non-enumerable, symbol and accessor keys, a string, an array', () => {
+    const inherited = Object.assign(Object.create({ inherited: 'from the prototype' }) as Record<string, unknown>, { own: 'x' });
+    Object.defineProperty(inherited, 'hidden', { value: 'not enumerable', enumerable: false });
+    Object.defineProperty(inherited, 'computed', { get: () => 'by a getter', enumerable: true });
+    Object.defineProperty(inherited, 'nothing', { get: () => undefined, enumerable: true });
+    (inherited as Record<symbol, unknown>)[Symbol('s')] = 'a symbol';
+    const meta = expectSame(objectMeta, { labels: inherited }) as { labels: Record<string, unknown> };
+    expect(Object.keys(meta.labels)).toEqual(['own', 'computed']);
+    expectSame(objectMeta, { labels: 'ab', annotations: ['x', undefined, 'z'] });
+    expectSame(objectMeta, { labels: 42, annotations: true });
+    expectSame(clusterSelector, { matchLabels: new Map([['a', 'b']]) });
+  });
+
   it('a map whose value converts: only defined values are converted, a value converting to undefined is kept', () => {
     const limits = { cpu: { value: '500m' }, memory: undefined, raw: 'not a Quantity', zero: { value: 0 } };
     const result = expectSame(resources, { limits, requests: {} }) as { limits: Record<string, unknown> };
