@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { dump } from 'js-yaml';
 import { parse, parseAllDocuments, stringify } from 'yaml';
@@ -166,3 +167,7 @@ export function main(argv: string[], loaded: { cachedDataRejected?: boolean | un
   report({ ...result, ...(loaded.cachedDataRejected === undefined ? {} : { cachedDataRejected: loaded.cachedDataRejected }) }, afterTiming);
   return 0;
 }
+
+// Run directly as well (`node <an ES module bundle of this file> <kind> ...`, as the driver ran before it became a
+// CommonJS bundle; compiled without a code cache): only when this module is the script Node started.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) process.exitCode = main(process.argv.slice(2));
