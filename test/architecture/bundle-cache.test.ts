@@ -32,7 +32,7 @@ function throwawayProject(made: string[]) {
   made.push(project);
   const write = (path: string, text: string) => writeFileSync(join(project, path), text);
   mkdirSync(join(project, 'infra/cli'), { recursive: true });
-  for (const file of ['run-bundled.mjs', 'bundle-options.mjs']) copyFileSync(join(ROOT, 'infra/cli', file), join(project, 'infra/cli', file));
+  for (const file of ['run-bundled.mjs', 'bundle-options.mjs', 'code-cache.mjs']) copyFileSync(join(ROOT, 'infra/cli', file), join(project, 'infra/cli', file));
   mkdirSync(join(project, 'node_modules/@esbuild'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules/esbuild'), join(project, 'node_modules/esbuild'));
   for (const platform of readdirSync(join(ROOT, 'node_modules/@esbuild'))) symlinkSync(join(ROOT, 'node_modules/@esbuild', platform), join(project, 'node_modules/@esbuild', platform));
@@ -164,7 +164,7 @@ describe('the bundle is reused exactly while its inputs are unchanged', () => {
     const other = tempDir('icv-bundle-cache-other-');
     made.push(other);
     mkdirSync(join(other, 'infra/cli'), { recursive: true });
-    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'infra/cli/run-bundled.mjs', 'infra/cli/bundle-options.mjs', 'infra/cli/hello.ts', 'infra/cli/word.ts', 'infra/cli/strict.ts']) {
+    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'infra/cli/run-bundled.mjs', 'infra/cli/bundle-options.mjs', 'infra/cli/code-cache.mjs', 'infra/cli/hello.ts', 'infra/cli/word.ts', 'infra/cli/strict.ts']) {
       copyFileSync(join(project, path), join(other, path));
     }
     symlinkSync(join(project, 'node_modules'), join(other, 'node_modules'));
@@ -277,5 +277,38 @@ describe('the record of its inputs\' stats decides without hashing, and never ov
     const bundleAfter = statSync(join(t.project, 'build', file!));
     expect([bundleAfter.ino, bundleAfter.mtimeMs]).toEqual([bundleBefore.ino, bundleBefore.mtimeMs]);
     expect(t.state().stats?.['infra/cli/word.ts']).toBe(fingerprint('infra/cli/word.ts'));
+  }, 90_000);
+});
+
+describe('a command that cannot be bundled', () => {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The launcher's exit code and stderr. */
+  const failing = async (project: string) =>
+    promisify(execFile)(process.execPath, [join(project, 'infra/cli/run-bundled.mjs'), 'hello'], { cwd: project, timeout: 60_000 }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+
+  it("fails with one line: esbuild's first error and where it is, no stack trace, nothing recorded", async () => {
+    const t = throwawayProject(made);
+    t.write('infra/cli/word.ts', "export const word: string = 'one' +;\n");
+    const { code, stderr } = await failing(t.project);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^cannot bundle infra\/cli\/hello\.ts: infra\/cli\/word\.ts:1:\d+: Unexpected ";"\n$/);
+    expect(readdirSync(join(t.project, 'build')).filter((f) => f.startsWith('hello'))).toEqual([]);
+  }, 90_000);
+
+  it('fails with the plugin\'s one line when a converter file holds none of the generated filters (bundle-options.mjs)', async () => {
+    const t = throwawayProject(made);
+    mkdirSync(join(t.project, 'infra/synth/imports'), { recursive: true });
+    t.write('infra/synth/imports/plain.ts', "export const word: string = 'one';\n");
+    t.write('infra/cli/word.ts', "export { word } from '../synth/imports/plain.js';\n");
+    const { code, stderr } = await failing(t.project);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^cannot bundle infra\/cli\/hello\.ts: infra\/synth\/imports\/plain\.ts: 0 member filters and 0 map conversions of the generated converters rewritten, expected at least 1 and 0: [^\n]*\n$/);
   }, 90_000);
 });
