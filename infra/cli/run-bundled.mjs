@@ -257,7 +257,13 @@ async function bundle() {
   mkdirSync(outDir, { recursive: true });
   for (let attempt = 0; ; attempt += 1) {
     const started = Date.now();
-    const result = await build({ ...bundleOptions(entry, ROOT, format), outfile: join(outDir, `${command}.${extension}`), metafile: true, write: false });
+    let result;
+    try {
+      result = await build({ ...bundleOptions(entry, ROOT, format), outfile: join(outDir, `${command}.${extension}`), metafile: true, write: false, logLevel: 'silent' });
+    } catch (error) {
+      process.stderr.write(`cannot bundle ${relative(ROOT, entry)}: ${buildFailure(error)}\n`);
+      process.exit(1);
+    }
     const inputs = [...new Set(Object.keys(result.metafile.inputs).map((p) => inputPath(p, modules)))].sort();
     const observed = observe(inputs);
     const { digest } = observed;
@@ -280,6 +286,18 @@ async function bundle() {
       return file;
     }
   }
+}
+
+/**
+ * A failed build in one line: esbuild's first error, where it is (a plugin's error names its file itself, and its
+ * location would be the importer's), and how many more there are.
+ */
+function buildFailure(error) {
+  const errors = Array.isArray(error?.errors) ? error.errors : [];
+  if (errors.length === 0) return error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const [{ text, location, pluginName }] = errors;
+  const where = location && !pluginName ? `${location.file}:${location.line}:${location.column + 1}: ` : '';
+  return `${where}${text.split('\n')[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more errors)` : ''}`;
 }
 
 /**

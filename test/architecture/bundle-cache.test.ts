@@ -279,3 +279,36 @@ describe('the record of its inputs\' stats decides without hashing, and never ov
     expect(t.state().stats?.['infra/cli/word.ts']).toBe(fingerprint('infra/cli/word.ts'));
   }, 90_000);
 });
+
+describe('a command that cannot be bundled', () => {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The launcher's exit code and stderr. */
+  const failing = async (project: string) =>
+    promisify(execFile)(process.execPath, [join(project, 'infra/cli/run-bundled.mjs'), 'hello'], { cwd: project, timeout: 60_000 }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+
+  it("fails with one line: esbuild's first error and where it is, no stack trace, nothing recorded", async () => {
+    const t = throwawayProject(made);
+    t.write('infra/cli/word.ts', "export const word: string = 'one' +;\n");
+    const { code, stderr } = await failing(t.project);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^cannot bundle infra\/cli\/hello\.ts: infra\/cli\/word\.ts:1:\d+: Unexpected ";"\n$/);
+    expect(readdirSync(join(t.project, 'build')).filter((f) => f.startsWith('hello'))).toEqual([]);
+  }, 90_000);
+
+  it('fails with the plugin\'s one line when a converter file holds none of the generated filters (bundle-options.mjs)', async () => {
+    const t = throwawayProject(made);
+    mkdirSync(join(t.project, 'infra/synth/imports'), { recursive: true });
+    t.write('infra/synth/imports/plain.ts', "export const word: string = 'one';\n");
+    t.write('infra/cli/word.ts', "export { word } from '../synth/imports/plain.js';\n");
+    const { code, stderr } = await failing(t.project);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^cannot bundle infra\/cli\/hello\.ts: infra\/synth\/imports\/plain\.ts: 0 member filters and 0 map conversions of the generated converters rewritten, expected at least 1 and 0: [^\n]*\n$/);
+  }, 90_000);
+});
