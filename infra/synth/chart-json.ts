@@ -77,12 +77,10 @@ function chartJsonOrUndefined(chart: Chart): unknown[] | undefined {
       const converter = CONVERTERS.get(object.constructor);
       if (converter === undefined) throw UNSUPPORTED;
       // `{ ...gvk, ...converted }`, as the type's toJson() returns it, without the spreads (most of this loop's time).
+      // The converted keys are the type's field names (the converter writes them one by one), never `__proto__`.
       const json: Record<string, unknown> = { apiVersion: converter.gvk.apiVersion, kind: converter.gvk.kind };
       const converted = converter.toJson(objectJson(object) as never) as Record<string, unknown>;
-      for (const key of Object.keys(converted)) {
-        if (key === '__proto__') throw UNSUPPORTED; // an assignment would set the prototype, not copy the key
-        json[key] = converted[key];
-      }
+      for (const key of Object.keys(converted)) json[key] = converted[key];
       return json;
     });
   } catch (error) {
