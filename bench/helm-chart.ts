@@ -26,8 +26,11 @@ import type { ModuleDeclaration } from '../infra/schema/module.js';
 /** Helm's release name in the bench; the objects do not use it. */
 export const HELM_RELEASE = 'icv';
 
-/** The hand-written chart: Chart.yaml, the base of values.yaml, templates/. */
-export const HELM_CHART_DIR = join(projectRoot(import.meta.dirname), 'bench', 'helm');
+/**
+ * The hand-written chart: Chart.yaml, the base of values.yaml, templates/. (projectRoot() walks up from its own module,
+ * which is the bundle in build/bench when bundled: `import.meta.dirname` has no value in the CommonJS driver.)
+ */
+export const HELM_CHART_DIR = join(projectRoot(), 'bench', 'helm');
 
 /** What one environment's values file is made from. */
 export interface HelmEnvironment {

@@ -1,9 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { dump } from 'js-yaml';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { buildPlatform } from '../infra/synth/build-platform.js';
+import { constructingOnly } from '../infra/synth/chart.js';
 import { ENVIRONMENT_NAMES, loadInputs } from '../infra/cli/inputs.js';
 import { manifestPath, renderPlatform } from '../infra/synth/render.js';
 import type { KubeObject, Platform } from '../infra/model/types.js';
@@ -16,23 +18,28 @@ import { scaledSources } from './scale-catalog.js';
 
 /**
  * One in-process measurement in a process of its own, so that peak memory (the RSS high-water mark) belongs to it
- * alone. `node build/bench/measure.mjs <kind> <factor> <dir> [--check]` prints one JSON line: a Measurement.
- * Each figure is the first run in a fresh process, as in `npm run synth`. Only the work the kind names is timed;
- * its input (the scaled catalog, prebuilt objects that `prepare` wrote as JSON) is made before, without running the
- * code under test, so no figure is warmed up by untimed work.
+ * alone. `node bench/launch.mjs --code-cache <file> build/bench/measure.cjs <kind> <factor> <dir> [--check]` prints
+ * one JSON line: a Measurement. The driver is a CommonJS bundle compiled with V8's code cache, as `npm run synth`
+ * runs (infra/cli/run-bundled.mjs): bench/run.ts makes one cache per kind with an untimed run of that kind, and every
+ * timed run compiles from it (its Measurement says `cachedDataRejected: false`). Each figure is the first run in a
+ * fresh process, as in `npm run synth`. Only the work the kind names is timed; its input (the scaled catalog,
+ * prebuilt objects that `prepare` wrote as JSON) is made before, without running the code under test, so no figure
+ * is warmed up by untimed work.
  *
  * - `prepare`: not a timing; writes every other measurement's input at this scale into `dir` (our objects as JSON,
  *   the kustomize tree, the templated Helm chart, and where bench/plan.ts runs or checks them: the chart of finished
  *   objects, the cdk8s app's prebuilt platform objects, our objects per environment for the peers' output checks).
  * - `ours`: what `npm run synth` computes for every environment, without writing: load and validate, build, render.
+ * - `construct`: `ours` without serialization and rendering: load and validate, and `buildPlatform` with every
+ *   construct created but no chart serialized (chart.ts `constructingOnly`): the floor of the construct layer.
  * - `render`, `yaml`, `js-yaml`, `json`: serialization alone of the objects `prepare` built, by our renderer, by
  *   `yaml`'s `stringify`, by js-yaml's `dump`, by `JSON.stringify`. With `--check`, the output is then parsed back
  *   (after the timing and the memory reading) and every object compared with the one serialized.
  */
 
-export const MEASUREMENT_KINDS = ['prepare', 'ours', 'render', 'yaml', 'js-yaml', 'json'] as const;
+export const MEASUREMENT_KINDS = ['prepare', 'ours', 'construct', 'render', 'yaml', 'js-yaml', 'json'] as const;
 export type MeasurementKind = (typeof MEASUREMENT_KINDS)[number];
-export type EmitterKind = Exclude<MeasurementKind, 'prepare' | 'ours'>;
+export type EmitterKind = Exclude<MeasurementKind, 'prepare' | 'ours' | 'construct'>;
 
 /** One document per object, each emitter with the options that keep it exact and unfolded. */
 const EMITTERS: Record<Exclude<EmitterKind, 'render'>, (object: KubeObject) => string> = {
@@ -75,6 +82,14 @@ function measure(kind: MeasurementKind, factor: number, dir: string, check: bool
         return platform;
       });
       return { ms: performance.now() - start, cpuMs: cpuMs(cpu), objects: countObjects(platforms) };
+    }
+    case 'construct': {
+      const sources = scaledSources(factor);
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      constructingOnly(() => loadInputs(ENVIRONMENT_NAMES, sources).map(({ env, catalog }) => buildPlatform(env, catalog)));
+      // No object is serialized, so none is counted.
+      return { ms: performance.now() - start, cpuMs: cpuMs(cpu), objects: 0 };
     }
     case 'render': {
       const platforms = readPlatforms(dir);
@@ -138,10 +153,21 @@ function countObjects(platforms: readonly Platform[]): number {
   return platforms.reduce((n, p) => n + p.units.reduce((m, u) => m + u.objects.length, 0), 0);
 }
 
-const [kind, factor, dir, flag] = process.argv.slice(2);
-if (!MEASUREMENT_KINDS.includes(kind as MeasurementKind) || !factor || !dir) {
-  process.stderr.write(`usage: measure <${MEASUREMENT_KINDS.join('|')}> <factor> <dir> [--check]\n`);
-  process.exit(2);
+/**
+ * `main(argv, loaded)`, run by bench/launch.mjs; `loaded.cachedDataRejected` is V8's verdict on the code cache the
+ * bundle was compiled with (undefined: none), reported with the measurement.
+ */
+export function main(argv: string[], loaded: { cachedDataRejected?: boolean | undefined } = {}): number {
+  const [kind, factor, dir, flag] = argv;
+  if (!MEASUREMENT_KINDS.includes(kind as MeasurementKind) || !factor || !dir) {
+    process.stderr.write(`usage: measure <${MEASUREMENT_KINDS.join('|')}> <factor> <dir> [--check]\n`);
+    return 2;
+  }
+  const { afterTiming, ...result } = measure(kind as MeasurementKind, Number(factor), dir, flag === '--check');
+  report({ ...result, ...(loaded.cachedDataRejected === undefined ? {} : { cachedDataRejected: loaded.cachedDataRejected }) }, afterTiming);
+  return 0;
 }
-const { afterTiming, ...result } = measure(kind as MeasurementKind, Number(factor), dir, flag === '--check');
-report(result, afterTiming);
+
+// Run directly as well (`node <an ES module bundle of this file> <kind> ...`, as the driver ran before it became a
+// CommonJS bundle; compiled without a code cache): only when this module is the script Node started.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) process.exitCode = main(process.argv.slice(2));

@@ -10,6 +10,11 @@ export interface Measurement {
   readonly peakRssMiB: number;
   /** What a check after the timing found (output read back), when one ran. */
   readonly check?: string;
+  /**
+   * V8's verdict on the code cache the driver was compiled with (`script.cachedDataRejected`; bench/launch.mjs):
+   * false when every function came from the cache. Absent when it ran without one (the untimed run that writes it).
+   */
+  readonly cachedDataRejected?: boolean;
 }
 
 /**

@@ -29,3 +29,9 @@ export const CDK8S_MAX_FACTOR = 1;
  */
 export const CAP_MIN_FACTOR = 10;
 export const CAP_FACTOR = 4;
+
+/**
+ * Runs of our start-up (`node infra/cli/run-bundled.mjs synth --help`, a few tens of milliseconds; at ×1 only, spread
+ * over its rounds: ⌈STARTUP_RUNS / rounds⌉ per round).
+ */
+export const STARTUP_RUNS = 5;

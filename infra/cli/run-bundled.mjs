@@ -6,7 +6,7 @@
 // file through Node's module loader (resolving, reading and scanning some 400 CommonJS files for their exports) costs
 // about as much as the synthesis itself. So the launcher bundles the command *and its packages* into one file
 // (bundle-options.mjs says which packages stay external and why) and Node compiles one file. A command (it exports
-// `main`) is bundled as a CommonJS script and compiled with V8's code cache (requireWithCodeCache below); bench/run.ts,
+// `main`) is bundled as a CommonJS script and compiled with V8's code cache (requireWithCodeCache, code-cache.mjs); bench/run.ts,
 // which runs on import with top-level await, as an ES module.
 //
 // Bundling is skipped when the last bundle is current, and "current" is decided by content, never by mtimes: the
@@ -29,15 +29,15 @@
 // script without a `main` export (bench/run.ts) runs on import and reads its arguments from process.argv, as it would
 // under tsx.
 import { createRequire } from 'node:module';
+import { codeCacheName, requireWithCodeCache, writeAtomically } from './code-cache.mjs';
 
 // Node's built-ins through `require`, not `import`: an ES module import of a built-in builds a module facade of its
 // exports, ~4 ms of CPU over the six on every start (issue 17). node:crypto (only to hash) and the bundle options
 // (only to bundle) are loaded where they are used.
 const require = createRequire(import.meta.url);
-const { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } = require('node:fs');
 const { basename, dirname, join, relative, resolve, sep } = require('node:path');
 const { fileURLToPath, pathToFileURL } = require('node:url');
-const { Script } = require('node:vm');
 
 /** Commands whose entry is not infra/cli/<command>.ts. */
 const ENTRIES = { bench: '../../bench/run.ts' };
@@ -63,7 +63,6 @@ const format = Object.hasOwn(ENTRIES, command) ? 'esm' : 'cjs';
 const extension = format === 'esm' ? 'mjs' : 'cjs';
 const STATE = `${command}.inputs.json`;
 const bundleName = (digest) => `${command}-${digest}.${extension}`;
-const codeCacheName = (bundle) => `${bundle}.${process.version}-${process.arch}.v8cache`;
 
 /** Files outside the metafile's inputs that change what esbuild writes: its version, the launcher and its options, the package and TypeScript settings. */
 const SETTINGS = ['node_modules/esbuild/package.json', 'infra/cli/run-bundled.mjs', 'infra/cli/bundle-options.mjs', 'package.json', 'package-lock.json', 'tsconfig.json'];
@@ -164,13 +163,6 @@ function recordIn(dir, byStat) {
   const observed = observe(state.inputs);
   const { digest } = observed;
   return { inputs: state.inputs, digest, observed, current: digest !== undefined && digest === state.digest && existsSync(join(dir, bundleName(digest))) };
-}
-
-/** Writes `content` to `path` through a temporary name, so that no reader ever sees it half-written. */
-function writeAtomically(path, content) {
-  const staging = `${path}.${process.pid}.tmp`;
-  writeFileSync(staging, content);
-  renameSync(staging, path);
 }
 
 /**
@@ -324,65 +316,18 @@ const file = currentBundle() ?? (await bundle());
 // bundled module never mistakes itself for the entry point and runs twice).
 process.argv.splice(2, 1);
 
-/**
- * A code cache file starts with the CPU time (ms, a float64) of `main` in the run that wrote it; V8's data follows.
- * A run whose `main` works more than twice as long and 50 ms more writes the cache again (once: createCachedData
- * costs ~11 ms for synth, too much for every run), so that a cache first written by a `--help` or a refused argument
- * (the top level only) does not leave every later synthesis compiling the rest on its own (~45 ms of CPU each).
- */
-const CACHE_HEADER_BYTES = 8;
-const rewritesCache = (mainMs, writtenAfterMs) => mainMs > 2 * writtenAfterMs + 50;
-
-/**
- * Runs a CommonJS bundle as Node would require it, compiled with V8's code cache: `<bundle>.<node version>-<arch>.v8cache`
- * beside it holds the bytecode of every function the run that wrote it compiled. The bundle's name is the digest of its
- * inputs, so a cache can only belong to its own bundle; V8 itself checks the source, its version and its flags and
- * rejects a cache that does not match (the script then compiles as without one, and the cache is written again).
- * Returns the module's exports and a function that, given the CPU time of `main`, writes the cache when there was
- * none to use or this run did much more than the one that wrote it (CACHE_HEADER_BYTES).
- */
-function requireWithCodeCache(path) {
-  const cacheFile = codeCacheName(path);
-  let cachedData;
-  let writtenAfterMs = 0;
-  try {
-    const cache = readFileSync(cacheFile);
-    if (cache.length > CACHE_HEADER_BYTES) {
-      cachedData = cache.subarray(CACHE_HEADER_BYTES);
-      const recorded = cache.readDoubleLE(0);
-      writtenAfterMs = Number.isFinite(recorded) && recorded >= 0 ? recorded : 0;
-    }
-  } catch {
-    cachedData = undefined;
-  }
-  const wrapped = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(path, 'utf8')}\n})`;
-  const script = new Script(wrapped, { filename: path, ...(cachedData ? { cachedData } : {}) });
-  const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(path), module, path, dirname(path));
-  const saveCache = (mainMs) => {
-    if (cachedData !== undefined && !script.cachedDataRejected && !rewritesCache(mainMs, writtenAfterMs)) return;
-    try {
-      const header = Buffer.alloc(CACHE_HEADER_BYTES);
-      header.writeDoubleLE(mainMs);
-      const data = Buffer.concat([header, script.createCachedData()]);
-      writeAtomically(cacheFile, data);
-      // The store's copy of this bundle gets the cache too, for the next checkout that copies the bundle.
-      const shared = join(STORE, basename(path));
-      if (existsSync(shared)) writeAtomically(codeCacheName(shared), data);
-    } catch {
-      // a cache is an optimization: a read-only or full build/ only costs the next run its compile time
-    }
-  };
-  return { exports: module.exports, saveCache };
-}
-
 // An error escaping main (a bug: main maps every expected failure to an exit code) is one line; DEBUG=1 shows the stack.
 let saveCache = () => {};
 let mainStarted = process.cpuUsage();
 try {
   let module;
-  if (format === 'cjs') ({ exports: module, saveCache } = requireWithCodeCache(file));
-  else module = await import(pathToFileURL(file).href);
+  if (format === 'cjs') {
+    // The store's copy of this bundle gets the cache too, for the next checkout that copies the bundle.
+    const shared = join(STORE, basename(file));
+    ({ exports: module, saveCache } = requireWithCodeCache(file, { onWrite: (data) => existsSync(shared) && writeAtomically(codeCacheName(shared), data) }));
+  } else {
+    module = await import(pathToFileURL(file).href);
+  }
   mainStarted = process.cpuUsage();
   if (typeof module.main === 'function') process.exitCode = await module.main(argv);
 } catch (error) {

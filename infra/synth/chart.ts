@@ -13,10 +13,11 @@ export function synthObjects(build: (scope: Construct) => void): KubeObject[] {
   const chart = new Chart(new App(), 'unit', { disableResourceNameHashes: true });
   build(chart);
   chartObserver?.(chart);
-  return chartJson(chart) as KubeObject[];
+  return constructing ? [] : (chartJson(chart) as KubeObject[]);
 }
 
 let chartObserver: ((chart: Chart) => void) | undefined;
+let constructing = false;
 
 /**
  * For tests (test/synth/chart-json.test.ts compares chartJson with cdk8s on every chart): runs `run`, handing
@@ -29,5 +30,21 @@ export function observingCharts<T>(observer: (chart: Chart) => void, run: () => 
     return run();
   } finally {
     chartObserver = previous;
+  }
+}
+
+/**
+ * The bench's measurement hook (bench/measure.ts `construct`, the floor of the construct layer): runs `run` with
+ * every chart synthObjects builds meanwhile built (every construct created, the observer of observingCharts called)
+ * and never serialized: synthObjects returns no objects, so chartJson and cdk8s-plus's converters do not run.
+ * Nothing but the bench calls it; what it returns has units without objects.
+ */
+export function constructingOnly<T>(run: () => T): T {
+  const previous = constructing;
+  constructing = true;
+  try {
+    return run();
+  } finally {
+    constructing = previous;
   }
 }

@@ -32,7 +32,7 @@ function throwawayProject(made: string[]) {
   made.push(project);
   const write = (path: string, text: string) => writeFileSync(join(project, path), text);
   mkdirSync(join(project, 'infra/cli'), { recursive: true });
-  for (const file of ['run-bundled.mjs', 'bundle-options.mjs']) copyFileSync(join(ROOT, 'infra/cli', file), join(project, 'infra/cli', file));
+  for (const file of ['run-bundled.mjs', 'bundle-options.mjs', 'code-cache.mjs']) copyFileSync(join(ROOT, 'infra/cli', file), join(project, 'infra/cli', file));
   mkdirSync(join(project, 'node_modules/@esbuild'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules/esbuild'), join(project, 'node_modules/esbuild'));
   for (const platform of readdirSync(join(ROOT, 'node_modules/@esbuild'))) symlinkSync(join(ROOT, 'node_modules/@esbuild', platform), join(project, 'node_modules/@esbuild', platform));
@@ -164,7 +164,7 @@ describe('the bundle is reused exactly while its inputs are unchanged', () => {
     const other = tempDir('icv-bundle-cache-other-');
     made.push(other);
     mkdirSync(join(other, 'infra/cli'), { recursive: true });
-    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'infra/cli/run-bundled.mjs', 'infra/cli/bundle-options.mjs', 'infra/cli/hello.ts', 'infra/cli/word.ts', 'infra/cli/strict.ts']) {
+    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'infra/cli/run-bundled.mjs', 'infra/cli/bundle-options.mjs', 'infra/cli/code-cache.mjs', 'infra/cli/hello.ts', 'infra/cli/word.ts', 'infra/cli/strict.ts']) {
       copyFileSync(join(project, path), join(other, path));
     }
     symlinkSync(join(project, 'node_modules'), join(other, 'node_modules'));
