@@ -12,9 +12,12 @@ import type { Measurement } from './measurement.js';
  * its timed span.
  */
 
-/** Bundles bench/measure.ts of the project at `root` into `outfile` (a `.cjs`). */
-export async function bundleMeasureDriver(root: string, outfile: string): Promise<void> {
-  await build({ ...bundleOptions(join(root, 'bench', 'measure.ts'), root, 'cjs'), outfile });
+/**
+ * Bundles a driver of the project at `root` (bench/measure.ts unless `driver` names another, such as
+ * bench/synth-scaled.ts, the whole-process synth of the scaled catalog) into `outfile` (a `.cjs`).
+ */
+export async function bundleMeasureDriver(root: string, outfile: string, driver: 'measure' | 'synth-scaled' = 'measure'): Promise<void> {
+  await build({ ...bundleOptions(join(root, 'bench', `${driver}.ts`), root, 'cjs'), outfile });
 }
 
 /**
