@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { Platform } from '../infra/model/types.js';
 import { parseImageRef } from '../infra/model/image-ref.js';
 import { isRecord } from '../infra/model/json.js';
+import { compareText } from '../infra/model/text-order.js';
 
 /**
  * The same objects as kustomize's users lay them out (kustomize's docs: a base and an overlay per variant, one
@@ -167,7 +168,7 @@ function imageEntries(objects: readonly JsonObject[]): ImageEntry[] {
       entries.set(image.name, entry);
     });
   }
-  return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...entries.values()].sort((a, b) => compareText(a.name, b.name));
 }
 
 /** One `replicas:` entry per fixed-replica workload of a unit (kustomize matches them by name alone, so names must be unique). */
@@ -180,7 +181,7 @@ function replicaEntries(objects: readonly JsonObject[]): { name: string; count: 
     if (entries.has(name)) throw new Error(`two workloads are named '${name}'; a replicas: entry matches by name alone`);
     entries.set(name, replicas);
   }
-  return [...entries].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
+  return [...entries].map(([name, count]) => ({ name, count })).sort((a, b) => compareText(a.name, b.name));
 }
 
 function isScalable(object: JsonObject): boolean {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { compareText } from '../infra/model/text-order.js';
 
 /**
  * The score table of MUTATION.md from Stryker's JSON reports (`reports/mutation/<area>.json`, written by
@@ -57,7 +58,7 @@ const total = empty();
 for (const path of reports) {
   const report = JSON.parse(readFileSync(path, 'utf8')) as Report;
   const area = empty();
-  for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) => compareText(a, b))) {
     const count = empty();
     for (const m of mutants) {
       add(count, m.status);

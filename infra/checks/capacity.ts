@@ -4,6 +4,7 @@ import type { Environment } from '../schema/environment.js';
 import { HARBOR_CHART } from '../model/names.js';
 import { finding, type Finding } from './finding.js';
 import { asArray, asObject, asString, containersOf, HOSTNAME_KEY, namespaceOf, podTemplate, REPLICATED_KINDS, replicaRange, selectorMatches, type Json, type PodTemplate } from './kube.js';
+import { compareText } from '../model/text-order.js';
 
 /**
  * Capacity plan: does every pod fit on the workers, with all of them up and with any one of them down?
@@ -362,7 +363,7 @@ function place(env: Environment, workloads: readonly Workload[], workers: readon
 
   const largest = { cpu: Math.max(1e-9, ...nodes.map((n) => n.cpuAllocatable)), memoryGiB: Math.max(1e-9, ...nodes.map((n) => n.memoryAllocatableGiB)) };
   const size = (w: Workload) => Math.max(w.cpu / largest.cpu, w.memoryGiB / largest.memoryGiB);
-  const ordered = workloads.filter((w) => !w.daemon).sort((a, b) => size(b) - size(a) || a.ref.localeCompare(b.ref));
+  const ordered = workloads.filter((w) => !w.daemon).sort((a, b) => size(b) - size(a) || compareText(a.ref, b.ref));
   const load = (n: NodeState) => n.cpu / Math.max(n.cpuAllocatable, 1e-9) + n.memoryGiB / Math.max(n.memoryAllocatableGiB, 1e-9);
 
   for (const workload of ordered) {

@@ -2,6 +2,7 @@ import { exceptionAnnotation } from '../model/names.js';
 import type { MirrorImage } from '../model/mirrors.js';
 import type { Artifact, HelmReleaseSpec, KubeObject } from '../model/types.js';
 import type { Environment } from '../schema/environment.js';
+import { compareText } from '../model/text-order.js';
 
 /**
  * What every rule returns. A rule is a pure function of the objects (and, when known, the environment);
@@ -107,10 +108,10 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      a.rule.localeCompare(b.rule) ||
-      a.object.localeCompare(b.object) ||
-      a.path.localeCompare(b.path) ||
-      a.message.localeCompare(b.message),
+      compareText(a.rule, b.rule) ||
+      compareText(a.object, b.object) ||
+      compareText(a.path, b.path) ||
+      compareText(a.message, b.message),
   );
 }
 

@@ -9,6 +9,7 @@ import type { Platform } from '../model/types.js';
 import type { ModuleSpec } from '../schema/module.js';
 import { runCommand, runIfEntryPoint, testableProgram } from './cli-support.js';
 import { outputDirectory, replaceTrees } from './output-target.js';
+import { compareText } from '../model/text-order.js';
 
 /**
  * `npm run synth [-- --env prod --out DIR]`: builds every environment through the pure core and writes
@@ -46,7 +47,7 @@ function summary(platform: Platform, catalog: readonly ModuleSpec[], files: Read
   const objects = platform.units.reduce((n, u) => n + u.objects.length, 0);
   const count = (key: (m: ModuleSpec) => string) =>
     [...catalog.reduce((acc, m) => acc.set(key(m), (acc.get(key(m)) ?? 0) + 1), new Map<string, number>())]
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => compareText(a, b))
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
   return [

@@ -18,6 +18,7 @@ import {
   type ParityDeclaration,
   type PathPattern,
 } from './declaration.js';
+import { compareText } from '../model/text-order.js';
 
 /** One difference between the two environments, at a leaf (or a hidden subtree) of one compared document. */
 export interface ParityDifference {
@@ -114,7 +115,7 @@ export function checkParity(
     envs,
     compared: count(first),
     declared: declarations.map((declaration) => ({ declaration, differences: allowed.get(declaration)! })),
-    findings: findings.sort((x, y) => x.rule.localeCompare(y.rule) || x.object.localeCompare(y.object) || x.path.localeCompare(y.path)),
+    findings: findings.sort((x, y) => compareText(x.rule, y.rule) || compareText(x.object, y.object) || compareText(x.path, y.path)),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ModuleSpec } from './module.js';
+import { compareText } from '../model/text-order.js';
 
 /**
  * Rules across the modules of the catalog that the loader reports with the file and field path of the module that
@@ -48,5 +49,5 @@ export function dependencyCycles(modules: readonly ModuleSpec[]): string[][] {
     state.set(name, 'done');
   };
   for (const name of [...deps.keys()].sort()) if (state.get(name) === undefined) visit(name);
-  return [...cycles.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, cycle]) => cycle);
+  return [...cycles.entries()].sort(([a], [b]) => compareText(a, b)).map(([, cycle]) => cycle);
 }

@@ -2,6 +2,7 @@ import { InputError, problemsFromZod, type InputProblem } from '../model/errors.
 import { dependencyCycles, normalizeRoutePath } from './catalog-rules.js';
 import type { Environment } from './environment.js';
 import { MANAGEMENT_PORT, moduleSchema, type ModuleDeclaration, type ModuleSpec } from './module.js';
+import { compareText } from '../model/text-order.js';
 
 /** One file of the catalog and the declarations it holds. */
 export interface CatalogSource {
@@ -79,7 +80,7 @@ export function validateCatalog(sources: readonly CatalogSource[]): ModuleSpec[]
     });
   }
   if (problems.length > 0) throw new InputError(problems);
-  return entries.map((e) => e.spec).sort((a, b) => a.name.localeCompare(b.name));
+  return entries.map((e) => e.spec).sort((a, b) => compareText(a.name, b.name));
 }
 
 /** Tags must be immutable: a moving tag such as `latest` would make two applies of the same commit differ. */

@@ -2,6 +2,7 @@ import { DOMAINS, type ModuleSpec } from '../schema/module.js';
 import { ROLE_GROUPS, STATEFUL_SERVICES, type Environment, type RoleGroup } from '../schema/environment.js';
 import { moduleNamespace, routeHost, STATEFUL_NAMESPACE } from '../model/names.js';
 import { cutoverStage } from '../schema/cutover.js';
+import { compareText } from '../model/text-order.js';
 
 /**
  * The platform of one environment as a Mermaid flowchart: the cluster's nodes and their roles, a namespace per
@@ -21,7 +22,7 @@ function label(...lines: string[]): string {
 }
 
 export function renderPlatformGraph(env: Environment, catalog: readonly ModuleSpec[]): string {
-  const modules = [...catalog].sort((a, b) => a.name.localeCompare(b.name));
+  const modules = [...catalog].sort((a, b) => compareText(a.name, b.name));
   const known = new Set(modules.map((m) => m.name));
   const lines: string[] = ['flowchart LR'];
 
@@ -89,7 +90,7 @@ export function renderPlatformGraph(env: Environment, catalog: readonly ModuleSp
     }
   }
   for (const host of hosts) {
-    const targets = [...routes.get(host)!].sort((a, b) => a.path.localeCompare(b.path) || a.module.localeCompare(b.module));
+    const targets = [...routes.get(host)!].sort((a, b) => compareText(a.path, b.path) || compareText(a.module, b.module));
     for (const target of targets) {
       const cutover = env.cutover[target.module];
       const stage = cutoverStage(env, target.module);
@@ -120,7 +121,7 @@ function stageLines(env: Environment, module: string): string[] {
 /** The modules of an environment not yet fully on Kubernetes, with their stage: the page lists them. */
 export function modulesOnLegacy(env: Environment, catalog: readonly ModuleSpec[]): string[] {
   return [...catalog]
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => compareText(a.name, b.name))
     .filter((m) => cutoverStage(env, m.name) !== 'kubernetes')
     .map((m) => `${m.name}: ${stageLines(env, m.name)[0]!.replace(/^cutover /, '')}`);
 }

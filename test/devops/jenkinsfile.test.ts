@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/model/types.js';
-import { BUILD_RECIPES, GITLAB_URL, Jenkinsfile, PROMOTION_AGENT } from '../../infra/synth/devops/jenkinsfile.js';
+import { BUILD_RECIPES, GITLAB_URL, Jenkinsfile, JenkinsfileStages, PROMOTION_AGENT } from '../../infra/synth/devops/jenkinsfile.js';
 import { built } from '../support/platforms.js';
 
 const prod = built.find((b) => b.env.name === 'prod')!;
@@ -241,5 +241,37 @@ describe('Jenkinsfile per build stack', () => {
     expect(jenkinsfile.timeoutMinutes).toBe(90);
     expect(jenkinsfile.stageNames).toEqual(stageNames(jenkinsfile.text));
     expect(jenkinsfile.imageRepository).toBe('harbor.icv.example.cn/icv/vehicle-registry');
+  });
+});
+
+describe('stages shared between the pipelines of one environment (JenkinsfileStages)', () => {
+  it.each(built)('every Jenkinsfile of $env.name is the one rendered alone, stages included', ({ env, catalog, platform }) => {
+    const unit = jenkinsfilesOf(platform);
+    expect(new Set(catalog.map((m) => m.source.stack)).size).toBeGreaterThan(1);
+    for (const module of catalog) {
+      const alone = new Jenkinsfile({ env, module });
+      expect(unit.get(module.name), module.name).toBe(alone.text);
+    }
+  });
+
+  it('keeps the stages of each build stack and approver apart', () => {
+    const stages = new JenkinsfileStages(prod.env);
+    const java = moduleOf(prod, 'vehicle-registry');
+    const other = prod.catalog.find((m) => m.source.stack !== java.source.stack)!;
+    const first = new Jenkinsfile({ env: prod.env, module: java, stages });
+    const byOps = new Jenkinsfile({ env: prod.env, module: java, approver: 'ops', stages });
+    const otherStack = new Jenkinsfile({ env: prod.env, module: other, stages });
+    expect(first.text).toContain("submitter: 'admin'");
+    expect(byOps.text).toContain("submitter: 'ops'");
+    expect(byOps.text).toBe(new Jenkinsfile({ env: prod.env, module: java, approver: 'ops' }).text);
+    expect(otherStack.text).toBe(new Jenkinsfile({ env: prod.env, module: other }).text);
+    expect(otherStack.stageNames).toEqual(stageNames(otherStack.text));
+  });
+
+  it("refuses another environment's stages", () => {
+    const module = moduleOf(prod, 'vehicle-registry');
+    expect(() => new Jenkinsfile({ env: prod.env, module, stages: new JenkinsfileStages(test.env) })).toThrow(
+      "Jenkinsfile of module 'vehicle-registry' in environment 'prod': props.stages are those of environment 'test'",
+    );
   });
 });

@@ -135,6 +135,35 @@ describe('chartJson on values cdk8s treats specially', () => {
     expect(compare(chart)).toEqual({ objects: 1, differing: [] });
   });
 
+  it('sorts keys in UTF-16 code unit order, as cdk8s does, in objects of a few keys and of many', () => {
+    // An object lists integer-like keys first, in numeric order, whatever order they were added in.
+    const few = { b: '1', B: '2', _: '3', '10': '4', '9': '5', é: '6', a: '7' };
+    const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${String.fromCharCode(122 - i)}`, String(i)]));
+    const chart = chartOf((c) => {
+      new k8s.KubeConfigMap(c, 'few', { metadata: { name: 'few' }, data: few });
+      new k8s.KubeConfigMap(c, 'many', { metadata: { name: 'many' }, data: many });
+    });
+    expect(handlesChart(chart)).toBe(true);
+    const [a, b] = chartJson(chart) as { data: object }[];
+    expect(Object.keys(a!.data)).toEqual(['9', '10', 'B', '_', 'a', 'b', 'é']);
+    expect(Object.keys(b!.data)).toEqual(Object.keys(many).sort());
+    expect(compare(chart)).toEqual({ objects: 2, differing: [] });
+  });
+
+  it("keeps the metadata options' other fields, the metadata's own winning, empty ones dropped, as cdk8s does", () => {
+    const chart = chartOf((c) => {
+      const options = { generateName: 'a-', resourceVersion: '7', uid: undefined, managedFields: [], labels: { from: 'options' } };
+      new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a', ...options } }).metadata.addLabel('added', 'later');
+      // An imported type's converter keeps metadata as it is, so the fields cdk8s's ObjectMeta drops show too.
+      new Pipeline(c, 'p', { metadata: { name: 'p', ...options, extra: { deep: {} } } as never, spec: { type: 'pipeline' } }).metadata.addLabel('added', 'later');
+    });
+    expect(handlesChart(chart)).toBe(true);
+    const [configMap, pipeline] = chartJson(chart) as { metadata: Record<string, unknown> }[];
+    expect(configMap!.metadata).toEqual({ generateName: 'a-', labels: { added: 'later', from: 'options' }, name: 'a', resourceVersion: '7' });
+    expect(Object.keys(pipeline!.metadata)).toEqual(['generateName', 'labels', 'name', 'resourceVersion']);
+    expect(compare(chart)).toEqual({ objects: 2, differing: [] });
+  });
+
   const handedOver: [string, (chart: Chart) => void][] = [
     ['a Lazy value', (c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: Lazy.any({ produce: () => 'late' }) as unknown as string } })],
     ['an implicit token, a resolve function', (c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: { resolve: () => 'token' } as unknown as string } })],

@@ -1,6 +1,7 @@
 import type * as pulumi from '@pulumi/pulumi';
 import { HarborApi, type HarborAccess, type HarborRobotPermission, type HarborRobotRequest } from './api.js';
 import { connectionChanged, type HarborConnection } from './project-provider.js';
+import { compareText } from '../../model/text-order.js';
 
 /**
  * The provider side of HarborRobot, bundled into its `__provider` text (provider-code.ts): like project-provider.ts,
@@ -140,7 +141,7 @@ function samePermissions(a: readonly HarborRobotPermission[], b: readonly Harbor
           namespace: p.namespace,
           access: p.access.map((x) => `${x.resource}:${x.action}`).sort(),
         }))
-        .sort((x, y) => x.namespace.localeCompare(y.namespace)),
+        .sort((x, y) => compareText(x.namespace, y.namespace)),
     );
   return canonical(a) === canonical(b);
 }

@@ -4,6 +4,7 @@ import { synthObjects } from '../chart.js';
 import type { Unit } from '../../model/types.js';
 import { PlatformDevOpsProject } from './devops-project.js';
 import { PipelineCredentials } from './pipeline-credentials.js';
+import { JenkinsfileStages } from './jenkinsfile.js';
 import { jenkinsfilePath, ModulePipeline } from './pipeline.js';
 import { PlatformWorkspace } from './workspace.js';
 
@@ -17,7 +18,8 @@ export function devopsUnit(env: Environment, catalog: readonly ModuleSpec[]): Un
     const workspace = new PlatformWorkspace(scope, 'workspace');
     const project = new PlatformDevOpsProject(scope, 'devops-project', { workspace: workspace.name, creator: workspace.manager });
     new PipelineCredentials(scope, 'credentials', { env, namespace: project.namespace });
-    for (const module of catalog) pipelines.push(new ModulePipeline(scope, `pipeline-${module.name}`, { env, module, namespace: project.namespace }));
+    const stages = new JenkinsfileStages(env);
+    for (const module of catalog) pipelines.push(new ModulePipeline(scope, `pipeline-${module.name}`, { env, module, namespace: project.namespace, stages }));
   });
   return {
     id: 'devops',

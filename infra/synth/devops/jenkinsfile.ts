@@ -137,6 +137,32 @@ export interface JenkinsfileProps {
   readonly module: ModuleSpec;
   /** KubeSphere user allowed to approve a production release. @default WORKSPACE_MANAGER ('admin') */
   readonly approver?: string;
+  /**
+   * The stages already rendered for other modules of the same environment, shared instead of rendered again
+   * (devopsUnit shares one per environment). @default none shared: this Jenkinsfile renders its own
+   */
+  readonly stages?: JenkinsfileStages;
+}
+
+/**
+ * The `stages` blocks of one environment's Jenkinsfiles. A module's stages depend on the environment, its build
+ * stack and the approver only (what is the module's own reaches them as variables of the `environment` block), so
+ * every module of a stack has the same text: rendered once per stack and approver here, instead of once per module.
+ */
+export class JenkinsfileStages {
+  private readonly rendered = new Map<string, { readonly names: readonly string[]; readonly text: string }>();
+
+  constructor(public readonly env: Environment) {}
+
+  /** The stages of `key` (stack and approver), rendered by `render` the first time. */
+  of(key: string, render: () => { readonly names: readonly string[]; readonly text: string }): { readonly names: readonly string[]; readonly text: string } {
+    let stages = this.rendered.get(key);
+    if (stages === undefined) {
+      stages = render();
+      this.rendered.set(key, stages);
+    }
+    return stages;
+  }
 }
 
 /** A declarative stage: a name, an optional `when` expression and timeout, and its steps as Groovy lines. */
@@ -191,9 +217,15 @@ export class Jenkinsfile {
 
     this.parameters = pipelineParameters(env);
     this.agent = env.promotesFrom === undefined ? this.recipe.agent : PROMOTION_AGENT;
-    const stages = this.stages(env);
-    this.stageNames = stages.map((s) => s.name);
-    this.text = this.render(env, module, stages);
+    if (props.stages !== undefined && props.stages.env !== env) {
+      throw new Error(`Jenkinsfile of module '${module.name}' in environment '${env.name}': props.stages are those of environment '${props.stages.env.name}'`);
+    }
+    const stages = (props.stages ?? new JenkinsfileStages(env)).of(`${module.source.stack} ${this.approver}`, () => {
+      const list = this.stages(env);
+      return { names: list.map((s) => s.name), text: indent(['stages {', ...indent(list.flatMap(renderStage)), '}']).join('\n') };
+    });
+    this.stageNames = stages.names;
+    this.text = this.render(env, module, stages.text);
   }
 
   private stages(env: Environment): Stage[] {
@@ -340,7 +372,8 @@ export class Jenkinsfile {
     };
   }
 
-  private render(env: Environment, module: ModuleSpec, stages: readonly Stage[]): string {
+  /** The Jenkinsfile around `stages`, its `stages` block (indented, as the block inside `pipeline`). */
+  private render(env: Environment, module: ModuleSpec, stages: string): string {
     const image = this.imageRepository.slice(`${env.registry.host}/${env.registry.project}/`.length);
     const from = env.promotesFrom;
     const environment: Record<string, string> = {
@@ -392,10 +425,8 @@ export class Jenkinsfile {
         'environment {',
         ...indent(Object.entries(environment).map(([key, value]) => `${key} = ${groovy(value)}`)),
         '}',
-        'stages {',
-        ...indent(stages.flatMap(renderStage)),
-        '}',
       ]),
+      stages,
       '}',
       '',
     ];

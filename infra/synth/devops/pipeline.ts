@@ -3,7 +3,7 @@ import type { ModuleSpec } from '../../schema/module.js';
 import type { Environment } from '../../schema/environment.js';
 import { appLabels } from '../../model/names.js';
 import { Pipeline } from '../imports/devops.kubesphere.io.js';
-import { BUILD_RETENTION, Jenkinsfile } from './jenkinsfile.js';
+import { BUILD_RETENTION, Jenkinsfile, type JenkinsfileStages } from './jenkinsfile.js';
 
 /** Where a module's Jenkinsfile is also written, relative to `dist/<env>/`. */
 export function jenkinsfilePath(module: ModuleSpec): string {
@@ -17,6 +17,8 @@ export interface ModulePipelineProps {
   readonly module: ModuleSpec;
   /** The DevOps project's admin namespace. */
   readonly namespace: string;
+  /** The Jenkinsfile stages shared with the environment's other pipelines. @default none shared */
+  readonly stages?: JenkinsfileStages;
 }
 
 /**
@@ -33,7 +35,7 @@ export class ModulePipeline extends Construct {
     const { module } = props;
     this.name = module.name;
     this.module = module;
-    this.jenkinsfile = new Jenkinsfile({ env: props.env, module });
+    this.jenkinsfile = new Jenkinsfile({ env: props.env, module, stages: props.stages });
     new Pipeline(this, 'pipeline', {
       metadata: {
         name: this.name,

@@ -7,6 +7,7 @@ import type { Environment } from '../../../schema/environment.js';
 import { MANAGEMENT_PORT, type ModuleSpec } from '../../../schema/module.js';
 import { quantity, restrictedContainerSecurity, restrictedPodSecurity, spreadAcrossHosts } from '../pod-defaults.js';
 import { objectMetadata, type ModuleIdentity } from './identity.js';
+import { compareText } from '../../../model/text-order.js';
 
 export interface ModuleDeploymentProps {
   readonly identity: ModuleIdentity;
@@ -164,7 +165,7 @@ function environmentVariables(module: ModuleSpec, env: Environment, dependencies
       }
       return vars;
     }),
-  ].sort((a, b) => a.name.localeCompare(b.name));
+  ].sort((a, b) => compareText(a.name, b.name));
 }
 
 /** Content hash of the mounted config files: a change rolls the pods, as a mounted file change alone would not. */
