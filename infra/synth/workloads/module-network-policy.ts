@@ -13,7 +13,7 @@ export interface ModuleNetworkPolicyProps {
   readonly dependencies: readonly ModuleSpec[];
   /** Modules that declare they call this one: ingress is allowed from exactly these. */
   readonly dependents: readonly ModuleSpec[];
-  readonly labels: Record<string, string>;
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /** Private ranges kept out of the internet egress exception: it must never open the cluster's own networks. */
@@ -52,6 +52,9 @@ export function dnsEgress(): k8s.NetworkPolicyEgressRule {
   };
 }
 
+/** Every module's DNS rule, made once and shared (cdk8s copies props only when it serializes; nothing writes to them). */
+const DNS_EGRESS = dnsEgress();
+
 /** A stateful service's pods in the cluster (mode `cluster`): every pod of its StatefulSet in the stateful namespace. */
 export function inClusterPeer(service: string): k8s.NetworkPolicyPeer {
   return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: STATEFUL_NAMESPACE } }, podSelector: { matchLabels: selectorLabels(service) } };
@@ -66,6 +69,23 @@ export function addressesEgress(addresses: readonly string[], port: number): k8s
 }
 
 /**
+ * How the policies of a module's callers and callees name it: its pods as a peer, its port, and the egress rule to it.
+ * Made once per catalog entry (a module is named by every module it calls and every module that calls it) and shared
+ * by those policies; nothing writes to them (cdk8s copies props only when it serializes).
+ */
+const callees = new WeakMap<ModuleSpec, { readonly peer: k8s.NetworkPolicyPeer; readonly port: k8s.NetworkPolicyPort; readonly egress: k8s.NetworkPolicyEgressRule }>();
+function callee(module: ModuleSpec): { readonly peer: k8s.NetworkPolicyPeer; readonly port: k8s.NetworkPolicyPort; readonly egress: k8s.NetworkPolicyEgressRule } {
+  let found = callees.get(module);
+  if (found === undefined) {
+    const peer = modulePeer(module);
+    const port: k8s.NetworkPolicyPort = { protocol: 'TCP', port: k8s.IntOrString.fromNumber(module.port.number) };
+    found = { peer, port, egress: { to: [peer], ports: [port] } };
+    callees.set(module, found);
+  }
+  return found;
+}
+
+/**
  * The allow rules of one module, derived from the declared dependency graph; the namespace's default-deny
  * policy blocks everything else. Nobody writes a NetworkPolicy by hand.
  */
@@ -73,14 +93,14 @@ export class ModuleNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: ModuleNetworkPolicyProps) {
     super(scope, id);
     const { module, env } = props;
-    const port = (m: ModuleSpec): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(m.port.number) });
+    const ports = [callee(module).port];
 
     const ingress: k8s.NetworkPolicyIngressRule[] = [];
-    if (props.dependents.length > 0) ingress.push({ from: props.dependents.map(modulePeer), ports: [port(module)] });
+    if (props.dependents.length > 0) ingress.push({ from: props.dependents.map((m) => callee(m).peer), ports });
     if (module.routes.length > 0) {
       ingress.push({
         from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: INGRESS_CONTROLLER_NAMESPACE } } }],
-        ports: [port(module)],
+        ports,
       });
     }
 
@@ -90,11 +110,11 @@ export class ModuleNetworkPolicy extends Construct {
       // the pod network) when the pod runs on another node. The devices' own ranges (external.sourceRanges) are
       // no longer visible here; they are what the hosts' network admits to the node port.
       const { hostCidr, podCidr } = env.cluster.network;
-      ingress.push({ from: [hostCidr, podCidr].map((cidr) => ({ ipBlock: { cidr } })), ports: [port(module)] });
+      ingress.push({ from: [hostCidr, podCidr].map((cidr) => ({ ipBlock: { cidr } })), ports });
     }
 
-    const egress: k8s.NetworkPolicyEgressRule[] = [dnsEgress()];
-    for (const dependency of props.dependencies) egress.push({ to: [modulePeer(dependency)], ports: [port(dependency)] });
+    const egress: k8s.NetworkPolicyEgressRule[] = [DNS_EGRESS];
+    for (const dependency of props.dependencies) egress.push(callee(dependency).egress);
     for (const service of module.dependsOn.stateful) {
       const { addresses, port: servicePort, mode } = env.statefulServices[service];
       if (mode === 'cluster') egress.push({ to: [inClusterPeer(service)], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(servicePort) }] });

@@ -76,8 +76,8 @@ export class ModuleWorkload extends Construct {
       ),
       spread: !excepted('spread'),
       readOnlyRootFilesystem: !excepted('read-only-root-filesystem'),
-      ...('replicas' in scaling ? { replicas: this.minReplicas } : {}),
-      ...(props.terminationGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: props.terminationGracePeriodSeconds }),
+      replicas: 'replicas' in scaling ? this.minReplicas : undefined,
+      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
     });
     const service = new ModuleService(this, 'service', { identity, deployment, port: module.port });
     if (module.external) {
@@ -94,7 +94,7 @@ export class ModuleWorkload extends Construct {
       namespace: this.namespace,
       dependencies: props.dependencies,
       dependents: props.dependents,
-      labels: { ...identity.labels },
+      labels: identity.labels,
     });
     if (module.routes.length > 0) {
       const routes = module.routes.map((r) => ({ host: routeHost(env, r.host), path: r.path }));

@@ -31,6 +31,19 @@ export interface ModuleDeploymentProps {
 }
 
 /**
+ * What every module's Deployment has alike, made once and shared by all of them (cdk8s keeps props as given and
+ * copies them only when it serializes; nothing here writes to them).
+ */
+const STRATEGY: k8s.DeploymentStrategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } };
+const POD_SECURITY = restrictedPodSecurity();
+const CONTAINER_SECURITY = { readOnly: restrictedContainerSecurity(true), writable: restrictedContainerSecurity(false) };
+const PULL_SECRETS: k8s.LocalObjectReference[] = [{ name: PULL_SECRET }];
+// Endpoints are removed asynchronously after SIGTERM; keep serving until the gateways notice.
+const LIFECYCLE: k8s.Lifecycle = { preStop: { exec: { command: ['sleep', '10'] } } };
+const TMP_MOUNT: k8s.VolumeMount = { name: 'tmp', mountPath: '/tmp' };
+const TMP_VOLUME: k8s.Volume = { name: 'tmp', emptyDir: { sizeLimit: quantity('256Mi') } };
+
+/**
  * A module's pods and what they need to start: ServiceAccount, ConfigMap of config files, the credentials Secret of
  * the stateful services it logs in to, and the Deployment. It owns the selector: everything that targets the pods
  * (Service, autoscaler, disruption budget) takes `selector` and `portName` from here.
@@ -78,10 +91,11 @@ export class ModuleDeployment extends Construct {
     new k8s.KubeDeployment(this, 'deployment', {
       metadata: { ...objectMetadata(identity), labels: podLabels, ...exceptionMetadata },
       spec: {
-        ...(props.replicas === undefined ? {} : { replicas: props.replicas }),
+        // Absent (undefined, dropped when serialized) when an autoscaler owns the count.
+        replicas: props.replicas,
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        strategy: STRATEGY,
         template: {
           metadata: {
             labels: podLabels,
@@ -91,8 +105,8 @@ export class ModuleDeployment extends Construct {
             serviceAccountName: name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: restrictedPodSecurity(),
-            imagePullSecrets: [{ name: PULL_SECRET }],
+            securityContext: POD_SECURITY,
+            imagePullSecrets: PULL_SECRETS,
             terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 45,
             ...((props.spread ?? true) ? spreadAcrossHosts(selector) : {}),
             containers: [
@@ -124,19 +138,12 @@ export class ModuleDeployment extends Construct {
                   periodSeconds: 5,
                   failureThreshold: 36,
                 },
-                // Endpoints are removed asynchronously after SIGTERM; keep serving until the gateways notice.
-                lifecycle: { preStop: { exec: { command: ['sleep', '10'] } } },
-                securityContext: restrictedContainerSecurity(props.readOnlyRootFilesystem ?? true),
-                volumeMounts: [
-                  { name: 'tmp', mountPath: '/tmp' },
-                  ...(configFiles.length > 0 ? [{ name: 'config', mountPath: `/etc/${name}`, readOnly: true }] : []),
-                ],
+                lifecycle: LIFECYCLE,
+                securityContext: (props.readOnlyRootFilesystem ?? true) ? CONTAINER_SECURITY.readOnly : CONTAINER_SECURITY.writable,
+                volumeMounts: configFiles.length > 0 ? [TMP_MOUNT, { name: 'config', mountPath: `/etc/${name}`, readOnly: true }] : [TMP_MOUNT],
               },
             ],
-            volumes: [
-              { name: 'tmp', emptyDir: { sizeLimit: quantity('256Mi') } },
-              ...(configFiles.length > 0 ? [{ name: 'config', configMap: { name: `${name}-config` } }] : []),
-            ],
+            volumes: configFiles.length > 0 ? [TMP_VOLUME, { name: 'config', configMap: { name: `${name}-config` } }] : [TMP_VOLUME],
           },
         },
       },
@@ -144,28 +151,37 @@ export class ModuleDeployment extends Construct {
   }
 }
 
+/**
+ * A dependency's `<NAME>_URL` variable, made once per catalog entry and shared by the Deployments of every module
+ * that calls it (nothing writes to it).
+ */
+const urlVariables = new WeakMap<ModuleSpec, k8s.EnvVar>();
+function urlVariable(dependency: ModuleSpec): k8s.EnvVar {
+  let variable = urlVariables.get(dependency);
+  if (variable === undefined) {
+    variable = { name: `${dependency.name.toUpperCase().replaceAll('-', '_')}_URL`, value: moduleUrl(dependency) };
+    urlVariables.set(dependency, variable);
+  }
+  return variable;
+}
+
 /** The container's environment: declared variables, each dependency's URL, each stateful service's address and login. */
 function environmentVariables(module: ModuleSpec, env: Environment, dependencies: readonly ModuleSpec[]): k8s.EnvVar[] {
-  return [
-    ...Object.entries(module.config.env).map(([key, value]) => ({ name: key, value })),
-    // Each declared dependency's address, so nobody writes a URL into config by hand.
-    ...dependencies.map((dep) => ({ name: `${dep.name.toUpperCase().replaceAll('-', '_')}_URL`, value: moduleUrl(dep) })),
-    ...module.dependsOn.stateful.flatMap((s) => {
-      const prefix = s.toUpperCase();
-      const vars: k8s.EnvVar[] = [
-        { name: `${prefix}_HOST`, value: statefulHost(s) },
-        { name: `${prefix}_PORT`, value: String(env.statefulServices[s].port) },
-      ];
-      if (s in STATEFUL_CREDENTIALS) {
-        const cred = STATEFUL_CREDENTIALS[s as keyof typeof STATEFUL_CREDENTIALS];
-        vars.push(
-          { name: `${prefix}_USER`, value: cred.user },
-          { name: `${prefix}_PASSWORD`, valueFrom: { secretKeyRef: { name: `${module.name}-credentials`, key: `${s}-password` } } },
-        );
-      }
-      return vars;
-    }),
-  ].sort((a, b) => compareText(a.name, b.name));
+  const vars: k8s.EnvVar[] = Object.entries(module.config.env).map(([key, value]) => ({ name: key, value }));
+  // Each declared dependency's address, so nobody writes a URL into config by hand.
+  for (const dependency of dependencies) vars.push(urlVariable(dependency));
+  for (const s of module.dependsOn.stateful) {
+    const prefix = s.toUpperCase();
+    vars.push({ name: `${prefix}_HOST`, value: statefulHost(s) }, { name: `${prefix}_PORT`, value: String(env.statefulServices[s].port) });
+    if (s in STATEFUL_CREDENTIALS) {
+      const cred = STATEFUL_CREDENTIALS[s as keyof typeof STATEFUL_CREDENTIALS];
+      vars.push(
+        { name: `${prefix}_USER`, value: cred.user },
+        { name: `${prefix}_PASSWORD`, valueFrom: { secretKeyRef: { name: `${module.name}-credentials`, key: `${s}-password` } } },
+      );
+    }
+  }
+  return vars.sort((a, b) => compareText(a.name, b.name));
 }
 
 /** Content hash of the mounted config files: a change rolls the pods, as a mounted file change alone would not. */

@@ -12,7 +12,10 @@ export function moduleIdentity(name: string, namespace: string, tier: string): M
   return { name, namespace, labels: appLabels(name, tier) };
 }
 
-/** The metadata of one of the module's objects: named after the module unless `objectName` is given. */
-export function objectMetadata(identity: ModuleIdentity, objectName: string = identity.name): { name: string; namespace: string; labels: Record<string, string> } {
-  return { name: objectName, namespace: identity.namespace, labels: { ...identity.labels } };
+/**
+ * The metadata of one of the module's objects: named after the module unless `objectName` is given. The labels are
+ * the identity's own object, not a copy: cdk8s's ApiObject copies the labels it is given (twice) before it keeps them.
+ */
+export function objectMetadata(identity: ModuleIdentity, objectName: string = identity.name): { name: string; namespace: string; labels: Readonly<Record<string, string>> } {
+  return { name: objectName, namespace: identity.namespace, labels: identity.labels };
 }
