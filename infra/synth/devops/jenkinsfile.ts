@@ -436,6 +436,8 @@ export class Jenkinsfile {
 
 /** A Groovy single-quoted string literal (no interpolation, so `$VAR` reaches the shell untouched). */
 function groovy(value: string): string {
+  // Most values have nothing to escape: they skip the two replacements.
+  if (!value.includes('\\') && !value.includes("'")) return `'${value}'`;
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
