@@ -59,9 +59,8 @@ export class KubeSphereInstaller {
   public readonly logMaxAge: number;
   /** What the installed KubeSphere must be; `npm run check` proves the file gets there (rule family install-time). */
   public readonly declared: KubeSphereOutcome;
-  /** The configuration as a plain object. */
-  public readonly config: Record<string, unknown>;
   private readonly document: Document;
+  private plain: Record<string, unknown> | undefined;
 
   constructor(props: KubeSphereInstallerProps) {
     const { env } = props;
@@ -105,7 +104,11 @@ export class KubeSphereInstaller {
     set('spec.metrics_server.enabled', true);
     set('spec.multicluster.clusterRole', 'none');
     this.document = doc;
-    this.config = doc.toJS() as Record<string, unknown>;
+  }
+
+  /** The configuration as a plain object; made when first asked for (the synth writes only the text). */
+  get config(): Record<string, unknown> {
+    return (this.plain ??= this.document.toJS() as Record<string, unknown>);
   }
 
   /** The file content, header comment included. */
