@@ -25,7 +25,11 @@ export function buildPlatform(env: Environment, catalog: readonly ModuleSpec[]):
   const byName = new Map(catalog.map((m) => [m.name, m]));
   const dependents = new Map<string, ModuleSpec[]>();
   for (const module of catalog) {
-    for (const dep of module.dependsOn.modules) dependents.set(dep, [...(dependents.get(dep) ?? []), module]);
+    for (const dep of module.dependsOn.modules) {
+      const list = dependents.get(dep);
+      if (list === undefined) dependents.set(dep, [module]);
+      else list.push(module);
+    }
   }
   for (const module of catalog) {
     units.push({
