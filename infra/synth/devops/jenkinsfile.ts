@@ -145,17 +145,18 @@ export interface JenkinsfileProps {
 }
 
 /**
- * The `stages` blocks of one environment's Jenkinsfiles. A module's stages depend on the environment, its build
- * stack and the approver only (what is the module's own reaches them as variables of the `environment` block), so
- * every module of a stack has the same text: rendered once per stack and approver here, instead of once per module.
+ * The `stages` blocks of one environment's Jenkinsfiles, and the blocks before `environment` (agent, options,
+ * parameters). They depend on the environment, the module's build stack and the approver only (what is the module's
+ * own reaches the stages as variables of the `environment` block), so every module of a stack has the same text:
+ * rendered once per stack and approver here, instead of once per module.
  */
 export class JenkinsfileStages {
-  private readonly rendered = new Map<string, { readonly names: readonly string[]; readonly text: string }>();
+  private readonly rendered = new Map<string, SharedBlocks>();
 
   constructor(public readonly env: Environment) {}
 
-  /** The stages of `key` (stack and approver), rendered by `render` the first time. */
-  of(key: string, render: () => { readonly names: readonly string[]; readonly text: string }): { readonly names: readonly string[]; readonly text: string } {
+  /** The blocks of `key` (stack and approver), rendered by `render` the first time. */
+  of(key: string, render: () => SharedBlocks): SharedBlocks {
     let stages = this.rendered.get(key);
     if (stages === undefined) {
       stages = render();
@@ -163,6 +164,16 @@ export class JenkinsfileStages {
     }
     return stages;
   }
+}
+
+/** What the Jenkinsfiles of one stack and approver in one environment share, indented as inside `pipeline`. */
+interface SharedBlocks {
+  /** Stage names, in order. */
+  readonly names: readonly string[];
+  /** The `stages` block. */
+  readonly text: string;
+  /** The `agent`, `options` and `parameters` blocks. */
+  readonly preamble: string;
 }
 
 /** A declarative stage: a name, an optional `when` expression and timeout, and its steps as Groovy lines. */
@@ -222,10 +233,10 @@ export class Jenkinsfile {
     }
     const stages = (props.stages ?? new JenkinsfileStages(env)).of(`${module.source.stack} ${this.approver}`, () => {
       const list = this.stages(env);
-      return { names: list.map((s) => s.name), text: indent(['stages {', ...indent(list.flatMap(renderStage)), '}']).join('\n') };
+      return { names: list.map((s) => s.name), text: indent(['stages {', ...indent(list.flatMap(renderStage)), '}']).join('\n'), preamble: this.preamble() };
     });
     this.stageNames = stages.names;
-    this.text = this.render(env, module, stages.text);
+    this.text = this.render(env, module, stages);
   }
 
   private stages(env: Environment): Stage[] {
@@ -372,8 +383,27 @@ export class Jenkinsfile {
     };
   }
 
-  /** The Jenkinsfile around `stages`, its `stages` block (indented, as the block inside `pipeline`). */
-  private render(env: Environment, module: ModuleSpec, stages: string): string {
+  /** The `agent`, `options` and `parameters` blocks, indented as inside `pipeline`. */
+  private preamble(): string {
+    return indent([
+      'agent {',
+      ...indent(['node {', `  label ${groovy(this.agent)}`, '}']),
+      '}',
+      'options {',
+      ...indent([
+        `buildDiscarder(logRotator(daysToKeepStr: '${BUILD_RETENTION.daysToKeep}', numToKeepStr: '${BUILD_RETENTION.numToKeep}'))`,
+        'disableConcurrentBuilds()',
+        `timeout(time: ${this.timeoutMinutes}, unit: 'MINUTES')`,
+      ]),
+      '}',
+      'parameters {',
+      ...indent(this.parameters.map(renderParameter)),
+      '}',
+    ]).join('\n');
+  }
+
+  /** The Jenkinsfile around the blocks it shares with the environment's other modules of its stack. */
+  private render(env: Environment, module: ModuleSpec, shared: SharedBlocks): string {
     const image = this.imageRepository.slice(`${env.registry.host}/${env.registry.project}/`.length);
     const from = env.promotesFrom;
     const environment: Record<string, string> = {
@@ -408,25 +438,9 @@ export class Jenkinsfile {
         ? `// It tests, builds and pushes the image once, then proposes its tag and digest in ${this.releasesFile}; merging that is the deployment.`
         : `// It builds nothing: it copies the digest ${from.environment}'s pipeline pushed and tested into this Harbor, then proposes it in ${this.releasesFile}; merging that is the deployment.`,
       'pipeline {',
-      ...indent([
-        'agent {',
-        ...indent(['node {', `  label ${groovy(this.agent)}`, '}']),
-        '}',
-        'options {',
-        ...indent([
-          `buildDiscarder(logRotator(daysToKeepStr: '${BUILD_RETENTION.daysToKeep}', numToKeepStr: '${BUILD_RETENTION.numToKeep}'))`,
-          'disableConcurrentBuilds()',
-          `timeout(time: ${this.timeoutMinutes}, unit: 'MINUTES')`,
-        ]),
-        '}',
-        'parameters {',
-        ...indent(this.parameters.map(renderParameter)),
-        '}',
-        'environment {',
-        ...indent(Object.entries(environment).map(([key, value]) => `${key} = ${groovy(value)}`)),
-        '}',
-      ]),
-      stages,
+      shared.preamble,
+      ...indent(['environment {', ...indent(Object.entries(environment).map(([key, value]) => `${key} = ${groovy(value)}`)), '}']),
+      shared.text,
       '}',
       '',
     ];
