@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, type AppProps } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { KubeObject } from '../model/types.js';
 import { chartJson } from './chart-json.js';
@@ -10,11 +10,17 @@ import { chartJson } from './chart-json.js';
  * chart it holds, so one App for sixty charts is superlinear: see shared/reference/README.md).
  */
 export function synthObjects(build: (scope: Construct) => void): KubeObject[] {
-  const chart = new Chart(new App(), 'unit', { disableResourceNameHashes: true });
+  const chart = new Chart(new App(APP_PROPS), 'unit', { disableResourceNameHashes: true });
   build(chart);
   chartObserver?.(chart);
   return constructing ? [] : (chartJson(chart) as KubeObject[]);
 }
+
+/**
+ * The App's defaults, given so that it reads no environment variable (CDK8S_OUTDIR, CDK8S_RECORD_CONSTRUCT_METADATA:
+ * a microsecond or two per unit): nothing here calls `app.synth()`, which is all they would change.
+ */
+const APP_PROPS: AppProps = { outdir: 'dist', recordConstructMetadata: false };
 
 let chartObserver: ((chart: Chart) => void) | undefined;
 let constructing = false;
