@@ -73,6 +73,7 @@ export class ModuleDeployment extends Construct {
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: objectMetadata(identity), automountServiceAccountToken: false });
 
     const configFiles = Object.keys(module.config.files);
+    const spread = (props.spread ?? true) ? spreadAcrossHosts(selector) : undefined;
     new k8s.KubeConfigMap(this, 'config', { metadata: objectMetadata(identity, `${name}-config`), data: { ...module.config.files } });
 
     const credentials = module.dependsOn.stateful.filter((s): s is keyof typeof STATEFUL_CREDENTIALS => s in STATEFUL_CREDENTIALS);
@@ -99,7 +100,7 @@ export class ModuleDeployment extends Construct {
         template: {
           metadata: {
             labels: podLabels,
-            annotations: { ...annotations, ...(configFiles.length > 0 ? { 'icv.io/config-checksum': checksum(module.config.files) } : {}) },
+            annotations: configFiles.length > 0 ? { ...annotations, 'icv.io/config-checksum': checksum(module.config.files) } : annotations,
           },
           spec: {
             serviceAccountName: name,
@@ -108,7 +109,9 @@ export class ModuleDeployment extends Construct {
             securityContext: POD_SECURITY,
             imagePullSecrets: PULL_SECRETS,
             terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 45,
-            ...((props.spread ?? true) ? spreadAcrossHosts(selector) : {}),
+            // Absent (undefined, dropped when serialized) for the `spread` exception.
+            topologySpreadConstraints: spread?.topologySpreadConstraints,
+            affinity: spread?.affinity,
             containers: [
               {
                 name,
