@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { InputError, problemsFromZod } from '../model/errors.js';
 import { parseYamlDocument } from '../model/yaml-input.js';
 import { shortDigest } from '../model/image-ref.js';
+import { PARSE_CONTEXT } from './parse-context.js';
 
 export { shortDigest };
 
@@ -61,7 +62,7 @@ const releasesFileSchema = z.strictObject({ modules: z.record(z.string(), releas
 export function parseReleases(text: string, file: string): Record<string, Release> {
   // Bounded like every file a person or tool writes: size and alias limits (infra/model/yaml-input.ts).
   const value: unknown = parseYamlDocument(text, file);
-  const parsed = releasesFileSchema.safeParse(value);
+  const parsed = releasesFileSchema.safeParse(value, PARSE_CONTEXT);
   if (!parsed.success) {
     // A plain tag entry is read as `{ tag }`: its problem is at the entry itself, where the file has it.
     const entries = (value as { modules?: Record<string, unknown> } | null)?.modules;

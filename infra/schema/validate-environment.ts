@@ -2,6 +2,7 @@ import { InputError, problemsFromZod, type InputProblem } from '../model/errors.
 import { environmentSchema, type Environment } from './environment.js';
 import { migrationFieldProblems } from './cutover.js';
 import { validateTopology } from './topology.js';
+import { PARSE_CONTEXT } from './parse-context.js';
 import type { ReleaseEntry } from './releases.js';
 
 /** A loaded environment, the file it was declared in, and the warnings its validation produced. */
@@ -24,7 +25,7 @@ export { parseReleases } from './releases.js';
  * Throws InputError listing every problem, each with the file and field path.
  */
 export function validateEnvironment(declaration: unknown, releases: Readonly<Record<string, ReleaseEntry>>, file: string): LoadedEnvironment {
-  const parsed = environmentSchema.safeParse({ ...(declaration as object), releases });
+  const parsed = environmentSchema.safeParse({ ...(declaration as object), releases }, PARSE_CONTEXT);
   if (!parsed.success) throw new InputError(problemsFromZod(file, parsed.error.issues));
   const topology = validateTopology(parsed.data, file);
   const problems: InputProblem[] = [...topology.problems, ...migrationFieldProblems(parsed.data, file)];

@@ -122,7 +122,9 @@ function objectJson(object: ApiObject): Record<string, unknown> {
   const json: Record<string, unknown> = { apiVersion: object.apiVersion, kind: object.kind };
   if (metadata !== undefined) json.metadata = metadata;
   const props = internals.props;
-  for (const key of sortedKeys(props)) {
+  const keys = Object.keys(props);
+  sortKeys(keys);
+  for (const key of keys) {
     if (key === 'metadata' || key === 'apiVersion' || key === 'kind') continue;
     const value = plain(props[key], false);
     if (value !== undefined) json[key] = value;
@@ -149,6 +151,15 @@ interface MetadataInternals {
  * `sanitizeValue(resolve(value))` for the values handled: undefined for null and undefined, keys sorted, null and
  * undefined members dropped; with `filterEmpty` (metadata) empty arrays and objects dropped too; IntOrString and
  * Quantity as the `{ value }` cdk8s's NumberStringUnionResolver makes of them (the converter takes the value).
+ *
+ * Outside metadata, an array or object that already is what its copy would be (items and members their own plain
+ * values, keys in order, nothing dropped) is returned itself, not copied: the shared value. That is safe because
+ * nothing keeps what this returns but the type's converter, and the generated converters copy every level they type
+ * (each field, array and map anew), and in the objects we build what they pass on as it is are strings, numbers and
+ * booleans. So the objects chartJson returns share no object or array with the constructs or with each other, as
+ * before: every consumer (render, checks, the Pulumi program) gets a tree of its own. Metadata is always copied: an
+ * imported type's converter (infra/synth/imports/) passes it on as it is. `test/synth/chart-json.test.ts` checks
+ * that the objects share nothing, over every chart of both environments.
  */
 function plain(value: unknown, filterEmpty: boolean): unknown {
   if (value === null || value === undefined) return undefined;
@@ -164,8 +175,21 @@ function plain(value: unknown, filterEmpty: boolean): unknown {
   }
   if (Array.isArray(value)) {
     if (typeof (value as { resolve?: unknown }).resolve === 'function') throw UNSUPPORTED;
-    if (filterEmpty && value.length === 0) return undefined;
-    return value.map((item) => plain(item, filterEmpty));
+    if (filterEmpty) return value.length === 0 ? undefined : value.map((item) => plain(item, true));
+    // Outside metadata, the array itself while every item is its own plain value (the shared value above), else a
+    // copy from the first item that differs, keeping holes as `map` does.
+    let items: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const member = plain(item, false);
+      if (items === undefined) {
+        if (member === item) continue;
+        items = value.slice(0, i);
+      }
+      if (i in value) items.push(member);
+      else items.length = i + 1;
+    }
+    return items ?? value;
   }
   // cdk8s recurses into an object whose `constructor` is Object (resolve) and refuses others but IntOrString and
   // Quantity, which its NumberStringUnionResolver turns into `{ value }` and the converter into the value. An object
@@ -173,17 +197,28 @@ function plain(value: unknown, filterEmpty: boolean): unknown {
   // prototype's own were checked by chartJsonOrUndefined), which the loop sends to chart.toJson().
   if (Object.getPrototypeOf(value) === Object.prototype) {
     const record = value as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
+    const keys = Object.keys(record);
+    const inOrder = sortKeys(keys);
+    // Outside metadata, the record itself while it equals its copy (the shared value above): keys in order, every
+    // member its own plain value (none dropped); else a copy from the first member that differs.
+    let out: Record<string, unknown> | undefined = filterEmpty || !inOrder ? {} : undefined;
     let empty = true;
-    for (const key of sortedKeys(record)) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
       const item = record[key];
       if (key === 'constructor' || (key === 'resolve' && typeof item === 'function')) throw UNSUPPORTED;
       const member = plain(item, filterEmpty);
+      if (out === undefined) {
+        if (member === item && member !== undefined) continue;
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]!] = record[keys[j]!];
+      }
       if (member !== undefined) {
         out[key] = member;
         empty = false;
       }
     }
+    if (out === undefined) return record;
     return filterEmpty && empty ? undefined : out;
   }
   if (value instanceof k8s.IntOrString || value instanceof k8s.Quantity) {
@@ -194,22 +229,28 @@ function plain(value: unknown, filterEmpty: boolean): unknown {
 }
 
 /**
- * `Object.keys(record).sort()`: the keys in UTF-16 code unit order. Most objects have them in order already, and
- * the few keys of the others are put in order by insertion, which for a handful of keys costs less than `sort`.
+ * Sorts `keys` in place as `keys.sort()` does (UTF-16 code unit order) and tells whether they were in order
+ * already. Most objects have them in order, and the few keys of the others are put in order by insertion, which for
+ * a handful of keys costs less than `sort`.
  */
-function sortedKeys(record: object): string[] {
-  const keys = Object.keys(record);
-  if (keys.length > 16) return keys.sort();
+function sortKeys(keys: string[]): boolean {
+  let inOrder = true;
+  if (keys.length > 16) {
+    for (let i = 1; i < keys.length && inOrder; i++) inOrder = keys[i - 1]! < keys[i]!;
+    if (!inOrder) keys.sort();
+    return inOrder;
+  }
   for (let i = 1; i < keys.length; i++) {
     const key = keys[i]!;
     let j = i - 1;
     while (j >= 0 && keys[j]! > key) {
       keys[j + 1] = keys[j]!;
       j -= 1;
+      inOrder = false;
     }
     keys[j + 1] = key;
   }
-  return keys;
+  return inOrder;
 }
 
 /** For tests: whether `chartJson` handles the chart itself (true) or hands it to `chart.toJson()` (false). */

@@ -67,6 +67,70 @@ describe.each([1])('×%i catalog: chartJson returns what cdk8s returns, object b
   });
 });
 
+/**
+ * Every object and array reachable from `value` (each once), into `into`; false when one was there already. Skips
+ * `apiObject` (metadata's link back to its construct, which is not a value).
+ */
+function collectObjects(value: unknown, into: Set<object>): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (into.has(value)) return false;
+  into.add(value);
+  let fresh = true;
+  for (const [key, item] of Object.entries(value)) if (key !== 'apiObject') fresh = collectObjects(item, into) && fresh;
+  return fresh;
+}
+
+/**
+ * What the constructs' values could share with the objects: every object and array in each ApiObject's props and
+ * metadata. The objects themselves: the count of objects and arrays reached twice (within one object or across the
+ * platform) and of those that are the constructs' own.
+ */
+function sharing(platform: Platform, charts: readonly Chart[]): { reached: number; twice: number; constructs: number } {
+  const inputs = new Set<object>();
+  for (const chart of charts) {
+    for (const construct of chart.node.findAll()) {
+      if (!ApiObject.isApiObject(construct)) continue;
+      collectObjects((construct as unknown as { props: unknown }).props, inputs);
+      collectObjects(construct.metadata, inputs);
+    }
+  }
+  const reached = new Set<object>();
+  let twice = 0;
+  const visit = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    if (reached.has(value)) twice += 1;
+    reached.add(value);
+    for (const item of Object.values(value)) visit(item);
+  };
+  for (const unit of platform.units) for (const object of unit.objects) visit(object);
+  return { reached: reached.size, twice, constructs: [...reached].filter((o) => inputs.has(o)).length };
+}
+
+// chartJson returns a value of the constructs where its copy would equal it (infra/synth/chart-json.ts `plain`); the
+// generated converters copy every level they type, so the objects still share nothing with the constructs, nor with
+// each other: every consumer (render, checks, the Pulumi program) gets a tree of its own, as with chart.toJson().
+describe.each([1])('×%i catalog: the objects share no object or array with the constructs or with each other', (factor) => {
+  it.each(ENVIRONMENT_NAMES)('%s', (name) => {
+    const { env, catalog } = loadInputs([name], scaledSources(factor))[0]!;
+    for (const changed of [env, withUndeclaredFeatures(env)]) {
+      const { platform, charts } = platformAndCharts(changed, catalog);
+      const { reached, twice, constructs } = sharing(platform, charts);
+      expect({ twice, constructs }).toEqual({ twice: 0, constructs: 0 });
+      expect(reached).toBeGreaterThan(factor * 10000);
+    }
+  });
+
+  it('the check sees a value of a construct, and one object in two places', () => {
+    const chart = chartOf((c) => new k8s.KubeConfigMap(c, 'a', { metadata: { name: 'a' }, data: { k: 'v' } }));
+    const [object] = chartJson(chart) as KubeObject[];
+    const props = (chart.node.findAll().find(ApiObject.isApiObject) as unknown as { props: { data: object } }).props;
+    const unit = (objects: KubeObject[]) => ({ env: 'x', units: [{ id: 'u', objects }] }) as unknown as Platform;
+    expect(sharing(unit([object!]), [chart])).toMatchObject({ twice: 0, constructs: 0 });
+    expect(sharing(unit([{ ...object!, data: props.data } as KubeObject]), [chart])).toMatchObject({ constructs: 1 });
+    expect(sharing(unit([object!, object!]), [chart]).twice).toBeGreaterThan(0);
+  });
+});
+
 describe('environments with what the real ones do not declare yet: chartJson returns what cdk8s returns', () => {
   it.each(ENVIRONMENT_NAMES)('%s with a canary and a legacy cutover, redis in the cluster and a release by digest', (name) => {
     const { env, catalog } = loadInputs([name])[0]!;
@@ -106,7 +170,7 @@ describe('chartJson on values cdk8s treats specially', () => {
         metadata: { name: 'b', namespace: undefined },
         spec: {
           selector: { matchLabels: {} },
-          template: { metadata: {}, spec: { containers: [{ name: 'c', args: [], env: [{ name: 'E', value: undefined }], ports: [{ containerPort: 1, hostIp: null as unknown as string }] }] } },
+          template: { metadata: {}, spec: { containers: [{ name: 'c', args: [], command: ['a', null as unknown as string, 'b'], env: [{ name: 'D', value: 'd' }, { name: 'E', value: undefined }], ports: [{ containerPort: 1, hostIp: null as unknown as string }] }] } },
           strategy: { rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
         },
       });
