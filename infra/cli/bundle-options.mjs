@@ -64,8 +64,8 @@ export function bundleOptions(entry, root, format = 'esm') {
  * `Object.entries(x).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: <conv of i[1]> }), {})`
  * (`lib/type-generator.js` line 257): each kept key copies every key kept before it into a new object, so a converter
  * allocates quadratically in its keys (the coordinator's idle profile at ×10: 362 of 1,250 ms of construct + chartJson,
- * plus the GC of their garbage). The plugin rewrites exactly these two texts into calls of the helpers below and
- * leaves the rest of the generated code as it is: the same entries of the same object, those whose value is
+ * plus the GC of their garbage). The plugin rewrites exactly these two texts into calls of the helpers below (and
+ * then the result literals, next paragraph) and leaves the rest of the generated code as it is: the same entries of the same object, those whose value is
  * undefined skipped, a map's other values converted by the same expression, all kept in order in one new plain
  * object. Same own keys in the same order (every object orders its keys by the same rule, integer-like first), same
  * values; a key is set as the computed key of an object literal sets it, as an own data property: `__proto__` through
@@ -75,11 +75,12 @@ export function bundleOptions(entry, root, format = 'esm') {
  * `test/synth/linear-converters.test.ts` compares the rewritten converters with the generated ones on every object of
  * both environments and on the filter's edge cases.
  *
- *
- * Then each converter of json2jsii's usual shape builds its result directly (`directResults` below): the generated
+ * Then each converter of json2jsii's usual shape builds its result directly (`directResult` below): the generated
  * `const result = { 'a': <expr>, 'b': <expr>, ... };` holds every field of the type (PodSpec 39, Container 22, most
- * undefined) and the filter copied the defined ones into a second object; now each field's expression is evaluated
- * in the literal's order, each once, and assigned to the one output object when it is not undefined.
+ * undefined) and the filter copied the defined ones into a second object: two allocations per level, the first one
+ * large. Now each field's expression is evaluated in the literal's order, each once, and assigned to the one output
+ * object when it is not undefined (at ×10, k8s.js's main-thread self time 266 → 161 ms; bench/README.md). The same
+ * test logs every read a converter makes of its input (same reads, same order) and checks the shapes left alone.
  *
  * A file that holds fewer of these texts than counted here when this was written (a cdk8s-plus-27 update or a new
  * `cdk8s import` that generates other code), or one with a shape of the idiom the rewrite does not know, fails the
