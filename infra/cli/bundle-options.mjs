@@ -13,7 +13,8 @@
 // - `esbuild`: it finds its platform binary through `require.resolve` of its own packages (bench/run.ts uses it).
 //
 // Every bundle also gets `linearConverters` (below): the generated converters' filter of undefined members, which
-// allocates an object per kept key, becomes a linear loop with the same result.
+// allocates an object per kept key, becomes a linear loop with the same result, and a converter of the usual shape
+// builds its result directly, without the literal of every field.
 
 import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
@@ -63,8 +64,8 @@ export function bundleOptions(entry, root, format = 'esm') {
  * `Object.entries(x).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: <conv of i[1]> }), {})`
  * (`lib/type-generator.js` line 257): each kept key copies every key kept before it into a new object, so a converter
  * allocates quadratically in its keys (the coordinator's idle profile at ×10: 362 of 1,250 ms of construct + chartJson,
- * plus the GC of their garbage). The plugin rewrites exactly these two texts into calls of the helpers below and
- * leaves the rest of the generated code as it is: the same entries of the same object, those whose value is
+ * plus the GC of their garbage). The plugin rewrites exactly these two texts into calls of the helpers below (and
+ * then the result literals, next paragraph) and leaves the rest of the generated code as it is: the same entries of the same object, those whose value is
  * undefined skipped, a map's other values converted by the same expression, all kept in order in one new plain
  * object. Same own keys in the same order (every object orders its keys by the same rule, integer-like first), same
  * values; a key is set as the computed key of an object literal sets it, as an own data property: `__proto__` through
@@ -74,18 +75,27 @@ export function bundleOptions(entry, root, format = 'esm') {
  * `test/synth/linear-converters.test.ts` compares the rewritten converters with the generated ones on every object of
  * both environments and on the filter's edge cases.
  *
+ * Then each converter of json2jsii's usual shape builds its result directly (`directResult` below): the generated
+ * `const result = { 'a': <expr>, 'b': <expr>, ... };` holds every field of the type (PodSpec 39, Container 22, most
+ * undefined) and the filter copied the defined ones into a second object: two allocations per level, the first one
+ * large. Now each field's expression is evaluated in the literal's order, each once, and assigned to the one output
+ * object when it is not undefined (at ×10, k8s.js's main-thread self time 266 → 161 ms; bench/README.md). The same
+ * test logs every read a converter makes of its input (same reads, same order) and checks the shapes left alone.
+ *
  * A file that holds fewer of these texts than counted here when this was written (a cdk8s-plus-27 update or a new
  * `cdk8s import` that generates other code), or one with a shape of the idiom the rewrite does not know, fails the
- * bundle with one line, so the rewrite is never lost silently: update EXPECTED_FILTERS (or the rewrite).
+ * bundle with one line, so the rewrite is never lost silently: update EXPECTED_FILTERS (or the rewrite). `direct` is
+ * how many converters build their result directly (k8s.js: all but toJson_JsonSchemaProps, whose keys such as
+ * `x-kubernetes-list-type` are no identifiers; it keeps the literal and the filter).
  */
 export const EXPECTED_FILTERS = {
-  'node_modules/cdk8s-plus-27/lib/imports/k8s.js': { members: 422, maps: 34 },
-  'infra/synth/imports/devops.kubesphere.io.ts': { members: 41, maps: 0 },
-  'infra/synth/imports/tenant.kubesphere.io.ts': { members: 10, maps: 1 },
+  'node_modules/cdk8s-plus-27/lib/imports/k8s.js': { members: 422, maps: 34, direct: 421 },
+  'infra/synth/imports/devops.kubesphere.io.ts': { members: 41, maps: 0, direct: 41 },
+  'infra/synth/imports/tenant.kubesphere.io.ts': { members: 10, maps: 1, direct: 10 },
 };
 
 /** What every other file under infra/synth/imports/ must hold: one generated converter. */
-const EXPECTED_IMPORT_FILTERS = { members: 1, maps: 0 };
+const EXPECTED_IMPORT_FILTERS = { members: 1, maps: 0, direct: 1 };
 
 /** The files the plugin rewrites, by path (any separator), relative to the project root or in a package. */
 const CONVERTER_FILES = /(?:^|[\\/])(?:node_modules[\\/]cdk8s-plus-27[\\/]lib[\\/]imports[\\/]k8s\.js|infra[\\/]synth[\\/]imports[\\/][^\\/]+\.ts)$/;
@@ -139,36 +149,104 @@ function __icvDefineEntry(out, key, value) {
 `;
 
 /**
- * Rewrites the generated filters of one converter file's source (see EXPECTED_FILTERS): returns the new source and
- * how many member filters and map conversions it rewrote; throws one line naming `file` when a filter is left or the
- * file holds fewer than `expected`.
+ * A converter's result literal followed by its (rewritten) filter, as json2jsii generates it (`lib/tojson.js`):
+ * the indent, the lines of the literal (one `'key': <expr>,` each, checked by `directField`).
+ */
+const RESULT_LITERAL = /^([ \t]*)const result = \{\n((?:[ \t]+'[^'\n]*': [^\n]*,\n)*)\1\};\n\1\/\/ filter undefined values\n\1return __icvDefinedEntries\(result\);$/gm;
+
+/** One line of the literal: the field's indent, key and expression. */
+const FIELD_LINE = /^([ \t]+)'([^'\n]*)': ([^\n]*),$/;
+
+/** The field's value while it is tested (a local of each direct converter; the source may not name it). */
+const VALUE = '__icvValue';
+
+/**
+ * The field of one literal line, or undefined when its shape is not exactly known: the key an identifier other than
+ * `__proto__` (in a literal, `'__proto__': x` sets the prototype and is no key: left as it is), the expression of
+ * the characters json2jsii's expressions are made of (property reads, optional chaining, calls, arrow functions,
+ * `=== undefined ? :`; no strings, comments, regular expressions or spread), its brackets balanced, no comma outside
+ * them (one expression, not two fields on a line), naming neither `result` (in the literal it is not initialized
+ * yet) nor the value's local.
+ */
+function directField(line) {
+  const field = FIELD_LINE.exec(line);
+  if (field === null) return undefined;
+  const [, indent, key, expression] = field;
+  if (!/^[A-Za-z_$][\w$]*$/.test(key) || key === '__proto__') return undefined;
+  if (!/^[\w$ .?:=>!()[\]{},]+$/.test(expression) || expression.includes('...')) return undefined;
+  if (/(?<![.\w$])(?:result|__icvValue)(?![\w$])/.test(expression)) return undefined;
+  const open = [];
+  const closing = { ')': '(', ']': '[', '}': '{' };
+  for (const c of expression) {
+    if (c === '(' || c === '[' || c === '{') open.push(c);
+    else if (c in closing) {
+      if (open.pop() !== closing[c]) return undefined;
+    } else if (c === ',' && open.length === 0) return undefined;
+  }
+  if (open.length !== 0) return undefined;
+  return { indent, key, expression };
+}
+
+/**
+ * The direct form of one converter's literal and filter, line for line (stack traces keep their lines): the fields'
+ * expressions in the literal's order, each evaluated once as the literal evaluated it, a defined value assigned to
+ * the output (a plain object; keys are identifiers, none `__proto__`, so an assignment makes each an own data
+ * property, as the filter's helper does), the output returned. Undefined when a line is not of the known shape or a
+ * key repeats (a literal keeps a repeated key's first place and last value): the literal and filter stay.
+ */
+function directResult(indent, body) {
+  const lines = body.split('\n').slice(0, -1);
+  const fields = lines.map(directField);
+  if (fields.some((field) => field === undefined)) return undefined;
+  if (new Set(fields.map((field) => field.key)).size !== fields.length) return undefined;
+  return [
+    `${indent}const result = {}; let ${VALUE};`,
+    ...fields.map(({ indent: at, key, expression }) => `${at}${VALUE} = ${expression}; if (${VALUE} !== undefined) result.${key} = ${VALUE};`),
+    `${indent}`,
+    `${indent}// undefined values left out above`,
+    `${indent}return result;`,
+  ].join('\n');
+}
+
+/**
+ * Rewrites the generated filters of one converter file's source (see EXPECTED_FILTERS), then the converters' result
+ * literals into direct results: returns the new source, how many member filters and map conversions it rewrote and
+ * how many converters build their result directly; throws one line naming `file` when a filter is left or the file
+ * holds fewer than `expected`.
  */
 export function rewriteConverters(source, file, expected) {
-  if (source.includes('__icvDefinedEntries') || source.includes('__icvConvertedEntries')) {
+  if (source.includes('__icvDefinedEntries') || source.includes('__icvConvertedEntries') || source.includes(VALUE)) {
     throw new Error(`${file}: already holds the helpers of the converters' rewrite (infra/cli/bundle-options.mjs)`);
   }
   const pieces = source.split(MEMBER_FILTER);
   const members = pieces.length - 1;
   let maps = 0;
-  const code = pieces.join('__icvDefinedEntries(result)').replace(MAP_FILTER, (filter, map, conversion) => {
+  const linear = pieces.join('__icvDefinedEntries(result)').replace(MAP_FILTER, (filter, map, conversion) => {
     // A conversion naming `value` itself (none is generated so) is left, and then refused as unknown.
     if (/(?<![.\w$])value(?![\w$])/.test(conversion)) return filter;
     maps += 1;
     // The value's conversion as generated, of the value instead of `i[1]`; the identity needs no function.
     return conversion === 'i[1]' ? `__icvDefinedEntries(${map})` : `__icvConvertedEntries(${map}, (value) => ${conversion.split('i[1]').join('value')})`;
   });
+  let direct = 0;
+  const code = linear.replace(RESULT_LITERAL, (literal, indent, body) => {
+    const rewritten = directResult(indent, body);
+    if (rewritten === undefined) return literal;
+    direct += 1;
+    return rewritten;
+  });
   const left = QUADRATIC_FILTER.exec(code);
   if (left !== null) {
     const line = code.slice(0, left.index).split('\n').length;
     throw new Error(`${file}:${line}: a filter of undefined members of a shape the converters' rewrite does not know (infra/cli/bundle-options.mjs rewriteConverters)`);
   }
-  if (members < expected.members || maps < expected.maps) {
+  if (members < expected.members || maps < expected.maps || direct < expected.direct) {
     throw new Error(
-      `${file}: ${members} member filters and ${maps} map conversions of the generated converters rewritten, expected at least ${expected.members} and ${expected.maps}: ` +
+      `${file}: ${members} member filters, ${maps} map conversions and ${direct} direct results of the generated converters rewritten, expected at least ${expected.members}, ${expected.maps} and ${expected.direct}: ` +
         'the generated code changed (a cdk8s-plus-27 update or a new cdk8s import?); update EXPECTED_FILTERS or the rewrite in infra/cli/bundle-options.mjs',
     );
   }
-  return { code: `${code}\n${HELPERS}`, members, maps };
+  return { code: `${code}\n${HELPERS}`, members, maps, direct };
 }
 
 /** The esbuild plugin that loads every converter file of the project at `root` rewritten (rewriteConverters). */
